@@ -1,0 +1,55 @@
+# One entry point for set-up, running, tests, evaluation and benchmarks.
+# Works on a fresh machine with python3, pip, apt and npm.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SHARED ?= ../shared
+
+.PHONY: install run test eval bench chromium gazetteer clean
+
+install: $(VENV)/.installed static/vendor/.installed instance/gazetteer.sqlite
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/vendor_assets.sh
+	touch $@
+
+instance/gazetteer.sqlite: $(VENV)/.installed geo/gazetteer_build.py $(wildcard geo/data/*)
+	$(PY) -m geo.gazetteer_build --out instance/gazetteer.sqlite
+
+gazetteer:
+	$(PY) -m geo.gazetteer_build --out instance/gazetteer.sqlite
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: install $(VENV)/.dev-installed chromium
+	$(PY) -m pytest -q
+
+eval: install
+	$(PY) scripts/evaluate.py --shared $(SHARED)
+
+bench: install $(VENV)/.dev-installed
+	$(PY) scripts/bench.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/gazetteer.sqlite

@@ -1,0 +1,1 @@
+"""The domain: text in, places and mentions out, storage and export."""
