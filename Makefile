@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 
-.PHONY: install run test eval bench chromium gazetteer clean
+.PHONY: install run test eval eval-check bench chromium gazetteer clean
 
 install: $(VENV)/.installed static/vendor/.installed instance/gazetteer.sqlite
 
@@ -47,6 +47,10 @@ test: install $(VENV)/.dev-installed chromium
 
 eval: install
 	$(PY) scripts/evaluate.py --shared $(SHARED)
+
+# The quality gate: fails when a figure drops more than 0.02 below scripts/quality.json.
+eval-check: install
+	$(PY) scripts/evaluate.py --shared $(SHARED) --check scripts/quality.json
 
 bench: install $(VENV)/.dev-installed
 	$(PY) scripts/bench.py --shared $(SHARED)
