@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Copy the browser assets the page needs from node_modules/ (installed by `npm ci`)
+# into static/vendor/, so that everything is served by the app itself: no CDN at run time.
+# static/vendor/ is gitignored; `make install` runs this after `npm ci`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NM=node_modules
+OUT=static/vendor
+
+for pkg in leaflet topojson-client world-atlas; do
+  if [ ! -d "$NM/$pkg" ]; then
+    echo "vendor_assets: $NM/$pkg is missing; run 'npm ci' first" >&2
+    exit 1
+  fi
+done
+
+rm -rf "$OUT/leaflet" "$OUT/topojson-client" "$OUT/world-atlas"
+mkdir -p "$OUT/leaflet/images" "$OUT/topojson-client" "$OUT/world-atlas"
+
+# Leaflet: the JS, its CSS and the images the CSS refers to (relative URLs: images/...).
+cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$OUT/leaflet/"
+cp "$NM/leaflet/dist/images/"*.png "$OUT/leaflet/images/"
+cp "$NM/leaflet/LICENSE" "$OUT/leaflet/LICENSE"
+
+# topojson-client: turns the Natural Earth TopoJSON into GeoJSON in the browser.
+cp "$NM/topojson-client/dist/topojson-client.min.js" "$OUT/topojson-client/"
+cp "$NM/topojson-client/LICENSE" "$OUT/topojson-client/LICENSE"
+
+# world-atlas: Natural Earth 1:50m country outlines (public domain), the offline basemap.
+cp "$NM/world-atlas/countries-50m.json" "$OUT/world-atlas/"
+cp "$NM/world-atlas/LICENSE" "$OUT/world-atlas/LICENSE"
+
+echo "vendor_assets: copied into $OUT/"
