@@ -1,0 +1,57 @@
+"""The passage around a mention: its sentence, kept within one paragraph and a sane length."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from geo.types import Passage
+
+__all__ = ["MAX_PASSAGE_CHARS", "passage_for", "passage_in_text"]
+
+MAX_PASSAGE_CHARS = 400
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence(s) covering [start, end), or the whole text if unsplit."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return 0, len(doc.text)
+    first, last = span[0].sent, span[-1].sent
+    return first.start_char, last.end_char
+
+
+def passage_in_text(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> Passage:
+    """The passage for [start, end) within text[lo:hi]: cut at paragraph breaks, capped, trimmed."""
+    hi = len(text) if hi is None else hi
+    lo, hi = min(lo, start), max(hi, end)
+    for brk in _PARAGRAPH_BREAK.finditer(text, lo, hi):
+        if brk.end() <= start:
+            lo = brk.end()
+        elif brk.start() >= end:
+            hi = brk.start()
+            break
+    if hi - lo > MAX_PASSAGE_CHARS:
+        half = max(0, (MAX_PASSAGE_CHARS - (end - start)) // 2)
+        new_lo = max(lo, start - half)
+        new_hi = min(hi, new_lo + max(MAX_PASSAGE_CHARS, end - new_lo))
+        new_lo = max(lo, min(new_lo, new_hi - MAX_PASSAGE_CHARS, start))
+        if new_lo > lo:
+            space = text.find(" ", new_lo, start)
+            new_lo = space + 1 if space != -1 else new_lo
+        if new_hi < hi:
+            space = text.rfind(" ", end, new_hi)
+            new_hi = space if space != -1 else new_hi
+        lo, hi = new_lo, new_hi
+    while lo < start and text[lo].isspace():
+        lo += 1
+    while hi > end and text[hi - 1].isspace():
+        hi -= 1
+    return Passage(start=lo, end=hi, text=text[lo:hi])
+
+
+def passage_for(doc: Doc, start: int, end: int) -> Passage:
+    """The sentence around the mention [start, end) of doc.text, with offsets into that text."""
+    lo, hi = _sentence_bounds(doc, start, end)
+    return passage_in_text(doc.text, start, end, lo, hi)
