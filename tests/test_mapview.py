@@ -1,0 +1,208 @@
+"""geo/mapview.py: text segmentation for the highlighted article text, and the map HTML."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from markupsafe import Markup
+
+from geo.mapview import (
+    MAP_VAR,
+    OSM_TILES,
+    csp_script_hashes,
+    paragraphs,
+    render_map,
+    text_segments,
+)
+
+
+def M(start, end, **kw):
+    return dict(start=start, end=end, **kw)
+
+
+@dataclass(frozen=True)
+class Obj:
+    start: int
+    end: int
+
+
+def plain(segments):
+    """Segments as (text, (start, end) | None) for easy comparison."""
+    return [(s, None if m is None else (m["start"], m["end"]) if isinstance(m, dict)
+             else (m.start, m.end)) for s, m in segments]
+
+
+SEGMENT_CASES = [
+    pytest.param("", [], [], id="empty-text"),
+    pytest.param("no places here", [], [("no places here", None)], id="no-mentions"),
+    pytest.param("Homs is", [M(0, 4)], [("Homs", (0, 4)), (" is", None)], id="at-start"),
+    pytest.param("to Homs", [M(3, 7)], [("to ", None), ("Homs", (3, 7))], id="at-end"),
+    pytest.param("Homs", [M(0, 4)], [("Homs", (0, 4))], id="whole-text"),
+    pytest.param(
+        "Homs, Qusair and Lebanon",
+        [M(17, 24), M(0, 4), M(6, 12)],  # unsorted input
+        [("Homs", (0, 4)), (", ", None), ("Qusair", (6, 12)), (" and ", None),
+         ("Lebanon", (17, 24))],
+        id="several-unsorted",
+    ),
+    pytest.param(
+        "SyriaLebanon",
+        [M(0, 5), M(5, 12)],
+        [("Syria", (0, 5)), ("Lebanon", (5, 12))],
+        id="adjacent",
+    ),
+    pytest.param(
+        "New York City",
+        [M(0, 8), M(4, 13)],
+        [("New York", (0, 8)), (" City", None)],
+        id="overlap-keeps-first",
+    ),
+    pytest.param(
+        "New York City",
+        [M(0, 8), M(0, 13)],
+        [("New York City", (0, 13))],
+        id="same-start-prefers-longer",
+    ),
+    pytest.param(
+        "in Paris",
+        [M(3, 8), M(3, 8)],
+        [("in ", None), ("Paris", (3, 8))],
+        id="duplicate",
+    ),
+    pytest.param(
+        "abc",
+        [M(2, 2), M(-1, 2), M(1, 9), M(2, 1), M("0", 1), M(None, 1), M(True, 2)],
+        [("abc", None)],
+        id="invalid-spans-ignored",
+    ),
+    pytest.param(
+        "Zürich — São Paulo 🌍 Kraków",
+        [M(0, 6), M(9, 18), M(21, 27)],
+        [("Zürich", (0, 6)), (" — ", None), ("São Paulo", (9, 18)), (" 🌍 ", None),
+         ("Kraków", (21, 27))],
+        id="unicode-code-points",
+    ),
+    pytest.param(
+        "<b>Gaza</b> & co",
+        [M(3, 7)],
+        [("<b>", None), ("Gaza", (3, 7)), ("</b> & co", None)],
+        id="markup-is-just-text",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, mentions, expected", SEGMENT_CASES)
+def test_text_segments(text, mentions, expected):
+    segments = text_segments(text, mentions)
+    assert plain(segments) == expected
+    assert "".join(s for s, _ in segments) == text
+    for seg, m in segments:
+        assert seg  # no empty segments
+        if m is not None:
+            assert text[m["start"]:m["end"]] == seg
+
+
+def test_text_segments_accepts_objects_and_returns_the_same_mention():
+    mention = Obj(3, 8)
+    segments = text_segments("in Paris!", [mention])
+    assert segments[1][1] is mention
+    assert plain(segments) == [("in ", None), ("Paris", (3, 8)), ("!", None)]
+
+
+def test_text_segments_none_text_and_mentions():
+    assert text_segments(None, None) == []
+
+
+PARAGRAPH_CASES = [
+    pytest.param("one para", [], [["one para"]], id="single"),
+    pytest.param("a\n\nb", [], [["a"], ["b"]], id="blank-line"),
+    pytest.param("a\nb", [], [["a\nb"]], id="single-newline-stays"),
+    pytest.param("a\n \n\n  b\n\n", [], [["a"], ["b"]], id="whitespace-blank-lines"),
+    pytest.param("Homs\n\nQusair town", [M(0, 4), M(6, 12)],
+                 [["Homs"], ["Qusair", " town"]], id="with-mentions"),
+]
+
+
+@pytest.mark.parametrize("text, mentions, expected", PARAGRAPH_CASES)
+def test_paragraphs(text, mentions, expected):
+    paras = paragraphs(text_segments(text, mentions))
+    assert [[s for s, _ in p] for p in paras] == expected
+
+
+def static_url(path):
+    return "/static/" + path
+
+
+URL_ATTR = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def test_render_map_offline_has_only_local_assets():
+    html = render_map(None, static_url)
+    assert isinstance(html, Markup)
+    assert "http://" not in html and "https://" not in html
+    assert "//cdn" not in html
+    urls = URL_ATTR.findall(html)
+    assert urls, "expected link/script tags"
+    assert all(u.startswith("/static/") for u in urls), urls
+    for needed in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+                   "vendor/topojson-client/topojson-client.min.js", "js/story.js"):
+        assert "/static/" + needed in html
+    for unwanted in ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons"):
+        assert unwanted not in html.lower()
+    # The hook story.js uses to find folium's Leaflet map.
+    assert f'data-map-var="{MAP_VAR}"' in html
+    assert f"var {MAP_VAR} = L.map(" in html
+    assert 'data-basemap-url="/static/vendor/world-atlas/countries-50m.json"' in html
+    assert "tile.openstreetmap.org" not in html
+    # story.js must load after the map script that creates the map.
+    assert html.index(f"var {MAP_VAR}") < html.index("js/story.js")
+
+
+@pytest.mark.parametrize("tiles", [None, "", "none", "off"])
+def test_render_map_offline_spellings(tiles):
+    assert "openstreetmap" not in render_map(tiles, static_url).lower()
+
+
+@pytest.mark.parametrize("tiles", ["osm", "OSM", "openstreetmap"])
+def test_render_map_osm_tiles(tiles):
+    html = render_map(tiles, static_url)
+    assert OSM_TILES in html
+    assert "OpenStreetMap" in html  # attribution
+    assert 'data-tiles="osm"' in html
+    # The only remote URL is the tile template; every asset is still local.
+    assert all(u.startswith("/static/") for u in URL_ATTR.findall(html))
+
+
+def test_render_map_rejects_unknown_tiles():
+    with pytest.raises(ValueError):
+        render_map("https://evil.example/{z}/{x}/{y}.png", static_url)
+
+
+def test_render_map_uses_static_url_and_escapes_it():
+    html = render_map(None, lambda p: '/app/static/' + p + '?v="1"')
+    assert '/app/static/vendor/leaflet/leaflet.js?v=&#34;1&#34;' in html
+
+
+def test_render_map_does_not_mutate_folium_defaults():
+    import folium
+
+    before = list(folium.Map.default_js), list(folium.Map.default_css)
+    render_map(None, static_url)
+    render_map("osm", static_url)
+    assert (list(folium.Map.default_js), list(folium.Map.default_css)) == before
+
+
+@pytest.mark.parametrize("tiles", [None, "osm"])
+def test_inline_script_is_constant_so_a_csp_hash_can_allow_it(tiles):
+    a = render_map(tiles, static_url)
+    b = render_map(tiles, lambda p: "/other/" + p)
+    hashes = csp_script_hashes(a)
+    assert len(hashes) == 1
+    assert hashes == csp_script_hashes(b)
+    assert hashes[0].startswith("'sha256-") and hashes[0].endswith("='")
+
+
+def test_csp_script_hashes_ignores_external_scripts():
+    assert csp_script_hashes('<script src="/a.js"></script>') == []
+    assert len(csp_script_hashes("<script>x=1</script><script type='module'>y</script>")) == 2
