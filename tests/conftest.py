@@ -1,0 +1,148 @@
+"""Shared fixtures: an app on a fresh, migrated SQLite database, its client and CLI runner."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from app import MIGRATIONS_DIR, create_app
+from geo.types import Candidate, Mention, Passage, Place, ResolvedMention, Story
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZETTEER = ROOT / "instance" / "gazetteer.sqlite"
+
+PARIS = Place("gn:2988507", "Paris", 48.85341, 2.3488, 2988507, "FR", "P", "PPLC", 2138551)
+PARIS_TX = Place("gn:4717560", "Paris", 33.66094, -95.55551, 4717560, "US", "P", "PPLA2", 24782)
+FRANCE = Place("gn:3017382", "France", 46.0, 2.0, 3017382, "FR", "A", "PCLI", 66987244)
+
+
+def passage(text: str, start: int, end: int) -> Passage:
+    """The line around a span, as the geoparser's passages would give it."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right == -1 else right
+    return Passage(left, right, text[left:right])
+
+
+def mention(
+    text: str,
+    surface: str,
+    place: Place | None,
+    *,
+    occurrence: int = 0,
+    name: str | None = None,
+    kind: str = "literal",
+    confidence: float = 0.9,
+    alternatives: tuple[Candidate, ...] = (),
+) -> ResolvedMention:
+    """A ResolvedMention for the ``occurrence``-th ``surface`` in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(surface, start + 1)
+    end = start + len(surface)
+    return ResolvedMention(
+        mention=Mention(start, end, surface, name or surface, kind),  # type: ignore[arg-type]
+        place=place,
+        confidence=confidence,
+        passage=passage(text, start, end),
+        alternatives=alternatives,
+    )
+
+
+PARIS_TEXT = "Paris in France.\nThe French love Paris.\nThen Atlantis sank."
+
+
+def paris_story(text: str = PARIS_TEXT) -> Story:
+    """A hand-made Story: two Paris mentions, France (literal and demonym), unresolved Atlantis."""
+    return Story(
+        text=text,
+        mentions=(
+            mention(text, "Paris", PARIS, confidence=0.8,
+                    alternatives=(Candidate(PARIS, 0.8), Candidate(PARIS_TX, 0.1))),
+            mention(text, "France", FRANCE, confidence=1.0),
+            mention(text, "French", FRANCE, name="France", kind="demonym", confidence=0.7),
+            mention(text, "Paris", PARIS, occurrence=1, confidence=0.9),
+            mention(text, "Atlantis", None, confidence=0.0),
+        ),
+    )
+
+
+class FakeGeoparser:
+    """Finds the words "Paris", "France" and "Atlantis"; records what it was asked."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[str] = []
+
+    def parse(self, text: str) -> Story:
+        return next(self.parse_many([text]))
+
+    def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]:
+        for text in texts:
+            self.calls.append(text)
+            if self.fail:
+                raise RuntimeError("geoparser exploded")
+            found = []
+            for surface, place in (("Paris", PARIS), ("France", FRANCE), ("Atlantis", None)):
+                at = text.find(surface)
+                while at != -1:
+                    found.append(mention(text, surface, place, occurrence=text.count(surface, 0, at)))
+                    at = text.find(surface, at + 1)
+            yield Story(text=text, mentions=tuple(sorted(found, key=lambda rm: rm.mention.start)))
+
+
+def make_app(tmp_path: Path, **config: object) -> Flask:
+    """An app on a new SQLite file in tmp_path with the migrations applied."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "GAZETTEER_PATH": str(tmp_path / "no-gazetteer.sqlite"),
+            **config,
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+    return app
+
+
+@pytest.fixture
+def fake_geoparser() -> FakeGeoparser:
+    return FakeGeoparser()
+
+
+@pytest.fixture
+def app(tmp_path: Path, fake_geoparser: FakeGeoparser) -> Iterator[Flask]:
+    """An app whose geoparser is the fast, deterministic FakeGeoparser."""
+    yield make_app(tmp_path, GEOPARSER=fake_geoparser)
+
+
+@pytest.fixture(scope="session")
+def real_geoparser():  # type: ignore[no-untyped-def]
+    """The real geoparser (spaCy + the built gazetteer), loaded once for the session."""
+    if not GAZETTEER.is_file():
+        pytest.fail(f"{GAZETTEER} is missing: run `make install` (or `make gazetteer`) first")
+    from geo.pipeline import load_geoparser
+
+    return load_geoparser(GAZETTEER)
+
+
+@pytest.fixture
+def real_app(tmp_path: Path, real_geoparser) -> Flask:  # type: ignore[no-untyped-def]
+    """An app using the real geoparser."""
+    return make_app(tmp_path, GEOPARSER=real_geoparser)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
