@@ -31,6 +31,7 @@ __all__ = [
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 MAX_TITLE_CHARS = 200
+_MIN_HTML_WORDS = 3
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -93,9 +94,16 @@ def _decode_legacy(data: bytes, *, html: bool) -> str:
                 return data.decode(declared.group(1).decode("ascii"))
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong or unknown declaration: fall back to detection
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise UnreadableInput("Could not tell which text encoding this file uses.")
+    # Short texts often fit several single-byte code pages equally well; on a tie prefer
+    # Windows-1252, the commonest legacy encoding of English-language news.
+    for match in matches:
+        if (match.encoding == "cp1252" and match.chaos == best.chaos
+                and match.coherence == best.coherence):
+            return str(match)
     return str(best)
 
 
@@ -128,6 +136,8 @@ def html_to_text(html: str) -> SourceText | None:
         html, with_metadata=True, include_comments=False, include_tables=False
     )
     if doc is None or not (doc.text or "").strip():
+        return None
+    if len(doc.text.split()) < _MIN_HTML_WORDS:  # a menu or a link list, not an article
         return None
     return SourceText(title=doc.title or "", text=doc.text)
 

@@ -1,0 +1,64 @@
+"""The schema comes from the Alembic migrations only, and they match the models."""
+from __future__ import annotations
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from app import MIGRATIONS_DIR, create_app, db
+from geo.store import Base
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    return create_app({"TESTING": True, "SECRET_KEY": "t",
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+
+
+def test_app_creates_no_tables_by_itself(empty_app):
+    with empty_app.app_context():
+        assert inspect(db.engine).get_table_names() == []
+
+
+def test_upgrade_creates_every_model_table(empty_app):
+    with empty_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        tables = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_models_and_migrations_do_not_drift(empty_app):
+    with empty_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diffs = compare_metadata(context, Base.metadata)
+    assert diffs == []
+
+
+def test_downgrade_to_base_and_up_again(empty_app):
+    with empty_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        assert set(Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
+
+
+@pytest.mark.parametrize(
+    ("pragma", "expected"),
+    [("journal_mode", "wal"), ("busy_timeout", 5000), ("foreign_keys", 1)],
+)
+def test_sqlite_connections_are_configured(empty_app, pragma, expected):
+    with empty_app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text(f"PRAGMA {pragma}")).scalar() == expected
+
+
+def test_a_plain_engine_without_the_listener_would_differ(tmp_path):
+    """The pragma test can fail: a bare engine is not in WAL mode."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'bare.sqlite'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() != "wal"

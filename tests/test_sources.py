@@ -1,0 +1,160 @@
+"""geo/sources.py: bytes or pasted text -> (title, text), as tables of cases."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from geo.errors import EmptyText, TooLarge, UnreadableInput
+from geo.sources import MAX_TITLE_CHARS, decode_bytes, read_pasted, read_upload, safe_filename
+
+ARTICLE_HTML = """<!doctype html><html><head><meta charset="utf-8">
+<title>Flood hits Dhaka | Daily Bugle</title></head><body>
+<nav><a href="/">Home</a> | <a href="/world">World</a> | Subscribe now</nav>
+<article><h1>Flood hits Dhaka</h1>
+<p>Heavy rain flooded large parts of Dhaka on Monday, officials in Bangladesh said, after days of
+monsoon storms across the whole region and the north of the country.</p>
+<p>Residents of Chittagong were also told to move to higher ground as rivers rose, and the
+government opened shelters for families who had lost their homes.</p></article>
+<footer>Copyright Daily Bugle. Cookie policy. Advertise with us.</footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("story.txt", "story.txt"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\me\\news.md", "news.md"),
+        ("/abs/path/page.html", "page.html"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_safe_filename_keeps_the_base_name_only(filename, expected):
+    assert safe_filename(filename) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Zürich and Kraków".encode("utf-8"), "Zürich and Kraków"),
+        (codecs.BOM_UTF8 + "Zürich".encode("utf-8"), "Zürich"),
+        (codecs.BOM_UTF16_LE + "Zürich".encode("utf-16-le"), "Zürich"),
+        (codecs.BOM_UTF16_BE + "Zürich".encode("utf-16-be"), "Zürich"),
+        (codecs.BOM_UTF32_LE + "Zürich".encode("utf-32-le"), "Zürich"),
+        ("Crowds gathered in Zürich and Genève on Saturday, and the café owners in Zürich were delighted with the weather.".encode("cp1252"),
+         "Crowds gathered in Zürich and Genève on Saturday, and the café owners in Zürich were delighted with the weather."),
+        ("Line one\r\nLine two\r\n".encode(), "Line one\r\nLine two\r\n"),
+    ],
+)
+def test_decode_bytes(data, expected):
+    assert decode_bytes(data) == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+        b"%PDF-1.4\x00\x01\x02\x03binary",
+        bytes(range(0, 32)) * 4,
+    ],
+)
+def test_binary_is_unreadable(data):
+    with pytest.raises(UnreadableInput):
+        decode_bytes(data)
+
+
+def test_html_declared_charset_is_used():
+    html = '<html><head><meta charset="windows-1251"></head><body>Москва</body></html>'
+    assert "Москва" in decode_bytes(html.encode("cp1251"), html=True)
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "title", "text"),
+    [
+        ("notes.txt", b"Lagos flooded.\nAbuja was dry.", "Lagos flooded.", "Lagos flooded.\nAbuja was dry."),
+        ("notes.txt", b"\n\n   \nLagos\n", "Lagos", "\n\n   \nLagos\n"),
+        ("story.md", b"# Rain in Lima\n\nLima got wet.\n", "Rain in Lima", "# Rain in Lima\n\nLima got wet.\n"),
+        ("CRLF.TXT", b"Oslo\r\nBergen\r\n", "Oslo", "Oslo\r\nBergen\r\n"),
+        ("dir/../x.txt", b"  Quito  ", "Quito", "  Quito  "),
+    ],
+)
+def test_read_upload_plain_text_is_kept_exactly(filename, data, title, text):
+    assert read_upload(filename, data) == (title, text)
+
+
+def test_read_upload_title_is_truncated():
+    title, text = read_upload("long.txt", ("Word " * 200).encode())
+    assert len(title) <= MAX_TITLE_CHARS and title.endswith("…")
+    assert text == "Word " * 200
+
+
+@pytest.mark.parametrize("filename", ["page.html", "PAGE.HTM"])
+def test_read_upload_html_keeps_main_text_only(filename):
+    title, text = read_upload(filename, ARTICLE_HTML.encode())
+    assert title == "Flood hits Dhaka"
+    assert "Heavy rain flooded large parts of Dhaka" in text
+    assert "Chittagong" in text
+    for furniture in ("Subscribe", "Cookie policy", "Advertise"):
+        assert furniture not in text
+
+
+def test_read_upload_html_without_title_uses_first_line():
+    html = "<html><body><article><p>" + "Storms battered Manila overnight. " * 5 + "</p></article></body></html>"
+    title, text = read_upload("manila.html", html.encode())
+    assert title.startswith("Storms battered Manila")
+    assert "<" not in text
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "error"),
+    [
+        ("photo.png", b"\x89PNG\r\n", UnreadableInput),
+        ("archive.zip", b"PK\x03\x04", UnreadableInput),
+        ("noextension", b"Paris", UnreadableInput),
+        ("binary.txt", b"\x00\x01\x02\x03", UnreadableInput),
+        ("empty.txt", b"", EmptyText),
+        ("blank.md", b" \n\t\r\n ", EmptyText),
+        ("empty.html", b"<html><body><nav>Home</nav></body></html>", EmptyText),
+        ("big.txt", b"x" * 101, TooLarge),
+    ],
+)
+def test_read_upload_errors(filename, data, error):
+    with pytest.raises(error):
+        read_upload(filename, data, max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("My title", "Accra is hot.", ("My title", "Accra is hot.")),
+        ("", "Accra is hot.\nKumasi too.", ("Accra is hot.", "Accra is hot.\nKumasi too.")),
+        (None, "  Accra  \r\n", ("Accra", "  Accra  \r\n")),
+        ("  Spaced \n  title ", "Accra", ("Spaced title", "Accra")),
+    ],
+)
+def test_read_pasted(title, text, expected):
+    assert read_pasted(title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("", EmptyText), ("   \n\t", EmptyText), ("x" * 11, TooLarge), ("a\x00b", UnreadableInput), (42, UnreadableInput)],
+)
+def test_read_pasted_errors(text, error):
+    with pytest.raises(error):
+        read_pasted("t", text, max_bytes=10)
+
+
+def test_read_pasted_html():
+    title, text = read_pasted(None, ARTICLE_HTML, html=True)
+    assert title == "Flood hits Dhaka"
+    assert "Subscribe" not in text and "Dhaka" in text
+
+
+def test_sources_does_not_import_flask():
+    import geo.sources as module
+
+    assert "flask" not in module.__dict__ and "Flask" not in module.__dict__
+    source = open(module.__file__, encoding="utf-8").read()
+    assert "import flask" not in source and "from flask" not in source

@@ -1,0 +1,137 @@
+"""geo/store.py: saving a Story in one transaction, listing, deleting, reading back."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from app import db
+from conftest import FRANCE, PARIS, PARIS_TEXT, paris_story
+from geo import store
+from geo.store import Article, Mention, MentionAlternative, Place
+from geo.types import Story
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield db.session
+
+
+def counts(session) -> dict[str, int]:
+    return {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model))
+        for model in (Article, Place, Mention, MentionAlternative)
+    }
+
+
+def test_save_story_stores_everything(session):
+    article = store.save_story(session, "Paris", "test", paris_story())
+    assert article.id is not None and article.status == "done" and article.error is None
+    assert article.text == PARIS_TEXT
+    assert article.content_hash == store.content_hash(PARIS_TEXT)
+    assert counts(session) == {"articles": 1, "places": 3, "mentions": 5, "mention_alternatives": 2}
+
+
+def test_saved_mentions_read_back_as_the_same_resolved_mentions(session):
+    story = paris_story()
+    article = store.save_story(session, "Paris", "test", story)
+    session.expire_all()
+    rows = store.article_mentions(session, article.id)
+    assert [r.start for r in rows] == sorted(r.start for r in rows)
+    back = [store.to_resolved(r) for r in rows]
+    expected = sorted(story.mentions, key=lambda rm: rm.mention.start)
+    assert [(b.mention, b.place, b.confidence, b.passage) for b in back] == [
+        (e.mention, e.place, e.confidence, e.passage) for e in expected]
+
+
+def test_same_text_returns_the_existing_article(session):
+    first = store.save_story(session, "One", "a", paris_story())
+    second = store.save_story(session, "Two", "b", paris_story())
+    assert second.id == first.id and second.title == "One"
+    assert counts(session)["articles"] == 1
+
+
+def test_places_are_shared_between_articles(session):
+    store.save_story(session, "A", "", paris_story())
+    store.save_story(session, "B", "", paris_story(PARIS_TEXT + " Again."))
+    assert counts(session)["places"] == 3
+    assert counts(session)["mentions"] == 10
+
+
+class Boom(Exception):
+    pass
+
+
+class ExplodingStory(Story):
+    """A Story whose mentions fail half way through being stored."""
+
+    @property  # type: ignore[override]
+    def mentions(self):
+        good = paris_story().mentions
+        yield good[0]
+        yield good[1]
+        raise Boom("failed half way")
+
+    @mentions.setter
+    def mentions(self, value):
+        pass
+
+
+def test_a_failing_save_leaves_the_database_as_it_was(session):
+    store.save_story(session, "Kept", "", paris_story("Kept. " + PARIS_TEXT))
+    before = counts(session)
+    with pytest.raises(Boom):
+        store.save_story(session, "Lost", "", ExplodingStory(PARIS_TEXT, ()))
+    assert counts(session) == before
+    assert [a.title for a in store.list_articles(session)] == ["Kept"]
+
+
+def test_list_articles_counts_places_and_mentions(session):
+    a = store.save_story(session, "Paris", "src", paris_story())
+    b = store.save_story(session, "Empty", "", Story("No places here.", ()))
+    summaries = {s.id: s for s in store.list_articles(session)}
+    assert (summaries[a.id].place_count, summaries[a.id].mention_count) == (2, 5)
+    assert (summaries[b.id].place_count, summaries[b.id].mention_count) == (0, 0)
+    assert summaries[a.id].status == "done" and summaries[a.id].source == "src"
+    assert summaries[a.id].created_at.tzinfo == timezone.utc
+    assert [s.id for s in store.list_articles(session)] == [b.id, a.id]  # newest first
+
+
+def test_delete_article_cascades_to_mentions_but_keeps_places(session):
+    a = store.save_story(session, "Paris", "", paris_story())
+    assert store.delete_article(session, a.id) is True
+    assert counts(session) == {"articles": 0, "places": 3, "mentions": 0, "mention_alternatives": 0}
+    assert store.delete_article(session, a.id) is False
+
+
+@pytest.mark.parametrize(("article_id", "found"), [(1, True), (2, False), (0, False)])
+def test_get_article(session, article_id, found):
+    store.save_story(session, "Paris", "", paris_story())
+    assert (store.get_article(session, article_id) is not None) is found
+
+
+def test_iter_resolved_streams_each_article_once(session):
+    a = store.save_story(session, "A", "", paris_story())
+    b = store.save_story(session, "B", "", paris_story("In short: " + PARIS_TEXT))
+    got = [(aid, [rm.mention.surface for rm in mentions])
+           for aid, mentions in store.iter_resolved(session, batch_size=2)]
+    assert got == [(a.id, ["Paris", "France", "French", "Paris", "Atlantis"]),
+                   (b.id, ["Paris", "France", "French", "Paris", "Atlantis"])]
+    assert [aid for aid, _ in store.iter_resolved(session, b.id)] == [b.id]
+
+
+def test_iter_resolved_skips_articles_not_done(session):
+    a = store.save_story(session, "A", "", paris_story())
+    a.status = "failed"
+    session.commit()
+    assert list(store.iter_resolved(session)) == []
+
+
+def test_place_rows_keep_gazetteer_fields(session):
+    store.save_story(session, "Paris", "", paris_story())
+    row = session.scalar(select(Place).where(Place.place_id == PARIS.place_id))
+    assert (row.geonameid, row.country_code, row.feature_code, row.lat, row.lon, row.population) == (
+        PARIS.geonameid, "FR", "PPLC", PARIS.lat, PARIS.lon, PARIS.population)
+    assert session.scalar(select(Place).where(Place.place_id == FRANCE.place_id)).feature_class == "A"
