@@ -163,6 +163,9 @@ def text_segments(text: str, mentions: Iterable[Any]) -> list[tuple[str, Any]]:
     a mention that is empty, out of range, or overlaps one already taken is skipped
     (its text stays plain), so ``"".join(s for s, _ in segments) == text`` always.
     The template escapes every segment; nothing here produces markup.
+
+    templates/article.html applies the same rule in a Jinja macro (so the page needs no
+    extra context); tests/test_mapview.py checks that both agree.
     """
     text = text or ""
     spans: list[tuple[int, int, Any]] = []
@@ -190,23 +193,3 @@ def text_segments(text: str, mentions: Iterable[Any]) -> list[tuple[str, Any]]:
         out.append((text[cursor:], None))
     return out
 
-
-def paragraphs(segments: Sequence[tuple[str, Any]]) -> list[list[tuple[str, Any]]]:
-    """Group segments into paragraphs at blank lines (two or more newlines).
-
-    Only plain segments are split; a mention never spans paragraphs in the output
-    (a mention containing a blank line stays whole in the paragraph where it starts).
-    Empty paragraphs are dropped. Single newlines stay inside a paragraph's text.
-    """
-    paras: list[list[tuple[str, Any]]] = [[]]
-    for seg, m in segments:
-        if m is not None:
-            paras[-1].append((seg, m))
-            continue
-        pieces = re.split(r"\n[ \t\r\f\v]*\n\s*", seg)
-        for i, piece in enumerate(pieces):
-            if i > 0:
-                paras.append([])
-            if piece:
-                paras[-1].append((piece, None))
-    return [p for p in paras if any(s.strip() for s, _ in p)]

@@ -11,7 +11,6 @@ from geo.mapview import (
     MAP_VAR,
     OSM_TILES,
     csp_script_hashes,
-    paragraphs,
     render_map,
     text_segments,
 )
@@ -112,22 +111,6 @@ def test_text_segments_accepts_objects_and_returns_the_same_mention():
 
 def test_text_segments_none_text_and_mentions():
     assert text_segments(None, None) == []
-
-
-PARAGRAPH_CASES = [
-    pytest.param("one para", [], [["one para"]], id="single"),
-    pytest.param("a\n\nb", [], [["a"], ["b"]], id="blank-line"),
-    pytest.param("a\nb", [], [["a\nb"]], id="single-newline-stays"),
-    pytest.param("a\n \n\n  b\n\n", [], [["a"], ["b"]], id="whitespace-blank-lines"),
-    pytest.param("Homs\n\nQusair town", [M(0, 4), M(6, 12)],
-                 [["Homs"], ["Qusair", " town"]], id="with-mentions"),
-]
-
-
-@pytest.mark.parametrize("text, mentions, expected", PARAGRAPH_CASES)
-def test_paragraphs(text, mentions, expected):
-    paras = paragraphs(text_segments(text, mentions))
-    assert [[s for s, _ in p] for p in paras] == expected
 
 
 def static_url(path):
