@@ -1,0 +1,383 @@
+"""Find the places a text names: spaCy entities + a gazetteer matcher + demonyms, with context filters."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from geo.demonyms import abbreviation_place, demonym_place
+from geo.names import name_key
+from geo.types import Mention, MentionKind, NameInfo, PlaceIndex
+
+__all__ = ["MAX_NGRAM", "PLACE_LABELS", "recognize"]
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+MAX_NGRAM = 6
+_NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+_ORG_LIKE = frozenset({"ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "LANGUAGE"})
+
+# Words inside a run of capitalised tokens that may join one name ("Isle of Man", "Gilgit-Baltistan").
+_CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "des", "upon", "on", "and", "-", "&", "el", "al"})
+# Lower-case words before a span that make a place reading likely ("in Qusair", "near Homs").
+_LOCATIVE = frozenset({
+    "in", "at", "near", "outside", "inside", "into", "across", "around", "throughout",
+    "toward", "towards", "via", "nearby", "downtown", "north", "south", "east", "west",
+    "northern", "southern", "eastern", "western", "central", "suburban",
+})
+# Geographic nouns: "the city of X", "X province" make X a place.
+_GEO_NOUNS = frozenset({
+    "city", "town", "village", "province", "region", "district", "county", "state", "country",
+    "capital", "suburb", "suburbs", "neighbourhood", "neighborhood", "quarter", "island", "islands",
+    "valley", "river", "lake", "mountains", "borough", "township", "parish", "governorate",
+    "municipality", "area", "port", "border", "countryside", "outskirts", "coast", "peninsula",
+    "republic", "territory", "kingdom", "emirate", "prefecture", "oblast", "enclave", "camp",
+    "residents", "airport", "streets", "crossing",
+})
+# Capitalised words that are names of places somewhere but are almost never meant as places.
+_NOT_PLACES = frozenset(name_key(w) for w in """
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December Christmas Easter God Jesus Allah Mr Mrs Ms Dr
+Sir President Minister Senator Governor Mayor Police Army Navy Government Parliament Congress
+Senate Court Church Hezbollah Hamas Taliban Fatah Sunni Shia Shiite Sunnis Shiites Alawite Alawites
+Muslim Muslims Islam Islamic Christian Christians Catholic Jewish Jews Arab Arabs Democrat Democrats
+Republican Republicans Labour Tory Tories Communist Twitter Facebook Google Apple Amazon Reuters AP
+AFP BBC CNN Internet Web Online News Media Copyright Read More Story Features Analysis Home Top
+Related Share Email Print Video Photo Photos Comments Advertisement Menu Search Login Subscribe
+Click Follow Like Tweet Watch Listen Live Breaking Update Updated Published Posted Story Stories
+Mobile Reading Bath Nice Hope Enterprise Independence Liberty Union Commerce Industry Energy
+Victory Unity Progress Friendship Harmony Justice Freedom Paradise Eden Zion Sale Deal Best Early
+Man Woman Boy Girl Day Week Year Time Health Education Media Fire Rescue City Town County State
+North South East West Central Northern Southern Eastern Western Upper Lower New Old Great Little
+Street Road Avenue Park Lake River Mount Island Beach Bay Hill Valley Point Center Centre
+I You He She We They It This That These Those There Here Will Can May Must Shall
+Mass Miss Ind Ore La Wash Pa Mo Me Oh Ok Hi In Id Or Co Al
+""".split())
+# A place name inside an organisation name is dropped when the organisation is a business or outlet.
+_COMMERCIAL = frozenset(name_key(w) for w in """
+Post Times Bank Bancorp Hilton Star Journal Herald Tribune Chronicle Gazette Globe Express Mail
+Telegraph Inquirer Observer Examiner Courier Sentinel Register Dispatch Record Review Magazine
+Inc Corp Corporation Company Co Ltd Limited LLC PLC Group Holdings Airlines Airways Motors
+Hotel Hotels Resort Casino Records Pictures Studios Capital Partners Brands Foods Stores Mart
+Insurance Energy Oil Petroleum Pharmaceuticals Rangers FC Chrome
+""".split())
+_BOILERPLATE = re.compile(
+    r"(?im)^[^\n]*(copyright|©|\(c\) \d{4}|all rights reserved|more on this story|related stories"
+    r"|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
+    r"|privacy policy|elsewhere on the|best viewed|cookies)[^\n]*$"
+)
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'\- ]+?)(?:,[ \t]*[A-Z][A-Za-z. ]+?)?[ \t]*(?:\(|—|–|--| - |:)")
+_MIN_POPULATION = 1000
+_PROMINENT_POPULATION = 100_000
+_PROMINENT_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "CONT", "RGN", "TERR", "PPLC"})
+_WORD = re.compile(r"\b[a-z]+\b")
+_ALWAYS_ABBREVIATIONS = frozenset({"U.S.", "U.S.A.", "U.K.", "D.C.", "L.A.", "UK", "UAE", "EU", "DPRK", "NYC", "USA"})
+
+
+@dataclass
+class _Cand:
+    """A candidate span with what it would become and how strongly it is supported."""
+
+    start: int
+    end: int
+    name: str
+    kind: MentionKind
+    source: str
+    label: str
+    strength: int  # 3 = NER place / demonym, 2 = gazetteer with context, 1 = gazetteer alone
+
+
+def _is_cap(tok: Token) -> bool:
+    """A token that can be part of a proper name: starts with a capital letter (or a digit-free abbreviation)."""
+    t = tok.text
+    return t[:1].isupper() and any(c.isalpha() for c in t)
+
+
+def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Shrink a token span: drop a leading 'the'/lower-case words, trailing possessives and punctuation."""
+    while i < j and (doc[i].lower_ in ("the", "a", "an") or doc[i].text[:1].islower() or doc[i].is_punct):
+        i += 1
+    while j > i and (doc[j - 1].lower_ in ("'s", "’s", "'", "’") or doc[j - 1].is_punct and doc[j - 1].text != "."
+                     or doc[j - 1].is_space):
+        j -= 1
+    return i, j
+
+
+def _surface_end(doc: Doc, j: int) -> int:
+    """Character end of token j-1, with a possessive glued into the token ("Istanbul’s") cut off."""
+    tok = doc[j - 1]
+    end = tok.idx + len(tok.text)
+    for suffix in ("'s", "’s"):
+        if tok.text.endswith(suffix) and len(tok.text) > 2:
+            return end - 2
+    return end
+
+
+def _bad_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of boilerplate lines (copyright, 'More on this story', share/subscribe)."""
+    return [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
+
+
+def _in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether pos falls inside one of the ranges."""
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _dateline_spans(text: str) -> set[tuple[int, int]]:
+    """Character spans of upper-case datelines at a line start ("WASHINGTON (AP) —")."""
+    out = set()
+    for m in _DATELINE.finditer(text):
+        s, e = m.span(1)
+        if e - s >= 3 and not text[s:e].strip().endswith(("AP", "UPI")):
+            out.add((s, s + len(text[s:e].rstrip())))
+    return out
+
+
+def _locative_context(doc: Doc, i: int, j: int) -> bool:
+    """A preposition or geographic noun next to the token span that makes a place reading likely."""
+    k = i - 1
+    while k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k >= 0 and doc[k].lower_ in _LOCATIVE and doc[k].text[:1].islower():
+        return True
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _GEO_NOUNS:
+        return True
+    return j < len(doc) and doc[j].lower_ in _GEO_NOUNS and doc[j].text[:1].islower()
+
+
+def _sentence_initial(doc: Doc, i: int) -> bool:
+    """Whether token i starts a sentence or a line (where capitalisation says nothing)."""
+    if i == 0 or doc[i].is_sent_start:
+        return True
+    prev = doc[i - 1]
+    return prev.is_space and "\n" in prev.text or prev.text in ('"', "“", "‘", "(", "-", "—", ":")
+
+
+def _prominent(info: NameInfo) -> bool:
+    """A country, first-level region, continent, capital or a place of 100,000 people or more."""
+    return bool(info.feature_codes & _PROMINENT_CODES) or info.max_population >= _PROMINENT_POPULATION
+
+
+def _wordlike(doc: Doc, i: int, j: int, lower_words: set[str]) -> bool:
+    """Whether a one-token span looks like an ordinary word or a title rather than a name."""
+    if j - i != 1:
+        return False
+    tok = doc[i]
+    if tok.is_stop or tok.lower_ in lower_words or tok.text.endswith("."):
+        return abbreviation_place(tok.text) is None
+    return tok.is_upper and len(tok.text) <= 3 and abbreviation_place(tok.text) is None
+
+
+def _significant(info: NameInfo | None) -> bool:
+    """Whether a gazetteer name is notable enough to be trusted without the model's agreement."""
+    if info is None:
+        return False
+    codes = info.feature_codes
+    if codes & {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "CONT", "RGN", "TERR", "PPLC", "PPLA"}:
+        return True
+    return info.max_population >= _MIN_POPULATION or bool(codes - {"PPL", "PPLX", "PPLL", "PPLQ", "PPLH"})
+
+
+def _runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal token runs of capitalised words (with inner connectors), not crossing sentences."""
+    runs, i, n = [], 0, len(doc)
+    while i < n:
+        if not _is_cap(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not doc[j].is_sent_start:
+            if _is_cap(doc[j]):
+                j += 1
+            elif doc[j].lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]) and not doc[j].whitespace_ == "\n":
+                j += 2
+            elif doc[j].text in (".",) and doc[j - 1].text[-1:].isupper() and len(doc[j - 1].text) <= 2:
+                j += 1
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _ngrams(doc: Doc, runs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Every sub-span of the runs up to MAX_NGRAM tokens that starts and ends on a capitalised word."""
+    out = {}
+    for a, b in runs:
+        for i in range(a, b):
+            if not _is_cap(doc[i]):
+                continue
+            for j in range(i + 1, min(b, i + MAX_NGRAM) + 1):
+                if _is_cap(doc[j - 1]) or doc[j - 1].text == ".":
+                    out[(i, j)] = doc.text[doc[i].idx:_surface_end(doc, j)]
+    return out
+
+
+def _demonym_at(doc: Doc, i: int) -> tuple[int, str] | None:
+    """A one- or two-word demonym starting at token i: (end token, place name)."""
+    if i + 1 < len(doc) and _is_cap(doc[i + 1]) and doc[i].whitespace_:
+        place = demonym_place(f"{doc[i].text} {doc[i + 1].text}")
+        if place:
+            return i + 2, place
+    place = demonym_place(doc[i].text)
+    return (i + 1, place) if place else None
+
+
+def _person_surnames(doc: Doc) -> set[str]:
+    """Keys of words that end a multi-word PERSON entity here ("Farrin" in "John Farrin")."""
+    return {name_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+
+
+def _ent_index(doc: Doc) -> list[Span | None]:
+    """The entity covering each token, or None."""
+    cover: list[Span | None] = [None] * len(doc)
+    for e in doc.ents:
+        for k in range(e.start, e.end):
+            cover[k] = e
+    return cover
+
+
+def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
+    """All accepted candidates, possibly overlapping."""
+    text = doc.text
+    bad = _bad_lines(text)
+    datelines = _dateline_spans(text)
+    cover = _ent_index(doc)
+    runs = _runs(doc)
+    grams = _ngrams(doc, runs)
+    ner_spans: dict[tuple[int, int], Span] = {}
+    for e in doc.ents:
+        if e.label_ in PLACE_LABELS:
+            i, j = _trim(doc, e.start, e.end)
+            if i < j:
+                ner_spans[(i, j)] = e
+                grams.setdefault((i, j), text[doc[i].idx:_surface_end(doc, j)])
+    info = index.known_names(set(grams.values()))
+    surnames = _person_surnames(doc)
+    cands: list[_Cand] = []
+    confirmed: set[str] = set()
+
+    def upper_ok(i: int, j: int) -> bool:
+        span_text = text[doc[i].idx:_surface_end(doc, j)]
+        if not span_text.isupper() or len(span_text) <= 3:
+            return True
+        return any(s <= doc[i].idx and _surface_end(doc, j) <= e for s, e in datelines)
+
+    # 1. the model's place entities
+    for (i, j), e in ner_spans.items():
+        surface = grams[(i, j)]
+        key = name_key(surface)
+        if not key or key in _NOT_PLACES or _in_ranges(doc[i].idx, bad):
+            continue
+        known = info.get(surface)
+        if j - i == 1 and known is None and not _locative_context(doc, i, j):
+            if key in surnames or e.label_ == "GPE" and abbreviation_place(surface) is None:
+                continue
+        if j - i == 1 and key in surnames and not _locative_context(doc, i, j):
+            continue
+        name = abbreviation_place(surface) or surface
+        cands.append(_Cand(doc[i].idx, _surface_end(doc, j), name, "literal", "ner", e.label_, 3))
+        confirmed.add(key)
+
+    # 2. demonyms and abbreviations, token by token
+    for i, tok in enumerate(doc):
+        if not _is_cap(tok) or _in_ranges(tok.idx, bad):
+            continue
+        ent = cover[i]
+        if ent is not None and (ent.label_ == "PERSON" or ent.label_ in _NON_NAME_LABELS):
+            continue
+        dem = _demonym_at(doc, i)
+        if dem is not None and upper_ok(i, dem[0]):
+            j, place = dem
+            if ent is not None and ent.label_ == "ORG" and _commercial(ent):
+                continue
+            cands.append(_Cand(tok.idx, doc[j - 1].idx + len(doc[j - 1].text), place, "demonym", "demonym",
+                               ent.label_ if ent is not None else "", 3))
+            continue
+        place = abbreviation_place(tok.text)
+        if place and (tok.text in _ALWAYS_ABBREVIATIONS and not _shouting(doc, i)
+                      or i >= 2 and doc[i - 1].text == "," and _is_cap(doc[i - 2])):
+            cands.append(_Cand(tok.idx, tok.idx + len(tok.text), place, "literal", "pattern", "", 3))
+            confirmed.add(name_key(tok.text))
+
+    # 3. gazetteer names the model missed or mislabelled
+    pending: list[tuple[int, int, str, bool]] = []
+    lower_words = set(_WORD.findall(text))
+    for (i, j), surface in grams.items():
+        if (i, j) in ner_spans or surface not in info or _wordlike(doc, i, j, lower_words):
+            continue
+        key = name_key(surface)
+        if key in _NOT_PLACES or _in_ranges(doc[i].idx, bad) or not upper_ok(i, j):
+            continue
+        ents = {id(cover[k]): cover[k] for k in range(i, j) if cover[k] is not None}
+        if any(e.label_ in _NON_NAME_LABELS for e in ents.values()):
+            continue
+        located = _locative_context(doc, i, j)
+        if located:
+            confirmed.add(key)
+        pending.append((i, j, surface, located))
+    for i, j, surface, located in pending:
+        key = name_key(surface)
+        cover_ents = [cover[k] for k in range(i, j) if cover[k] is not None]
+        ent = cover_ents[0] if cover_ents else None
+        strong = located or key in confirmed
+        if ent is None:
+            if not strong and not (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
+                continue
+            if key in surnames and not strong:
+                continue
+            cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", "", 2 if strong else 1))
+            continue
+        exact = ent.start == i and ent.end == j or _trim(doc, ent.start, ent.end) == (i, j)
+        if ent.label_ == "PERSON":
+            if exact and strong:
+                cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
+            continue
+        if ent.label_ in PLACE_LABELS:
+            # a known name inside a longer place entity ("Washington" in "Washington, D.C.")
+            cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
+            continue
+        if exact:
+            if strong or (_prominent(info[surface]) and ent.label_ in ("ORG", "NORP", "PRODUCT")):
+                cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
+            continue
+        if _commercial(ent) and not located:
+            continue
+        if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
+            cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
+    return cands
+
+
+def _shouting(doc: Doc, i: int) -> bool:
+    """Whether token i sits in an all-capitals stretch (where "US" may be the pronoun)."""
+    window = [t for t in doc[max(0, i - 3):i + 4] if t.is_alpha and t.i != i]
+    return bool(window) and all(t.is_upper for t in window)
+
+
+def _commercial(ent: Span) -> bool:
+    """Whether an organisation entity is a business or media outlet ("Washington Post", "Bank of America")."""
+    return any(name_key(t.text) in _COMMERCIAL for t in ent)
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Non-overlapping candidates: longest first, then strongest; returned in text order."""
+    chosen: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.strength, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def recognize(doc: Doc, index: PlaceIndex) -> list[Mention]:
+    """Place mentions in a parsed text, sorted by start and non-overlapping."""
+    text = doc.text
+    out = []
+    for c in _select(_collect(doc, index)):
+        surface = text[c.start:c.end]
+        if not surface.strip():
+            continue
+        out.append(Mention(c.start, c.end, surface, c.name, c.kind, c.source, c.label))
+    return out
