@@ -1,0 +1,350 @@
+"""Flask client tests for every page route: status, content type, body, database state."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app, db, load_or_create_secret_key, settings_from_env
+from conftest import FakeGeoparser, make_app
+from geo.store import Article, Mention
+
+PARIS_UPLOAD = "Paris in France.\nAtlantis is lost."
+
+
+def n_articles(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Article))
+
+
+def n_mentions(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Mention))
+
+
+def upload(client, **data):
+    return client.post("/upload", data=data, content_type="multipart/form-data")
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "expected"),
+    [
+        ({}, "TILES", None),
+        ({"TILES": "osm"}, "TILES", "osm"),
+        ({"TILES": "off"}, "TILES", None),
+        ({}, "MAX_CONTENT_LENGTH", 5 * 1024 * 1024),
+        ({"MAX_UPLOAD_MB": "1"}, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        ({"DATABASE_URL": "postgres://u@h/d"}, "DATABASE_URL", "postgresql://u@h/d"),
+        ({}, "DATABASE_URL", "sqlite:////inst/app.sqlite"),
+        ({}, "GAZETTEER_PATH", "/inst/gazetteer.sqlite"),
+        ({"GAZETTEER_PATH": "/g.sqlite"}, "GAZETTEER_PATH", "/g.sqlite"),
+        ({"SECRET_KEY": "s3"}, "SECRET_KEY", "s3"),
+    ],
+)
+def test_settings_from_env(env, key, expected):
+    assert settings_from_env("/inst", env)[key] == expected
+
+
+@pytest.mark.parametrize("env", [{"TILES": "google"}, {"MAX_UPLOAD_MB": "lots"}])
+def test_bad_settings_fail_loudly(env):
+    with pytest.raises(RuntimeError):
+        settings_from_env("/inst", env)
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    first = load_or_create_secret_key(tmp_path)
+    assert len(first) >= 32
+    assert load_or_create_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_secret_keys_differ_between_instances(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert load_or_create_secret_key(tmp_path / "a") != load_or_create_secret_key(tmp_path / "b")
+
+
+def test_testing_config_is_applied(app):
+    assert app.testing and app.config["SECRET_KEY"] == "test"
+    assert not create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}).testing
+
+
+def test_missing_gazetteer_is_a_503_page(tmp_path):
+    app = make_app(tmp_path)  # no injected geoparser, no gazetteer file
+    response = upload(app.test_client(), text="Paris")
+    assert response.status_code == 503
+    assert b"gazetteer" in response.data
+    assert n_articles(app) == 0
+
+
+# ---------------------------------------------------------------- library
+
+
+def test_empty_library_offers_the_sample(client):
+    response = client.get("/")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert b'action="/sample"' in response.data
+    assert b'action="/upload"' in response.data
+
+
+def test_library_lists_articles_with_counts(client):
+    upload(client, title="Trip to Paris", text=PARIS_UPLOAD)
+    body = client.get("/").get_data(as_text=True)
+    assert "Trip to Paris" in body
+    assert 'action="/sample"' not in body
+    assert 'action="/articles/1/delete"' in body
+
+
+@pytest.mark.parametrize("title", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>'])
+def test_titles_are_escaped(client, title):
+    upload(client, title=title, text=PARIS_UPLOAD)
+    for page in ("/", "/articles/1"):
+        body = client.get(page).get_data(as_text=True)
+        assert title not in body
+        assert "&lt;" in body
+
+
+def test_article_text_is_escaped(client):
+    upload(client, title="t", text="<b>Paris</b> in France")
+    body = client.get("/articles/1").get_data(as_text=True)
+    assert "<b>Paris</b>" not in body and "&lt;b&gt;" in body
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+
+
+# ---------------------------------------------------------------- upload
+
+
+def test_paste_upload_redirects_to_the_article(app, client):
+    response = upload(client, title="Paste", text=PARIS_UPLOAD)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/articles/1"
+    assert n_articles(app) == 1 and n_mentions(app) == 3
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "title"),
+    [
+        ("paris.txt", PARIS_UPLOAD.encode(), "Paris in France."),
+        ("paris.md", b"# Paris notes\n\nParis in France.", "Paris notes"),
+        ("../../evil/paris.txt", b"Paris", "Paris"),
+        ("paris.html", b"<html><head><title>Paris page</title></head><body><article><p>"
+                       b"Paris is the capital city of France and its largest city.</p></article></body></html>",
+         "Paris page"),
+    ],
+)
+def test_file_upload(app, client, filename, data, title):
+    response = upload(client, file=(io.BytesIO(data), filename))
+    assert response.status_code == 303
+    with app.app_context():
+        article = db.session.get(Article, 1)
+        assert article.title == title
+        assert article.source == filename.rsplit("/", 1)[-1]
+
+
+def test_uploaded_text_is_stored_exactly(app, client):
+    text = "  Paris\r\nin France  \n\n"
+    upload(client, file=(io.BytesIO(text.encode()), "x.txt"))
+    with app.app_context():
+        assert db.session.get(Article, 1).text == text
+
+
+def test_the_same_text_twice_is_stored_once(app, client, fake_geoparser):
+    first = upload(client, title="a", text=PARIS_UPLOAD)
+    second = upload(client, title="b", text=PARIS_UPLOAD)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert n_articles(app) == 1
+    assert len(fake_geoparser.calls) == 1  # the duplicate was not even parsed
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"title": "x", "text": ""}, 400, "no text"),
+        ({"title": "x", "text": "  \n\t "}, 400, "no text"),
+        ({"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png")}, 415, "Unsupported file type"),
+        ({"file": (io.BytesIO(b"\x00\x01\x02binary"), "fake.txt")}, 415, "binary"),
+        ({"file": (io.BytesIO(b""), "empty.txt")}, 400, "no text"),
+    ],
+)
+def test_bad_uploads_show_the_form_with_a_message_and_store_nothing(app, client, data, status, message):
+    response = upload(client, **data)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    body = response.get_data(as_text=True)
+    assert message in body and 'action="/upload"' in body
+    assert n_articles(app) == 0
+
+
+def test_a_failed_upload_keeps_what_was_typed(client):
+    response = upload(client, title="My <title>", text="   ")
+    assert 'value="My &lt;title&gt;"' in response.get_data(as_text=True)
+
+
+def test_too_large_upload_is_a_readable_413(tmp_path):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), MAX_CONTENT_LENGTH=1024)
+    response = upload(app.test_client(), file=(io.BytesIO(b"Paris " * 1000), "big.txt"))
+    assert response.status_code == 413
+    assert response.mimetype == "text/html"
+    assert "too large" in response.get_data(as_text=True)
+    assert n_articles(app) == 0
+
+
+def test_a_geoparser_failure_stores_nothing(tmp_path):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(fail=True))
+    app.testing = False  # let the 500 handler answer instead of raising in the test
+    response = upload(app.test_client(), title="t", text=PARIS_UPLOAD)
+    assert response.status_code == 500
+    assert n_articles(app) == 0 and n_mentions(app) == 0
+
+
+def test_cross_site_form_posts_are_refused(app, client):
+    response = client.post("/upload", data={"text": PARIS_UPLOAD}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert n_articles(app) == 0
+
+
+def test_same_origin_form_posts_are_accepted(client):
+    response = client.post("/upload", data={"text": PARIS_UPLOAD}, headers={"Origin": "http://localhost"})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/upload", "/sample", "/articles/1/delete"])
+def test_post_only_routes_refuse_get(client, path):
+    response = client.get(path)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+# ---------------------------------------------------------------- sample
+
+
+def test_load_sample_stores_it_once(app, client):
+    response = client.post("/sample")
+    assert response.status_code == 303 and response.headers["Location"] == "/articles/1"
+    again = client.post("/sample")
+    assert again.headers["Location"] == "/articles/1"
+    assert n_articles(app) == 1
+    assert "Vienna" in client.get("/articles/1").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- story page
+
+
+def test_article_page(client):
+    upload(client, title="Trip", text=PARIS_UPLOAD)
+    response = client.get("/articles/1")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    body = response.get_data(as_text=True)
+    assert "Trip" in body
+    assert 'data-geojson-url="/articles/1.geojson"' in body
+    assert 'data-place-key="gn:2988507"' in body  # Paris, linked to its GeoJSON feature
+    assert 'data-place-key="unresolved:Atlantis"' in body
+    assert "/static/vendor/leaflet/leaflet.js" in body
+
+
+def test_article_page_csp_allows_exactly_the_map_script(client):
+    upload(client, title="Trip", text=PARIS_UPLOAD)
+    csp = client.get("/articles/1").headers["Content-Security-Policy"]
+    assert "'sha256-" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.parametrize(("tiles", "osm_in_csp"), [(None, False), ("osm", True)])
+def test_tiles_setting_reaches_the_page(tmp_path, tiles, osm_in_csp):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), TILES=tiles)
+    client = app.test_client()
+    upload(client, text=PARIS_UPLOAD)
+    response = client.get("/articles/1")
+    assert ("tile.openstreetmap.org" in response.headers["Content-Security-Policy"]) is osm_in_csp
+    assert ("OpenStreetMap" in client.get("/articles/1.geojson").get_data(as_text=True)) is osm_in_csp
+
+
+@pytest.mark.parametrize("path", ["/articles/1", "/articles/999", "/nope"])
+def test_unknown_pages_are_404_pages(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "404" in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- GeoJSON
+
+
+def test_article_geojson(client):
+    upload(client, text=PARIS_UPLOAD)
+    response = client.get("/articles/1.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    fc = response.get_json(force=True)
+    assert fc["type"] == "FeatureCollection"
+    names = [(f["properties"]["name"], f["geometry"] is None) for f in fc["features"]]
+    assert names == [("Paris", False), ("France", False), ("Atlantis", True)]
+    assert {f["properties"]["article_id"] for f in fc["features"]} == {1}
+    assert "GeoNames" in " ".join(fc["attribution"])
+
+
+def test_unknown_article_geojson_is_a_json_404(client):
+    response = client.get("/articles/5.geojson")
+    assert response.status_code == 404 and response.is_json
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_export_geojson_holds_every_article(client, n):
+    for i in range(n):
+        upload(client, text=f"Story {i}: {PARIS_UPLOAD}")
+    response = client.get("/export.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    assert response.is_streamed
+    fc = json.loads(response.get_data(as_text=True))
+    assert sorted({f["properties"]["article_id"] for f in fc["features"]}) == list(range(1, n + 1))
+    assert len(fc["features"]) == 3 * n
+
+
+# ---------------------------------------------------------------- delete
+
+
+def test_delete_article(app, client):
+    upload(client, text=PARIS_UPLOAD)
+    response = client.post("/articles/1/delete")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert n_articles(app) == 0 and n_mentions(app) == 0
+    assert client.get("/articles/1").status_code == 404
+
+
+def test_delete_unknown_article_is_404_and_touches_nothing(app, client):
+    upload(client, text=PARIS_UPLOAD)
+    assert client.post("/articles/2/delete").status_code == 404
+    assert n_articles(app) == 1
+
+
+# ---------------------------------------------------------------- the real geoparser
+
+
+def test_real_geoparser_upload_maps_the_places(real_app):
+    client = real_app.test_client()
+    text = "Flooding hit Bangladesh on Monday. Officials in Dhaka said rivers near Chittagong had burst their banks."
+    response = upload(client, title="Floods", text=text)
+    assert response.status_code == 303
+    fc = client.get(response.headers["Location"] + ".geojson").get_json(force=True)
+    features = {f["properties"]["name"]: f for f in fc["features"]}
+    assert {"Bangladesh", "Dhaka"} <= features.keys()
+    lon, lat = features["Dhaka"]["geometry"]["coordinates"]
+    assert 89 < lon < 91.5 and 23 < lat < 24.5
+    for f in fc["features"]:
+        for m in f["properties"]["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+
+
+def test_real_geoparser_sample_story(real_app):
+    client = real_app.test_client()
+    client.post("/sample")
+    fc = client.get("/articles/1.geojson").get_json(force=True)
+    names = {f["properties"]["name"] for f in fc["features"] if f["geometry"]}
+    assert {"Vienna", "Budapest", "Belgrade"} <= names

@@ -1,0 +1,132 @@
+"""CLI commands: ingest, export, geoparse (corpus mode) and gazetteer build."""
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import pytest
+
+from conftest import PARIS
+from test_app import PARIS_UPLOAD, n_articles
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def test_ingest_prints_id_and_place_count(app, runner, tmp_path):
+    a = write(tmp_path, "a.txt", PARIS_UPLOAD)
+    b = write(tmp_path, "b.md", "# Only Atlantis\n\nAtlantis.")
+    result = runner.invoke(args=["ingest", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("1\t2 places\t") and lines[1].startswith("2\t0 places\t")
+    assert n_articles(app) == 2
+
+
+def test_ingest_twice_reports_the_existing_article(app, runner, tmp_path):
+    a = write(tmp_path, "a.txt", PARIS_UPLOAD)
+    runner.invoke(args=["ingest", str(a)])
+    result = runner.invoke(args=["ingest", str(a)])
+    assert "already stored" in result.output and n_articles(app) == 1
+
+
+def test_ingest_reports_bad_files_and_continues(app, runner, tmp_path):
+    bad = write(tmp_path, "x.png", b"\x89PNG\x00")
+    good = write(tmp_path, "a.txt", PARIS_UPLOAD)
+    result = runner.invoke(args=["ingest", str(bad), str(good)])
+    assert result.exit_code == 1
+    assert "Unsupported file type" in result.output
+    assert n_articles(app) == 1
+
+
+def test_export_all_and_one(app, runner, tmp_path):
+    runner.invoke(args=["ingest", str(write(tmp_path, "a.txt", PARIS_UPLOAD))])
+    runner.invoke(args=["ingest", str(write(tmp_path, "b.txt", "France. " + PARIS_UPLOAD))])
+    out = tmp_path / "all.geojson"
+    assert runner.invoke(args=["export", "-o", str(out)]).exit_code == 0
+    fc = json.loads(out.read_text())
+    assert {f["properties"]["article_id"] for f in fc["features"]} == {1, 2}
+    result = runner.invoke(args=["export", "--article", "2"])
+    one = json.loads(result.output)
+    assert {f["properties"]["article_id"] for f in one["features"]} == {2}
+
+
+def test_export_unknown_article_fails(runner):
+    result = runner.invoke(args=["export", "--article", "9"])
+    assert result.exit_code != 0 and "no article 9" in result.output
+
+
+def test_geoparse_corpus_mode_writes_one_collection_per_line_and_stores_nothing(app, runner, tmp_path):
+    docs = [{"id": "d1", "text": "Paris is big."}, {"id": 2, "text": "Nothing here."},
+            {"id": "d3", "text": "Atlantis and France."}]
+    infile = write(tmp_path, "in.jsonl", "\n".join(json.dumps(d) for d in docs) + "\n\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(out), "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [fc["id"] for fc in lines] == ["d1", "2", "d3"]
+    assert all(fc["type"] == "FeatureCollection" for fc in lines)
+    (paris,) = lines[0]["features"]
+    assert paris["geometry"]["coordinates"] == [PARIS.lon, PARIS.lat]
+    assert paris["properties"]["mentions"][0]["start"] == 0
+    assert lines[1]["features"] == []
+    assert [f["geometry"] is None for f in lines[2]["features"]] == [True, False]
+    assert n_articles(app) == 0
+
+
+@pytest.mark.parametrize("line", ['{"id": 1}', "not json", '{"id": 1, "text": 5}'])
+def test_geoparse_rejects_bad_lines(runner, tmp_path, line):
+    result = runner.invoke(args=["geoparse", str(write(tmp_path, "in.jsonl", line)), "-o", str(tmp_path / "o")])
+    assert result.exit_code != 0 and "line 1" in result.output
+
+
+def test_geoparse_output_is_what_the_scorer_reads(runner, tmp_path):
+    sys.path.insert(0, "/work/shared/eval")
+    try:
+        score = pytest.importorskip("score")
+    finally:
+        sys.path.remove("/work/shared/eval")
+    text = "Paris, then Atlantis."
+    gold = write(tmp_path, "gold.jsonl", json.dumps({"id": "g", "text": text, "toponyms": [
+        {"start": 0, "end": 5, "name": "Paris", "lat": PARIS.lat, "lon": PARIS.lon}]}) + "\n")
+    infile = write(tmp_path, "in.jsonl", json.dumps({"id": "g", "text": text}) + "\n")
+    runner.invoke(args=["geoparse", str(infile), "-o", str(tmp_path / "pred.jsonl")])
+    preds = score.load_predictions(str(tmp_path / "pred.jsonl"))
+    assert [(m["start"], m["end"]) for m in preds["g"]] == [(0, 5), (12, 20)]
+    assert preds["g"][0]["lat"] == pytest.approx(PARIS.lat)
+    assert gold.exists()
+
+
+def test_gazetteer_build_calls_the_builder(runner, tmp_path, monkeypatch):
+    calls = []
+    fake = types.ModuleType("geo.gazetteer_build")
+    fake.build = lambda out_path: calls.append(out_path) or "stats"
+    monkeypatch.setitem(sys.modules, "geo.gazetteer_build", fake)
+    result = runner.invoke(args=["gazetteer", "build", "--out", str(tmp_path / "g.sqlite")])
+    assert result.exit_code == 0, result.output
+    assert calls == [str(tmp_path / "g.sqlite")]
+
+
+def test_gazetteer_build_defaults_to_the_configured_path(app, runner, monkeypatch):
+    calls = []
+    fake = types.ModuleType("geo.gazetteer_build")
+    fake.build = lambda out_path: calls.append(out_path)
+    monkeypatch.setitem(sys.modules, "geo.gazetteer_build", fake)
+    runner.invoke(args=["gazetteer", "build"])
+    assert calls == [app.config["GAZETTEER_PATH"]]
+
+
+def test_geoparse_with_the_real_geoparser(real_app, tmp_path):
+    runner = real_app.test_cli_runner()
+    text = "Protests spread from Cairo to Alexandria, Egypt's second city."
+    infile = write(tmp_path, "in.jsonl", json.dumps({"id": "eg", "text": text}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (fc,) = [json.loads(line) for line in out.read_text().splitlines()]
+    names = {f["properties"]["name"] for f in fc["features"] if f["geometry"]}
+    assert {"Cairo", "Alexandria"} <= names
