@@ -66,8 +66,11 @@ _BOILERPLATE = re.compile(
     r"|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
     r"|privacy policy|elsewhere on the|best viewed|cookies)[^\n]*$"
 )
-_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'\- ]+?)(?:,[ \t]*[A-Z][A-Za-z. ]+?)?[ \t]*(?:\(|—|–|--| - |:)")
+_DATELINE = re.compile(r"(?:^|\n|[.!?] )[ \t]*([A-Z][A-Z.'\- ]*[A-Z.])(?:,[ \t]*[A-Z][A-Za-z. ]+?)?[ \t]*(?:\(|—|–|--| - |:)")
 _MIN_POPULATION = 1000
+_TITLES = frozenset("mr mrs ms dr sir gov sen rep president minister judge officer sgt lt capt coach".split())
+_ADMIN_PREFIXES = frozenset({"state", "city", "town", "village", "county", "commonwealth", "borough", "township"})
+_PARTY_STATE = re.compile(r"\b[DRI]-([A-Z][A-Za-z]*\.?(?:[A-Z][a-z]?\.)*(?: [A-Z][a-z]+)?)")
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "CONT", "RGN", "TERR", "PPLC"})
 _WORD = re.compile(r"\b[a-z]+\b")
@@ -97,6 +100,8 @@ def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
     """Shrink a token span: drop a leading 'the'/lower-case words, trailing possessives and punctuation."""
     while i < j and (doc[i].lower_ in ("the", "a", "an") or doc[i].text[:1].islower() or doc[i].is_punct):
         i += 1
+    if j - i > 2 and doc[i].lower_ in _ADMIN_PREFIXES and doc[i + 1].lower_ == "of":
+        i += 2
     while j > i and (doc[j - 1].lower_ in ("'s", "’s", "'", "’") or doc[j - 1].is_punct and doc[j - 1].text != "."
                      or doc[j - 1].is_space):
         j -= 1
@@ -191,8 +196,6 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                 j += 1
             elif doc[j].lower_ in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]) and not doc[j].whitespace_ == "\n":
                 j += 2
-            elif doc[j].text in (".",) and doc[j - 1].text[-1:].isupper() and len(doc[j - 1].text) <= 2:
-                j += 1
             else:
                 break
         runs.append((i, j))
@@ -205,10 +208,12 @@ def _ngrams(doc: Doc, runs: list[tuple[int, int]]) -> dict[tuple[int, int], str]
     out = {}
     for a, b in runs:
         for i in range(a, b):
-            if not _is_cap(doc[i]):
+            if not _is_cap(doc[i]) or doc[i].lower_ == "the":
+                continue
+            if doc[i].lower_ in _ADMIN_PREFIXES and i + 1 < b and doc[i + 1].lower_ == "of":
                 continue
             for j in range(i + 1, min(b, i + MAX_NGRAM) + 1):
-                if _is_cap(doc[j - 1]) or doc[j - 1].text == ".":
+                if _is_cap(doc[j - 1]):
                     out[(i, j)] = doc.text[doc[i].idx:_surface_end(doc, j)]
     return out
 
@@ -300,6 +305,15 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             cands.append(_Cand(tok.idx, tok.idx + len(tok.text), place, "literal", "pattern", "", 3))
             confirmed.add(name_key(tok.text))
 
+    # 2b. party-and-state tags of politicians ("D-S.C.", "R-Charleston")
+    for m in _PARTY_STATE.finditer(text):
+        s, e = m.span(1)
+        place = abbreviation_place(m.group(1))
+        if place is None and index.known_names([m.group(1)]):
+            place = m.group(1)
+        if place is not None:
+            cands.append(_Cand(s, e, place, "literal", "pattern", "", 3))
+
     # 3. gazetteer names the model missed or mislabelled
     pending: list[tuple[int, int, str, bool]] = []
     lower_words = set(_WORD.findall(text))
@@ -312,7 +326,7 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         ents = {id(cover[k]): cover[k] for k in range(i, j) if cover[k] is not None}
         if any(e.label_ in _NON_NAME_LABELS for e in ents.values()):
             continue
-        located = _locative_context(doc, i, j)
+        located = _locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
         if located:
             confirmed.add(key)
         pending.append((i, j, surface, located))
@@ -330,7 +344,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             continue
         exact = ent.start == i and ent.end == j or _trim(doc, ent.start, ent.end) == (i, j)
         if ent.label_ == "PERSON":
-            if exact and strong:
+            lone = j - i == 1 and key not in surnames and _prominent(info[surface]) and not _titled(doc, i)
+            if exact and (strong or lone):
                 cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
             continue
         if ent.label_ in PLACE_LABELS:
@@ -346,6 +361,11 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
     return cands
+
+
+def _titled(doc: Doc, i: int) -> bool:
+    """Whether token i follows a personal title ("Mr.", "Dr.", "Gov.")."""
+    return i > 0 and doc[i - 1].text.rstrip(".").lower() in _TITLES
 
 
 def _shouting(doc: Doc, i: int) -> bool:
