@@ -1,0 +1,108 @@
+"""geo/recognize.py: table tests on self-written sentences with the real model and a fake index."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pytest
+
+from geo.names import name_key
+from geo.nlp import load_nlp
+from geo.recognize import recognize
+from geo.types import NameInfo, Place
+
+_KNOWN = {
+    # name: (places, max_population, feature codes)
+    "Lebanon": (3, 6_000_000, {"PCLI", "PPL"}),
+    "Syria": (1, 17_000_000, {"PCLI"}),
+    "Damascus": (2, 2_500_000, {"PPLC"}),
+    "Paris": (20, 2_100_000, {"PPLC", "PPL"}),
+    "Istanbul": (1, 15_000_000, {"ADM1", "PPL"}),
+    "Zabrovka": (1, 30_000, {"PPL"}),
+    "Qeshlaq Valley": (1, 0, {"VAL"}),
+    "Washington": (30, 700_000, {"PPLC", "ADM1"}),
+    "America": (1, 300_000_000, {"CONT"}),
+    "Ohio": (1, 11_000_000, {"ADM1"}),
+    "Tuesday": (1, 500, {"PPL"}),
+    "Green": (5, 20_000, {"PPL"}),
+    "Springfield": (20, 170_000, {"PPL"}),
+}
+
+
+class FakeIndex:
+    """A PlaceIndex that knows only the names above."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._info = {name_key(n): NameInfo(name_key(n), p, pop, frozenset(c)) for n, (p, pop, c) in _KNOWN.items()}
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        return []
+
+    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
+        self.calls += 1
+        return {n: self._info[name_key(n)] for n in names if name_key(n) in self._info}
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture()
+def index() -> FakeIndex:
+    return FakeIndex()
+
+
+def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
+    doc = nlp(text)
+    mentions = recognize(doc, index)
+    for m in mentions:
+        assert text[m.start:m.end] == m.surface
+    return [(m.surface, m.name, m.kind) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Protesters gathered in Lebanon's capital on Tuesday.", [("Lebanon", "Lebanon", "literal")]),
+        ("The Istanbul-based group met again.", [("Istanbul", "Istanbul", "literal")]),
+        ("Syrian troops moved north overnight.", [("Syrian", "Syria", "demonym")]),
+        ("Two Iraqis and a Russian diplomat were held.",
+         [("Iraqis", "Iraq", "demonym"), ("Russian", "Russia", "demonym")]),
+        ("Fighting raged around Zabrovka for a week.", [("Zabrovka", "Zabrovka", "literal")]),
+        ("Farmers in the Qeshlaq Valley lost their crops.",
+         [("Qeshlaq Valley", "Qeshlaq Valley", "literal")]),
+        ("She sued the Bank of America last year.", []),
+        ("Paris Hilton arrived late to the party.", []),
+        ("He wrote a column for the Washington Post about taxes.", []),
+        ("The senator flew to Springfield, Ohio, on Friday.",
+         [("Springfield", "Springfield", "literal"), ("Ohio", "Ohio", "literal")]),
+        ("Rep. Dana Morrow, D-Calif., voted against it.", [("Calif.", "California", "literal")]),
+        ("Copyright 2021 Paris Media Group. All rights reserved.", []),
+        ("The committee approved a Green initiative for schools.", []),
+    ],
+)
+def test_recognize_table(nlp, index, text, expected):
+    assert found(nlp, index, text) == expected
+
+
+def test_mentions_sorted_and_disjoint(nlp, index):
+    doc = nlp("Syrian officials in Damascus said Lebanon and Syria talked. Paris agreed.")
+    mentions = recognize(doc, index)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert {m.surface for m in mentions} >= {"Syrian", "Damascus", "Lebanon", "Syria"}
+
+
+def test_known_names_asked_once_per_doc(nlp, index):
+    recognize(nlp("Refugees left Zabrovka for Damascus and then Paris."), index)
+    assert index.calls == 1
+
+
+def test_weekday_never_a_place_even_if_gazetteer_knows_it(nlp, index):
+    assert all(m.surface != "Tuesday" for m in recognize(nlp("They met on Tuesday in Paris."), index))
+
+
+def test_surname_of_a_person_is_not_a_place(nlp, index):
+    text = "Coach Anna Springfield resigned. Springfield said the team needs rest."
+    assert [m.surface for m in recognize(nlp(text), index)] == []
