@@ -1,16 +1,24 @@
 """Shared fixtures: an app on a fresh, migrated SQLite database, its client and CLI runner."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import func, select
 
-from app import MIGRATIONS_DIR, create_app
+from app import MIGRATIONS_DIR, create_app, db
+from geo.store import Article
+from geo.store import Mention as MentionRow
 from geo.types import Candidate, Mention, Passage, Place, ResolvedMention, Story
+
+# Test modules import the helpers below as ``mapper_testkit``: the bare module name
+# "conftest" is ambiguous once tests/browser/ has a conftest.py of its own.
+sys.modules.setdefault("mapper_testkit", sys.modules[__name__])
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "instance" / "gazetteer.sqlite"
@@ -93,6 +101,42 @@ class FakeGeoparser:
                     found.append(mention(text, surface, place, occurrence=text.count(surface, 0, at)))
                     at = text.find(surface, at + 1)
             yield Story(text=text, mentions=tuple(sorted(found, key=lambda rm: rm.mention.start)))
+
+
+PARIS_UPLOAD = "Paris in France.\nAtlantis is lost."
+
+
+def n_articles(app: Flask) -> int:
+    """How many articles the app's database holds."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Article)) or 0
+
+
+def n_mentions(app: Flask) -> int:
+    """How many mentions the app's database holds."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(MentionRow)) or 0
+
+
+def upload(client: FlaskClient, **data: Any) -> Any:
+    """POST the upload form (multipart, as a browser sends it)."""
+    return client.post("/upload", data=data, content_type="multipart/form-data")
+
+
+def located(fc: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Each mention's text -> its feature's (lat, lon), for the resolved mentions of a collection."""
+    out = {}
+    for f in fc["features"]:
+        if f["geometry"] is not None:
+            lon, lat = f["geometry"]["coordinates"]
+            for m in f["properties"]["mentions"]:
+                out[m["text"]] = (lat, lon)
+    return out
+
+
+def near(point: tuple[float, float] | None, lat: float, lon: float, degrees: float = 1.0) -> bool:
+    """Whether point lies within ``degrees`` of (lat, lon) on both axes."""
+    return point is not None and abs(point[0] - lat) <= degrees and abs(point[1] - lon) <= degrees
 
 
 def make_app(tmp_path: Path, **config: object) -> Flask:

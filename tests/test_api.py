@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FakeGeoparser, make_app
-from test_app import PARIS_UPLOAD, n_articles
+from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles
 
 HTML = ("<html><head><title>Paris news</title></head><body><nav>Home | Sport</nav><article>"
         "<p>Paris is the capital of France and the largest city in the country.</p>"
