@@ -1,0 +1,145 @@
+"""Tests for the gazetteer build (tiny fixture index) and OfflineGazetteer; real-index checks when built."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from geopy.location import Location
+
+from geo.errors import GazetteerMissing
+from geo.gazetteer import ATTRIBUTION, OfflineGazetteer
+from geo.gazetteer_build import Entry, build, keep_alt_name, ne_feature_code
+from geo.types import Place
+
+REAL_INDEX = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
+real = pytest.mark.skipif(not REAL_INDEX.is_file(), reason="instance/gazetteer.sqlite not built")
+
+
+def _p(pid: str, name: str, lat: float, lon: float, cc: str | None, code: str, pop: int = 0,
+       admin1: str | None = None) -> Place:
+    cls = {"PCLI": "A", "ADM1": "A", "PPL": "P", "PPLC": "P", "VAL": "T"}[code]
+    return Place(pid, name, lat, lon, None, cc, cls, code, pop, admin1, "test")
+
+
+FIXTURE = [
+    Entry(_p("gn:272103", "Lebanon", 33.83333, 35.83333, "LB", "PCLI", 6_848_925), ("Lebanon", "Lebanese Republic")),
+    Entry(_p("gn:5197079", "Lebanon", 40.34093, -76.41135, "US", "PPL", 25_534, "Pennsylvania"), ("Lebanon",)),
+    Entry(_p("gn:170654", "Damascus", 33.5102, 36.29128, "SY", "PPLC", 1_569_394), ("Damascus", "Dimashq", "Damas")),
+    Entry(_p("gn:4352681", "Damascus", 39.28844, -77.20387, "US", "PPL", 15_257, "Maryland"), ("Damascus",)),
+    Entry(_p("x:bekaa", "Bekaa Valley", 33.8, 35.9, "LB", "VAL"), ("Bekaa Valley", "Beqaa Valley")),
+    Entry(_p("gn:5197079", "Duplicate id", 0.0, 0.0, "US", "PPL"), ("Dup",)),  # same place_id: dropped
+]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> OfflineGazetteer:
+    path = tmp_path_factory.mktemp("gz") / "tiny.sqlite"
+    stats = build(path, sources=[lambda: FIXTURE])
+    assert stats.places == 5 and stats.names >= 8
+    return OfflineGazetteer(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("Bay City", True), ("BBC", False), ("", False), ("Damas", True), ("ﺩﻣﺸﻖ", False),
+        ("Дамаск", False), ("surudeu", False), ("al-Qusayr", True), ("X", False), ("São Paulo", True),
+    ],
+)
+def test_keep_alt_name(name: str, kept: bool) -> None:
+    assert keep_alt_name(name) is kept
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("river", ("H", "STM")), ("valley", ("T", "VAL")), ("range/mtn", ("T", "MTS")),
+        ("sea", ("H", "SEA")), ("admin-0 claim area", ("A", "TERR")), ("geoarea", ("L", "RGN")),
+        ("national park", ("L", "PRK")), ("date line", None), ("continent", None),
+    ],
+)
+def test_ne_feature_code(kind: str, expected: tuple[str, str] | None) -> None:
+    assert ne_feature_code(kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "first_cc", "count"),
+    [("Lebanon", "LB", 2), ("lebanon", "LB", 2), ("Damascus", "SY", 2), ("Dimashq", "SY", 1),
+     ("Beqaa Valley", "LB", 1), ("Nowhere", None, 0), ("", None, 0)],
+)
+def test_candidates(tiny: OfflineGazetteer, query: str, first_cc: str | None, count: int) -> None:
+    places = tiny.candidates(query)
+    assert len(places) == count
+    if count:
+        assert places[0].country_code == first_cc
+
+
+def test_duplicate_place_id_kept_once(tiny: OfflineGazetteer) -> None:
+    assert tiny.candidates("Dup") == []
+    assert tiny.place("gn:5197079").name == "Lebanon"
+
+
+def test_known_names_batched(tiny: OfflineGazetteer) -> None:
+    info = tiny.known_names(["Lebanon", "LEBANON", "Zzz", "Damascus"])
+    assert set(info) == {"Lebanon", "LEBANON", "Damascus"}
+    assert info["Lebanon"].places == 2
+    assert info["Lebanon"].max_population == 6_848_925
+    assert info["Lebanon"].feature_codes == frozenset({"PCLI", "PPL"})
+
+
+def test_geocode_returns_geopy_locations(tiny: OfflineGazetteer) -> None:
+    loc = tiny.geocode("Damascus")
+    assert isinstance(loc, Location)
+    assert loc.raw["country_code"] == "SY" and loc.latitude == pytest.approx(33.5102)
+    assert [x.raw["country_code"] for x in tiny.geocode("Damascus", exactly_one=False)] == ["SY", "US"]
+    assert tiny.geocode("Damascus", country_codes="us").raw["admin1"] == "Maryland"
+    assert tiny.geocode("Nowhere") is None
+
+
+def test_reverse_nearest_town(tiny: OfflineGazetteer) -> None:
+    assert tiny.reverse((39.3, -77.2)).raw["name"] == "Damascus"
+
+
+def test_connections_per_thread(tiny: OfflineGazetteer) -> None:
+    found: list[int] = []
+    threads = [threading.Thread(target=lambda: found.append(len(tiny.candidates("Lebanon")))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert found == [2, 2, 2, 2]
+
+
+def test_missing_index_raises(tmp_path: Path) -> None:
+    gaz = OfflineGazetteer(tmp_path / "absent.sqlite")
+    with pytest.raises(GazetteerMissing, match="build it"):
+        gaz.candidates("Lebanon")
+
+
+def test_attribution_credits_sources() -> None:
+    assert "GeoNames" in ATTRIBUTION and "CC BY 4.0" in ATTRIBUTION and "Natural Earth" in ATTRIBUTION
+
+
+@real
+@pytest.mark.parametrize(
+    ("name", "cc", "code"),
+    [("Lebanon", "LB", "PCLI"), ("U.S.", "US", "PCLI"), ("Britain", "GB", "PCLI"), ("Syria", "SY", "PCLI"),
+     ("Bekaa", "LB", "ADM1"), ("Golan Heights", None, "TERR"), ("Middle East", None, "RGN"),
+     ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT")],
+)
+def test_real_index_has(name: str, cc: str | None, code: str) -> None:
+    places = OfflineGazetteer(REAL_INDEX).candidates(name, limit=60)
+    assert any(p.country_code == cc and p.feature_code == code for p in places)
+
+
+@real
+def test_real_country_at_geonames_point() -> None:
+    us = [p for p in OfflineGazetteer(REAL_INDEX).candidates("United States") if p.feature_code == "PCLI"][0]
+    assert (us.lat, us.lon) == pytest.approx((39.76, -98.5), abs=0.01)
+
+
+@real
+def test_real_no_carolina_from_pairs() -> None:
+    places = OfflineGazetteer(REAL_INDEX).candidates("Carolina", limit=100)
+    assert not any(p.country_code == "US" and p.feature_class == "A" for p in places)

@@ -1,0 +1,175 @@
+"""Tests for geo.resolve: table cases over a small in-memory PlaceIndex, plus seed-article checks."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+from geo.names import name_key
+from geo.resolve import APPROXIMATE_CONFIDENCE, lookup_keys, prior, qualifier_after, resolve
+from geo.types import Mention, NameInfo, Place
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_INDEX = ROOT / "instance" / "gazetteer.sqlite"
+SEED = ROOT.parent / "shared" / "seeds" / "000_0ccbed5b938370f4.txt"
+
+
+def _p(pid: str, name: str, lat: float, lon: float, cc: str, code: str, pop: int,
+       admin1: str | None = None) -> Place:
+    cls = "A" if code in ("PCLI", "ADM1", "ADM2") else "P"
+    return Place(pid, name, lat, lon, int(pid[3:]), cc, cls, code, pop, admin1, "geonames")
+
+
+LEBANON_LB = _p("gn:272103", "Lebanon", 33.83333, 35.83333, "LB", "PCLI", 6_848_925)
+LEBANON_PA = _p("gn:5197079", "Lebanon", 40.34093, -76.41135, "US", "PPL", 25_534, "Pennsylvania")
+LEBANON_TN = _p("gn:4636045", "Lebanon", 36.20811, -86.2911, "US", "PPL", 30_262, "Tennessee")
+HOMS_SY = _p("gn:169577", "Homs", 34.72682, 36.72339, "SY", "PPL", 775_404, "Homs")
+KHUMS_LY = _p("gn:2219905", "Al Khums", 32.64861, 14.26191, "LY", "PPL", 201_943, "Al Marqab")
+DAMASCUS_SY = _p("gn:170654", "Damascus", 33.5102, 36.29128, "SY", "PPLC", 1_569_394, "Dimashq")
+DAMASCUS_MD = _p("gn:4352681", "Damascus", 39.28844, -77.20387, "US", "PPL", 15_257, "Maryland")
+SYRIA = _p("gn:163843", "Syria", 35.0, 38.0, "SY", "PCLI", 16_906_283)
+LIBYA = _p("gn:2215636", "Libya", 28.0, 17.0, "LY", "PCLI", 6_678_567)
+PENNSYLVANIA = _p("gn:6254927", "Pennsylvania", 40.9, -77.7, "US", "ADM1", 12_700_000, "Pennsylvania")
+MARYLAND = _p("gn:4361885", "Maryland", 39.0, -76.8, "US", "ADM1", 6_000_000, "Maryland")
+HARRISBURG = _p("gn:5192726", "Harrisburg", 40.27370, -76.88442, "US", "PPL", 49_192, "Pennsylvania")
+QUSAYR = _p("gn:169304", "Al Quşayr", 34.50887, 36.5797, "SY", "PPL", 41_062, "Homs")
+
+ALIASES = {"homs": [HOMS_SY, KHUMS_LY], "pa": [PENNSYLVANIA], "qusair": [QUSAYR], "al qusayr": [QUSAYR]}
+
+
+class FakeIndex:
+    """An in-memory PlaceIndex over the places above."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.by_key: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_key.setdefault(name_key(place.name), []).append(place)
+        for key, extra in ALIASES.items():
+            for place in extra:
+                if place not in self.by_key.setdefault(key, []):
+                    self.by_key[key].append(place)
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        return sorted(self.by_key.get(name_key(name), []), key=lambda p: -p.population)[:limit]
+
+    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
+        return {n: NameInfo(name_key(n), len(self.by_key[name_key(n)]), 0) for n in names if name_key(n) in self.by_key}
+
+
+INDEX = FakeIndex([LEBANON_LB, LEBANON_PA, LEBANON_TN, HOMS_SY, KHUMS_LY, DAMASCUS_SY, DAMASCUS_MD,
+                   SYRIA, LIBYA, PENNSYLVANIA, MARYLAND, HARRISBURG, QUSAYR])
+
+
+def _mentions(text: str, names: list[str]) -> list[Mention]:
+    """Mentions for each occurrence of each name in text (name looked up as written)."""
+    found = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            found.append(Mention(m.start(), m.end(), name, name))
+    return sorted(found, key=lambda m: m.start)
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "target", "expected"),
+    [
+        ("Lebanon braced for refugees.", ["Lebanon"], "Lebanon", LEBANON_LB),
+        ("Fighting spread from Syria into Lebanon.", ["Syria", "Lebanon"], "Lebanon", LEBANON_LB),
+        ("The fair in Lebanon, Pennsylvania opened.", ["Lebanon"], "Lebanon", LEBANON_PA),
+        ("The fair in Lebanon, Pa., opened.", ["Lebanon"], "Lebanon", LEBANON_PA),
+        ("From Harrisburg we drove to Lebanon.", ["Harrisburg", "Lebanon"], "Lebanon", LEBANON_PA),
+        ("Shelling hit Homs overnight.", ["Homs"], "Homs", HOMS_SY),
+        ("Rebels in Homs, Syria, withdrew.", ["Homs", "Syria"], "Homs", HOMS_SY),
+        ("Ships left Homs for Libya and Tripoli.", ["Homs", "Libya"], "Homs", KHUMS_LY),
+        ("Talks in Damascus stalled.", ["Damascus"], "Damascus", DAMASCUS_SY),
+        ("Damascus, Maryland, held a parade.", ["Damascus"], "Damascus", DAMASCUS_MD),
+        ("Maryland towns such as Damascus voted.", ["Maryland", "Damascus"], "Damascus", DAMASCUS_MD),
+    ],
+)
+def test_resolve_in_context(text: str, names: list[str], target: str, expected: Place) -> None:
+    mentions = _mentions(text, names)
+    results = resolve(text, mentions, INDEX)
+    assert len(results) == len(mentions)
+    chosen = {m.name: r.place for m, r in zip(mentions, results)}
+    assert chosen[target] == expected
+
+
+def test_one_meaning_per_name() -> None:
+    text = "Lebanon, Pa. is small. Later, Lebanon held a vote."
+    results = resolve(text, _mentions(text, ["Lebanon"]), INDEX)
+    assert [r.place for r in results] == [LEBANON_PA, LEBANON_PA]
+
+
+def test_confidence_and_alternatives() -> None:
+    text = "Talks in Damascus stalled."
+    (result,) = resolve(text, _mentions(text, ["Damascus"]), INDEX)
+    assert 0.5 < result.confidence <= 1.0
+    assert [c.place for c in result.alternatives] == [DAMASCUS_MD]
+    assert all(0.0 <= c.score < result.confidence for c in result.alternatives)
+
+
+def test_unknown_name_is_placed_approximately_or_not_at_all() -> None:
+    text = "Baba Amr in Homs was shelled."
+    results = resolve(text, _mentions(text, ["Baba Amr", "Homs"]), INDEX)
+    assert results[0].place == HOMS_SY and results[0].confidence == APPROXIMATE_CONFIDENCE
+    (alone,) = resolve("Baba Amr", [Mention(0, 8, "Baba Amr", "Baba Amr")], INDEX)
+    assert alone.place is None and alone.confidence == 0.0 and alone.alternatives == ()
+
+
+def test_empty_mentions() -> None:
+    assert resolve("No places here.", [], INDEX) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [("Lebanon, Pa., fair", 7, "Pa"), ("Lebanon, Pennsylvania.", 7, "Pennsylvania"),
+     ("Lebanon, New York", 7, "New York"), ("Lebanon, and then", 7, None), ("Lebanon is", 7, None)],
+)
+def test_qualifier_after(text: str, end: int, expected: str | None) -> None:
+    assert qualifier_after(text, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [("Lebanon", [("lebanon", True)]),
+     ("the Netherlands", [("the netherlands", True), ("netherlands", True)]),
+     ("Bekaa Valley", [("bekaa valley", True), ("bekaa", False)]),
+     ("Quebec City", [("quebec city", True), ("quebec", True)])],
+)
+def test_lookup_keys(name: str, keys: list[tuple[str, bool]]) -> None:
+    assert lookup_keys(name) == keys
+
+
+@pytest.mark.parametrize(
+    ("better", "worse", "key"),
+    [(LEBANON_LB, LEBANON_PA, "lebanon"), (DAMASCUS_SY, DAMASCUS_MD, "damascus"),
+     (HOMS_SY, KHUMS_LY, "homs"), (PENNSYLVANIA, HARRISBURG, "pennsylvania")],
+)
+def test_prior_order(better: Place, worse: Place, key: str) -> None:
+    assert prior(better, key) > prior(worse, key)
+
+
+def test_speed_hundred_mentions() -> None:
+    import time
+    text = " ".join(["Lebanon and Damascus and Homs."] * 34)
+    mentions = _mentions(text, ["Lebanon", "Damascus", "Homs"])
+    started = time.perf_counter()
+    resolve(text, mentions, INDEX)
+    assert len(mentions) >= 100 and time.perf_counter() - started < 0.1
+
+
+@pytest.mark.skipif(not (REAL_INDEX.is_file() and SEED.is_file()), reason="real index or seed missing")
+def test_seed_article_on_real_index() -> None:
+    from geo.gazetteer import OfflineGazetteer
+
+    text = SEED.read_text(encoding="utf-8")
+    names = ["Qusair", "Homs", "Lebanon", "Syria", "Damascus"]
+    mentions = _mentions(text, names)
+    results = resolve(text, mentions, OfflineGazetteer(REAL_INDEX))
+    chosen = {m.name: r.place for m, r in zip(mentions, results) if r.place}
+    for name in names:
+        if name in chosen:
+            assert chosen[name].country_code == ("LB" if name == "Lebanon" else "SY"), name
+    assert chosen["Lebanon"].feature_code == "PCLI"
+    assert chosen["Homs"].feature_class == "P"
