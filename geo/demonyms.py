@@ -40,7 +40,7 @@ DEMONYMS: dict[str, str] = {
     "Dubliner": "Dublin", "Roman": "Rome", "Venetian": "Venice", "Milanese": "Milan",
     "Neapolitan": "Naples", "Viennese": "Vienna", "Hongkonger": "Hong Kong",
     "Cantonese": "Guangdong", "Taiwanese": "Taiwan", "Tamil": "Tamil Nadu",
-    "Hispanic": "Latin America", "Anglo": "England", "Western": "West", "Eastern": "East",
+    "Hispanic": "Latin America", "Anglo": "England",
     # countries
     "Afghan": "Afghanistan", "Albanian": "Albania", "Algerian": "Algeria",
     "Andorran": "Andorra", "Angolan": "Angola", "Argentine": "Argentina",
@@ -110,7 +110,7 @@ _IRREGULAR_PLURALS: dict[str, str] = {
     "Englishmen": "England", "Frenchmen": "France", "Irishmen": "Ireland",
     "Welshmen": "Wales", "Yorkshiremen": "Yorkshire",
 }
-_NO_PLURAL_ENDINGS = ("ese", "ish", "ch", "ss", "man", "Arabic", "Hebrew", "Western", "Eastern")
+_NO_PLURAL_ENDINGS = ("ese", "ish", "ch", "ss", "man", "Arabic", "Hebrew")
 
 # AP-style and postal abbreviations of US states, provinces and countries (with their periods).
 ABBREVIATIONS: dict[str, str] = {

@@ -66,6 +66,12 @@ _BOILERPLATE = re.compile(
     r"|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
     r"|privacy policy|elsewhere on the|best viewed|cookies)[^\n]*$"
 )
+_PROMO_HEADER = re.compile(
+    r"(?im)^[ \t]*(elsewhere on (the )?\w+|from around the web|sponsored( stories| content)?|promoted stories"
+    r"|you may also like|recommended for you)[ \t]*$"
+)
+_PARAGRAPH = re.compile(r"[^\n]+")
+_PROMO_MAX_WORDS = 25
 _DATELINE = re.compile(r"(?:^|\n|[.!?] )[ \t]*([A-Z][A-Z.'\- ]*[A-Z.])(?:,[ \t]*[A-Z][A-Za-z. ]+?)?[ \t]*(?:\(|—|–|--| - |:)")
 _MIN_POPULATION = 1000
 _TITLES = frozenset("mr mrs ms dr sir gov sen rep president minister judge officer sgt lt capt coach".split())
@@ -119,8 +125,16 @@ def _surface_end(doc: Doc, j: int) -> int:
 
 
 def _bad_lines(text: str) -> list[tuple[int, int]]:
-    """Character ranges of boilerplate lines (copyright, 'More on this story', share/subscribe)."""
-    return [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
+    """Character ranges of boilerplate lines and of cross-promotion blocks ("Elsewhere on the BBC")."""
+    ranges = [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
+    for m in _PROMO_HEADER.finditer(text):
+        end = m.end()
+        for para in _PARAGRAPH.finditer(text, end):
+            if len(para.group().split()) >= _PROMO_MAX_WORDS:
+                break
+            end = para.end()
+        ranges.append((m.start(), end))
+    return ranges
 
 
 def _in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
@@ -283,6 +297,16 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         name = abbreviation_place(surface) or surface
         cands.append(_Cand(doc[i].idx, _surface_end(doc, j), name, "literal", "ner", e.label_, 3))
         confirmed.add(key)
+
+    # 1b. names the model took for people but that follow "the city of", "the quarter of", ...
+    for e in doc.ents:
+        if e.label_ == "PERSON" and e.start >= 2 and doc[e.start - 1].lower_ == "of" \
+                and doc[e.start - 2].lower_ in _GEO_NOUNS and not _in_ranges(e.start_char, bad):
+            i, j = _trim(doc, e.start, e.end)
+            if i < j:
+                cands.append(_Cand(doc[i].idx, _surface_end(doc, j), text[doc[i].idx:_surface_end(doc, j)],
+                                   "literal", "ner", e.label_, 2))
+                confirmed.add(name_key(text[doc[i].idx:_surface_end(doc, j)]))
 
     # 2. demonyms and abbreviations, token by token
     for i, tok in enumerate(doc):
