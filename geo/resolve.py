@@ -293,17 +293,21 @@ def _keep_max(table: dict[str, float], key: str, value: float) -> None:
 
 
 def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: int) -> Place | None:
-    """For a name the gazetteer lacks, the closest-mentioned confident town or district, if any."""
-    best: tuple[int, Place] | None = None
+    """For a name the gazetteer lacks: a confident town of the article's main country, nearest in the text."""
+    countries: Counter[str] = Counter()
+    for group in order:
+        if group is not None and group.choice is not None and group.choice.country_code:
+            countries[group.choice.country_code] += 1
+    best: tuple[int, int, Place] | None = None
     for j, group in enumerate(order):
         if group is None or group.choice is None or group.confidence < 0.5:
             continue
         if group.choice.feature_class != "P" and group.choice.feature_code not in ("ADM2", "ADM3"):
             continue
-        gap = abs(mentions[j].start - mentions[i].start)
-        if best is None or gap < best[0]:
-            best = (gap, group.choice)
-    return best[1] if best else None
+        rank = (-countries[group.choice.country_code or ""], abs(mentions[j].start - mentions[i].start))
+        if best is None or rank < best[:2]:
+            best = (*rank, group.choice)
+    return best[2] if best else None
 
 
 def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]]) -> float:
