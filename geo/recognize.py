@@ -220,6 +220,7 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
 def _ngrams(doc: Doc, runs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Every sub-span of the runs up to MAX_NGRAM tokens that starts and ends on a capitalised word."""
     out = {}
+    text = doc.text
     for a, b in runs:
         for i in range(a, b):
             if not _is_cap(doc[i]) or doc[i].lower_ == "the":
@@ -228,7 +229,7 @@ def _ngrams(doc: Doc, runs: list[tuple[int, int]]) -> dict[tuple[int, int], str]
                 continue
             for j in range(i + 1, min(b, i + MAX_NGRAM) + 1):
                 if _is_cap(doc[j - 1]):
-                    out[(i, j)] = doc.text[doc[i].idx:_surface_end(doc, j)]
+                    out[(i, j)] = text[doc[i].idx:_surface_end(doc, j)]
     return out
 
 
