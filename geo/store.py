@@ -10,7 +10,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator, Literal
+from typing import Any, Iterator, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -377,17 +377,59 @@ def to_resolved(row: Mention) -> types.ResolvedMention:
     )
 
 
+_STREAM_COLUMNS = (
+    Mention.article_id,
+    Mention.start,
+    Mention.end,
+    Mention.surface,
+    Mention.name,
+    Mention.kind,
+    Mention.source,
+    Mention.confidence,
+    Mention.passage,
+    Mention.passage_start,
+    Mention.passage_end,
+    Place.place_id,
+    Place.name,
+    Place.lat,
+    Place.lon,
+    Place.geonameid,
+    Place.country_code,
+    Place.feature_class,
+    Place.feature_code,
+    Place.population,
+    Place.admin1,
+    Place.source,
+)
+
+
+def _resolved_from_columns(row: Any) -> types.ResolvedMention:
+    (_aid, start, end, surface, name, kind, source, confidence, passage, p_start, p_end,
+     place_id, p_name, lat, lon, geonameid, cc, fclass, fcode, population, admin1, p_source) = row
+    place = None
+    if place_id is not None:
+        place = types.Place(place_id, p_name, lat, lon, geonameid, cc, fclass, fcode,
+                            population or 0, admin1, p_source or "")
+    return types.ResolvedMention(
+        mention=types.Mention(start, end, surface, name,
+                              "demonym" if kind == "demonym" else "literal", source or ""),
+        place=place,
+        confidence=confidence,
+        passage=types.Passage(p_start, p_end, passage),
+    )
+
+
 def iter_resolved(
     session: Session, article_id: int | None = None, batch_size: int = 500
 ) -> Iterator[tuple[int, list[types.ResolvedMention]]]:
     """(article id, its mentions) for one or every article, streamed in batches.
 
-    Rows are fetched ``batch_size`` at a time and only one article's mentions are held at
-    once (the session's identity map holds them weakly), so exporting a large library keeps
-    memory flat. Articles that are not 'done' are skipped.
+    Plain column rows (no ORM identity map) are fetched ``batch_size`` at a time and only
+    one article's mentions are held at once, so exporting a large library keeps memory
+    flat. Articles that are not 'done' are skipped.
     """
     stmt = (
-        select(Mention.article_id, Mention, Place)
+        select(*_STREAM_COLUMNS)
         .join(Article, Article.id == Mention.article_id)
         .outerjoin(Place, Place.id == Mention.place_id)
         .where(Article.status == "done")
@@ -396,7 +438,5 @@ def iter_resolved(
     )
     if article_id is not None:
         stmt = stmt.where(Mention.article_id == article_id)
-    rows = session.execute(stmt)
-    for aid, group in itertools.groupby(rows, key=lambda row: row[0]):
-        resolved = [to_resolved(mention) for _, mention, _place in group]
-        yield aid, resolved
+    for aid, group in itertools.groupby(session.execute(stmt), key=lambda row: row[0]):
+        yield aid, [_resolved_from_columns(row) for row in group]
