@@ -372,8 +372,8 @@ def init_routes(app: Flask) -> None:
         if upload_file is not None and upload_file.filename:
             name = sources.safe_filename(upload_file.filename)
             title, text = sources.read_upload(name, upload_file.read(), max_bytes=_max_bytes())
-            given = request.form.get("title", "").strip()
-            title, source = (given[: sources.MAX_TITLE_CHARS] or title), name
+            title = sources.clean_title(request.form.get("title", "")) or title
+            source = name
         else:
             title, text = sources.read_pasted(
                 request.form.get("title"), request.form.get("text", ""), max_bytes=_max_bytes()
@@ -474,7 +474,9 @@ def init_api(app: Flask) -> None:
     def api_create_article() -> Any:
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
-            return _error_response(400, 'Send a JSON object: {"title": ..., "text": ...} or {"title": ..., "html": ...}.')
+            return _error_response(
+                400, 'Send a JSON object: {"title": ..., "text": ...} or {"title": ..., "html": ...}.'
+            )
         title = payload.get("title")
         if title is not None and not isinstance(title, str):
             return _error_response(400, '"title" must be a string.')
@@ -527,6 +529,9 @@ def _read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
         yield str(doc_id), text
 
 
+_OUT = click.File("w", encoding="utf-8")
+
+
 def init_cli(app: Flask) -> None:
     @app.cli.command("ingest")
     @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
@@ -550,7 +555,7 @@ def init_cli(app: Flask) -> None:
 
     @app.cli.command("export")
     @click.option("--article", "article_id", type=int, help="Only this article.")
-    @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file (default: stdout).")
+    @click.option("-o", "--output", type=_OUT, default="-", help="Output file (default: stdout).")
     def export_command(article_id: int | None, output: IO[str]) -> None:
         """Write stored articles as one GeoJSON FeatureCollection."""
         if article_id is not None and store.get_article(db.session, article_id) is None:
@@ -562,7 +567,7 @@ def init_cli(app: Flask) -> None:
 
     @app.cli.command("geoparse")
     @click.argument("infile", type=click.File("r", encoding="utf-8"))
-    @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output JSONL (default: stdout).")
+    @click.option("-o", "--output", type=_OUT, default="-", help="Output JSONL (default: stdout).")
     @click.option("--batch-size", type=int, default=32, show_default=True)
     def geoparse_command(infile: IO[str], output: IO[str], batch_size: int) -> None:
         """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing."""
@@ -579,7 +584,9 @@ def init_cli(app: Flask) -> None:
         """The offline place gazetteer."""
 
     @gazetteer_group.command("build")
-    @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="Default: GAZETTEER_PATH.")
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False), help="Default: GAZETTEER_PATH."
+    )
     def gazetteer_build_command(out_path: str | None) -> None:
         """Build the SQLite gazetteer from the installed packages' data."""
         from geo.gazetteer_build import build  # another module's heavy work: on demand only

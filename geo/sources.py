@@ -21,6 +21,7 @@ __all__ = [
     "MAX_TITLE_CHARS",
     "safe_filename",
     "decode_bytes",
+    "clean_title",
     "default_title",
     "html_to_text",
     "read_upload",
@@ -107,7 +108,8 @@ def _decode_legacy(data: bytes, *, html: bool) -> str:
     return str(best)
 
 
-def _clean_title(title: str) -> str:
+def clean_title(title: str) -> str:
+    """Whitespace folded to single spaces, truncated to MAX_TITLE_CHARS."""
     title = _WHITESPACE.sub(" ", title).strip()
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
@@ -119,8 +121,8 @@ def default_title(text: str, fallback: str = "Untitled") -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
         if line:
-            return _clean_title(line)
-    return _clean_title(fallback) or "Untitled"
+            return clean_title(line)
+    return clean_title(fallback) or "Untitled"
 
 
 def _require_text(text: str) -> None:
@@ -148,7 +150,7 @@ def read_html(html: str, fallback_title: str = "Untitled") -> SourceText:
     extracted = html_to_text(html)
     if extracted is None:
         raise EmptyText("The page has no main text to analyse.")
-    title = _clean_title(extracted.title) or default_title(extracted.text, fallback_title)
+    title = clean_title(extracted.title) or default_title(extracted.text, fallback_title)
     return SourceText(title=title, text=extracted.text)
 
 
@@ -178,7 +180,7 @@ def read_pasted(
     _check_size(len(text.encode("utf-8", "surrogatepass")), max_bytes)
     if _BINARY_CONTROLS.search(text):
         raise UnreadableInput("The text contains control characters; is it binary data?")
-    given = _clean_title(title or "")
+    given = clean_title(title or "")
     if html:
         source = read_html(text)
         return SourceText(title=given or source.title, text=source.text)

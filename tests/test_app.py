@@ -342,3 +342,13 @@ def test_real_geoparser_sample_story(real_app):
     assert near(where.get("Budapest"), 47.50, 19.04)
     assert near(where.get("Belgrade"), 44.80, 20.47)
     assert near(where.get("Bucharest"), 44.43, 26.10)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("", "Paris in France."), ("  Given \n title ", "Given title"), ("x" * 300, "x" * 199 + "…")],
+)
+def test_a_title_typed_next_to_a_file_wins(app, client, title, expected):
+    upload(client, title=title, file=(io.BytesIO(PARIS_UPLOAD.encode()), "paris.txt"))
+    with app.app_context():
+        assert db.session.get(Article, 1).title == expected

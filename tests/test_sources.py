@@ -158,3 +158,13 @@ def test_sources_does_not_import_flask():
     assert "flask" not in module.__dict__ and "Flask" not in module.__dict__
     source = open(module.__file__, encoding="utf-8").read()
     assert "import flask" not in source and "from flask" not in source
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("Plain", "Plain"), (" a\n\tb  c ", "a b c"), ("", ""), ("y" * 201, "y" * 199 + "…"), ("y" * 200, "y" * 200)],
+)
+def test_clean_title(title, expected):
+    from geo.sources import clean_title
+
+    assert clean_title(title) == expected
