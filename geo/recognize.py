@@ -51,6 +51,8 @@ Man Woman Boy Girl Day Week Year Time Health Education Media Fire Rescue City To
 North South East West Central Northern Southern Eastern Western Upper Lower New Old Great Little
 Street Road Avenue Park Lake River Mount Island Beach Bay Hill Valley Point Center Centre
 I You He She We They It This That These Those There Here Will Can May Must Shall
+Northwest Northeast Southwest Southeast University College Institute School Academy Hospital Metro
+Forest National International Federal Royal Junior Senior Human General Central Grand Union
 Mass Miss Ind Ore La Wash Pa Mo Me Oh Ok Hi In Id Or Co Al
 """.split())
 # A place name inside an organisation name is dropped when the organisation is a business or outlet.
@@ -108,6 +110,8 @@ def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
         i += 1
     if j - i > 2 and doc[i].lower_ in _ADMIN_PREFIXES and doc[i + 1].lower_ == "of":
         i += 2
+    while j > i and doc[j - 1].text[:1].islower() and doc[j - 1].text not in ("'s", "’s"):
+        j -= 1
     while j > i and (doc[j - 1].lower_ in ("'s", "’s", "'", "’") or doc[j - 1].is_punct and doc[j - 1].text != "."
                      or doc[j - 1].is_space):
         j -= 1
@@ -369,7 +373,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             continue
         exact = ent.start == i and ent.end == j or _trim(doc, ent.start, ent.end) == (i, j)
         if ent.label_ == "PERSON":
-            lone = j - i == 1 and key not in surnames and _prominent(info[surface]) and not _titled(doc, i)
+            lone = (j - i == 1 and key not in surnames and _prominent(info[surface]) and not _titled(doc, i)
+                    and _sentence_initial(doc, i))
             if exact and (strong or lone):
                 cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
             continue
