@@ -1,6 +1,7 @@
 """Toponym resolution: choose each mention's place from its candidates using the whole article."""
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -12,6 +13,8 @@ from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
 
 __all__ = [
     "APPROXIMATE_CONFIDENCE",
+    "APPROXIMATE_SOURCE",
+    "approximate_place",
     "US_STATE_ABBREVIATIONS",
     "GENERIC_SUFFIXES",
     "prior",
@@ -56,6 +59,9 @@ _CODE_BONUS: dict[str, float] = {
 # Confidence given to a mention placed at the town mentioned nearest to it because the gazetteer
 # lacks its own name ("Royal Street" -> New Orleans): a rough, marked-as-approximate placement.
 APPROXIMATE_CONFIDENCE = 0.05
+# Place.source of such a placement; its place_id is "approx:<name key>@<host place_id>".
+APPROXIMATE_SOURCE = "approximate"
+_PLACE_ID_MAX = 64  # the store's place_id column
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _EARTH_KM = 6371.0
 
@@ -82,6 +88,35 @@ def prior(place: Place, key: str) -> float:
     if name_key(place.name) == key:
         score += 1.5
     return score
+
+
+def approximate_place(name: str, host: Place) -> Place:
+    """A stand-in Place for a name the gazetteer lacks, put at the point of the place hosting it.
+
+    It keeps the mention's own name, so "Baba Amr" stays a feature of its own instead of being
+    counted as a mention of Homs; it has no GeoNames id and no feature class or code (it is not a
+    gazetteer entry), and takes the host's point, country and admin-1. The id is stable across
+    articles: "approx:baba-amr@gn:169577" (a hash replaces the tail of over-long names).
+    """
+    slug = name_key(name).replace(" ", "-") or "unnamed"
+    suffix = f"@{host.place_id}"
+    room = _PLACE_ID_MAX - len("approx:") - len(suffix)
+    if len(slug) > room:
+        digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[: max(1, room - 9)]}~{digest}"
+    return Place(
+        place_id=f"approx:{slug}{suffix}",
+        name=name,
+        lat=host.lat,
+        lon=host.lon,
+        geonameid=None,
+        country_code=host.country_code,
+        feature_class=None,
+        feature_code=None,
+        population=0,
+        admin1=host.admin1,
+        source=APPROXIMATE_SOURCE,
+    )
 
 
 def lookup_keys(name: str) -> list[tuple[str, bool]]:
@@ -203,7 +238,14 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
     for i, group in enumerate(order):
         if group is None:
             host = _nearest_host(mentions, order, i)
-            results.append(Resolution(place=host, confidence=APPROXIMATE_CONFIDENCE if host else 0.0))
+            if host is None:
+                results.append(Resolution(place=None, confidence=0.0))
+            else:
+                results.append(Resolution(
+                    place=approximate_place(mentions[i].name, host),
+                    confidence=APPROXIMATE_CONFIDENCE,
+                    alternatives=(Candidate(place=host, score=APPROXIMATE_CONFIDENCE),),
+                ))
             continue
         totals: list[float] = group.base_totals  # type: ignore[attr-defined]
         best = max(totals)

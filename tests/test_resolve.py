@@ -8,8 +8,16 @@ from typing import Iterable
 import pytest
 
 from geo.names import name_key
-from geo.resolve import APPROXIMATE_CONFIDENCE, lookup_keys, prior, qualifier_after, resolve
-from geo.types import Mention, NameInfo, Place
+from geo.resolve import (
+    APPROXIMATE_CONFIDENCE,
+    APPROXIMATE_SOURCE,
+    approximate_place,
+    lookup_keys,
+    prior,
+    qualifier_after,
+    resolve,
+)
+from geo.types import Candidate, Mention, NameInfo, Place
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_INDEX = ROOT / "instance" / "gazetteer.sqlite"
@@ -112,9 +120,27 @@ def test_confidence_and_alternatives() -> None:
 def test_unknown_name_is_placed_approximately_or_not_at_all() -> None:
     text = "Baba Amr in Homs was shelled."
     results = resolve(text, _mentions(text, ["Baba Amr", "Homs"]), INDEX)
-    assert results[0].place == HOMS_SY and results[0].confidence == APPROXIMATE_CONFIDENCE
+    approx = results[0].place
+    assert approx is not None and results[0].confidence == APPROXIMATE_CONFIDENCE
+    # A place of its own (not a mention of Homs) at Homs' point, with Homs as the first alternative.
+    assert approx.place_id == "approx:baba-amr@gn:169577" != HOMS_SY.place_id
+    assert approx.name == "Baba Amr" and approx.source == APPROXIMATE_SOURCE
+    assert (approx.lat, approx.lon, approx.country_code, approx.admin1) == (
+        HOMS_SY.lat, HOMS_SY.lon, "SY", "Homs")
+    assert approx.geonameid is None and approx.feature_class is None and approx.feature_code is None
+    assert results[0].alternatives == (Candidate(HOMS_SY, APPROXIMATE_CONFIDENCE),)
+    assert results[1].place == HOMS_SY
     (alone,) = resolve("Baba Amr", [Mention(0, 8, "Baba Amr", "Baba Amr")], INDEX)
     assert alone.place is None and alone.confidence == 0.0 and alone.alternatives == ()
+
+
+def test_approximate_place_ids_are_stable_and_short() -> None:
+    assert approximate_place("Royal Street", HOMS_SY).place_id == approximate_place("Royal  street", HOMS_SY).place_id
+    long_a = approximate_place("New Orleans Railways and Light Company Claiborne Power House", HOMS_SY)
+    long_b = approximate_place("New Orleans Railways and Light Company Claiborne Power Station", HOMS_SY)
+    assert len(long_a.place_id) <= 64 and long_a.place_id.endswith("@gn:169577")
+    assert long_a.place_id != long_b.place_id
+    assert long_a.name.startswith("New Orleans Railways")
 
 
 def test_empty_mentions() -> None:
