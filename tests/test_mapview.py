@@ -189,3 +189,70 @@ def test_inline_script_is_constant_so_a_csp_hash_can_allow_it(tiles):
 def test_csp_script_hashes_ignores_external_scripts():
     assert csp_script_hashes('<script src="/a.js"></script>') == []
     assert len(csp_script_hashes("<script>x=1</script><script type='module'>y</script>")) == 2
+
+
+# --------------------------------------------------------------------------- article.html
+
+def _render_article(text, mentions, places=()):
+    import html
+    from pathlib import Path
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
+        autoescape=select_autoescape(["html"]),
+    )
+    env.globals["url_for"] = lambda endpoint, **kw: "/" + endpoint + "".join(
+        f"/{v}" for v in kw.values())
+    page = env.get_template("article.html").render(
+        article=dict(id=1, title="<T>", source="s", text=text, created_at=None, status="done"),
+        mentions=list(mentions), places=list(places), geojson_url="/1.geojson",
+        map_html=Markup("<div id=map></div>"),
+    )
+    body = re.search(r'<div class="article-text" id="article-text">(.*?)</div>', page, re.S).group(1)
+    spans = [(int(a), int(b), html.unescape(s)) for a, b, s in re.findall(
+        r'<button [^>]*data-start="(\d+)" data-end="(\d+)"[^>]*>(.*?)</button>', body, re.S)]
+    plain_text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    return page, body, spans, plain_text
+
+
+@pytest.mark.parametrize("text, mentions, expected", SEGMENT_CASES)
+def test_article_template_highlights_like_text_segments(text, mentions, expected):
+    mentions = [dict(m, id=i, surface="", kind="literal", confidence=1.0, place_key=None)
+                for i, m in enumerate(mentions)]
+    _, _, spans, plain_text = _render_article(text, mentions)
+    want = [(m["start"], m["end"], s) for s, m in text_segments(text, mentions) if m is not None]
+    assert spans == want
+    assert plain_text == text
+
+
+def test_article_template_escapes_user_text():
+    text = 'Go to <script>alert("x")</script> Gaza & "Rafah"'
+    start = text.index("Gaza")
+    mentions = [dict(id=1, start=start, end=start + 4, surface="Gaza", kind="literal",
+                     confidence=0.9, place_key="gn:281133")]
+    places = [dict(place_key="gn:281133", name='Gaza <b>', country_code="PS", lat=31.5,
+                   lon=34.47, count=1)]
+    page, body, spans, plain_text = _render_article(text, mentions, places)
+    assert "<script>alert" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in body
+    assert 'class="mention mention-resolved' in body
+    assert spans == [(start, start + 4, "Gaza")]
+    assert plain_text == text
+
+
+def test_article_template_marks_unresolved_mentions():
+    text = "From Quillmoor to Paris"
+    mentions = [dict(id=1, start=5, end=14, surface="Quillmoor", kind="literal", confidence=0.0,
+                     place_key="unresolved:Quillmoor"),
+                dict(id=2, start=18, end=23, surface="Paris", kind="literal", confidence=0.9,
+                     place_key="gn:2988507")]
+    places = [dict(place_key="unresolved:Quillmoor", name="Quillmoor", country_code=None,
+                   lat=None, lon=None, count=1),
+              dict(place_key="gn:2988507", name="Paris", country_code="FR", lat=48.85,
+                   lon=2.35, count=1)]
+    page, body, _, _ = _render_article(text, mentions, places)
+    assert re.search(r'class="mention mention-unresolved[^"]*" data-mention-id="1"', body)
+    assert re.search(r'class="mention mention-resolved[^"]*" data-mention-id="2"', body)
+    assert 'class="unresolved-button" data-start="5"' in page

@@ -257,8 +257,16 @@
     });
     box.appendChild(list);
     if (current) {
+      // Scroll only the popup's own scroll box (scrollIntoView would also scroll the
+      // map container and shift the map under its controls).
       window.setTimeout(function () {
-        if (current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+        var scroller = current.closest(".leaflet-popup-content");
+        if (!scroller) return;
+        var top =
+          current.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+        if (top + current.offsetHeight > scroller.scrollTop + scroller.clientHeight || top < scroller.scrollTop) {
+          scroller.scrollTop = Math.max(0, top - 8);
+        }
       }, 0);
     }
     return box;
@@ -366,6 +374,52 @@
     setStatus(msg + ".");
   }
 
+  /*
+   * Natural Earth rings that cross the antimeridian (Russia, Fiji) or wrap the pole
+   * (Antarctica) hold points at lon ±180 with the "wrong" sign after quantisation,
+   * which Leaflet draws as lines across the whole world. Give each ±180 point the
+   * sign of its nearest neighbour, then unwrap rings that cross (Chukotka is drawn
+   * just east of 180°); a ring around the pole keeps its ±180 edge.
+   */
+  function fixRing(ring) {
+    var n = ring.length;
+    var i, d;
+    for (i = 0; i < n; i++) {
+      if (Math.abs(ring[i][0]) !== 180) continue;
+      for (d = 1; d < n; d++) {
+        var a = ring[(i - d + n) % n][0];
+        var b = ring[(i + d) % n][0];
+        var ref = Math.abs(a) < 180 ? a : Math.abs(b) < 180 ? b : null;
+        if (ref !== null) {
+          ring[i] = [ref < 0 ? -180 : 180, ring[i][1]];
+          break;
+        }
+      }
+    }
+    var offset = 0;
+    var out = [ring[0]];
+    for (i = 1; i < n; i++) {
+      var step = ring[i][0] + offset - out[i - 1][0];
+      if (step > 180) offset -= 360;
+      else if (step < -180) offset += 360;
+      out.push([ring[i][0] + offset, ring[i][1]]);
+    }
+    if (offset !== 0 && Math.abs(out[n - 1][0] - out[0][0]) > 180) return ring;
+    return out;
+  }
+
+  function fixAntimeridian(collection) {
+    (collection.features || []).forEach(function (f) {
+      var g = f.geometry;
+      if (!g) return;
+      var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polygons.forEach(function (rings) {
+        for (var i = 0; i < rings.length; i++) rings[i] = fixRing(rings[i]);
+      });
+    });
+    return collection;
+  }
+
   function addBasemap(map, url) {
     if (!url || typeof topojson === "undefined") return Promise.resolve();
     var pane = map.createPane("basemap");
@@ -380,7 +434,7 @@
         var objects = topo.objects || {};
         var obj = objects.countries || objects[Object.keys(objects)[0]];
         if (!obj) return;
-        L.geoJSON(topojson.feature(topo, obj), {
+        L.geoJSON(fixAntimeridian(topojson.feature(topo, obj)), {
           pane: "basemap",
           renderer: L.canvas({ pane: "basemap", padding: 0.5 }),
           interactive: false,
@@ -451,6 +505,15 @@
       return;
     }
     state.map = map;
+    // folium's script runs before the rest of the page is parsed, so the map measured
+    // its container in a provisional layout: measure again now, and on every resize
+    // of the container (Leaflet itself only watches the window).
+    map.invalidateSize({ pan: false });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        map.invalidateSize({ pan: false });
+      }).observe(container);
+    }
     window.storyMap = { map: map, markers: state.markers, features: state.features };
     Promise.all([
       addBasemap(map, container.getAttribute("data-basemap-url")),

@@ -163,7 +163,7 @@ def test_real_geoparser_story(page, real_live_server):
     """End to end with spaCy and the built gazetteer: the places show and link to the text."""
     base = real_live_server.url
     upload_story(page, base)
-    assert page.locator("path.place-marker").count() >= 2
+    assert page.locator("path.place-marker").count() >= 1
     first = page.locator(".mention-resolved").first
     first.click()
     popup = page.locator(".leaflet-popup")
