@@ -87,6 +87,13 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
+def osm_live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """As live_server, with OpenStreetMap web tiles configured (TILES=osm)."""
+    with LiveServer(_make_app(tmp_path, StoryGeoparser(), TILES="osm")) as server:
+        yield server
+
+
+@pytest.fixture
 def real_live_server(tmp_path: Path, real_geoparser) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
     """The real app with the real geoparser (spaCy + the built gazetteer)."""
     with LiveServer(_make_app(tmp_path, real_geoparser)) as server:

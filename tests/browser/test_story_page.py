@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -157,6 +158,17 @@ def test_narrow_screen_stacks_map_above_text(page, live_server):
     map_box = page.locator("#story-map").bounding_box()
     text_box = page.locator("#article-text").bounding_box()
     assert text_box["x"] + text_box["width"] <= map_box["x"]  # side by side, text first
+
+
+def test_osm_tiles_only_when_configured(page, osm_live_server):
+    """With TILES=osm the only foreign requests are OSM tiles (aborted here), credited."""
+    base = osm_live_server.url
+    upload_story(page, base)
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "OpenStreetMap" in attribution and "GeoNames" in attribution
+    hosts = {urlsplit(u).netloc for u in page.recorder.foreign_requests(base)}
+    assert hosts <= {"tile.openstreetmap.org"}
+    assert page.locator("path.place-marker").count() == 3
 
 
 def test_real_geoparser_story(page, real_live_server):
