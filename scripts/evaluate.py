@@ -37,7 +37,8 @@ CORPORA = (
 def run_corpus(corpus: Corpus, eval_dir: Path, workdir: Path) -> dict:
     """Geoparse one corpus through the CLI and score it; returns the scorer's figures."""
     gold = eval_dir / corpus.filename
-    docs = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with gold.open(encoding="utf-8") as f:  # not splitlines(): U+2028 may sit inside a string
+        docs = [json.loads(line) for line in f if line.strip()]
     inp = workdir / f"{corpus.key}-in.jsonl"
     out = workdir / f"{corpus.key}-pred.jsonl"
     with inp.open("w", encoding="utf-8") as f:
