@@ -45,6 +45,31 @@ US_STATE_ABBREVIATIONS: dict[str, str] = {
     }.items() for k in ks},
 }
 
+# Abbreviations written in capitals (or with dots) that the gazetteer does not index, each with the
+# names (and optionally the country) it may stand for; context picks among several ("SA").
+_CANADA_AU = {
+    "BC": (("British Columbia", "CA"),), "AB": (("Alberta", "CA"),), "ALTA": (("Alberta", "CA"),),
+    "SK": (("Saskatchewan", "CA"),), "SASK": (("Saskatchewan", "CA"),), "MB": (("Manitoba", "CA"),),
+    "ONT": (("Ontario", "CA"),), "QC": (("Quebec", "CA"),), "QUE": (("Quebec", "CA"),),
+    "NS": (("Nova Scotia", "CA"),), "NB": (("New Brunswick", "CA"),), "PEI": (("Prince Edward Island", "CA"),),
+    "NL": (("Newfoundland and Labrador", "CA"),), "NFLD": (("Newfoundland and Labrador", "CA"),),
+    "NWT": (("Northwest Territories", "CA"),), "NSW": (("New South Wales", "AU"),),
+    "QLD": (("Queensland", "AU"),), "NT": (("Northern Territory", "AU"),),
+    "ACT": (("Australian Capital Territory", "AU"),), "TAS": (("Tasmania", "AU"),),
+    "VIC": (("Victoria", "AU"),),
+}
+ABBREVIATIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    **{k.upper().replace(".", ""): ((v, "US"),) for k, v in US_STATE_ABBREVIATIONS.items()
+       if len(k) == 2 and k.isupper() and k not in ("LA", "WA", "DC")},
+    **_CANADA_AU,
+    "SA": (("South Africa", None), ("South Australia", "AU")),
+    "WA": (("Washington", "US"), ("Western Australia", "AU")),
+    "LA": (("Los Angeles", "US"),), "DC": (("Washington, D.C.", "US"), ("District of Columbia", "US")),
+    "NYC": (("New York City", "US"),), "SF": (("San Francisco", "US"),), "HK": (("Hong Kong", None),),
+    "NZ": (("New Zealand", None),), "KSA": (("Saudi Arabia", None),), "PRC": (("China", None),),
+    "ROK": (("South Korea", None),), "PNG": (("Papua New Guinea", None),), "BIH": (("Bosnia and Herzegovina", None),),
+}
+
 # Generic words whose removal may find the named thing ("Bekaa Valley" -> "Bekaa"); the shorter
 # name then only counts for regions, units and physical features, never for towns.
 GENERIC_SUFFIXES: tuple[str, ...] = (
@@ -64,6 +89,8 @@ APPROXIMATE_SOURCE = "approximate"
 _PLACE_ID_MAX = 64  # the store's place_id column
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _EARTH_KM = 6371.0
+CAPITAL_OVER_REGION = 1.5
+_COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 
 
 def km(a: Place, b: Place) -> float:
@@ -153,12 +180,41 @@ class _Group:
     places: list[Place] = field(default_factory=list)
     base: list[float] = field(default_factory=list)
     regions: set[tuple[str, str | None]] = field(default_factory=set)  # qualifiers: (cc, admin1|None)
+    state: bool = False  # written as a US state abbreviation somewhere
+    qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
     confidence: float = 0.0
 
 
+def abbreviation_names(name: str) -> tuple[tuple[str, str | None], ...]:
+    """What a capitalised abbreviation ("BC", "B.C.", "NSW", "SA") may stand for: (name, country)."""
+    letters = name.replace(".", "").replace(" ", "")
+    if not (1 < len(letters) <= 4 and letters.isalpha()):
+        return ()
+    if not (letters.isupper() or ("." in name and letters[0].isupper())):
+        return ()
+    return ABBREVIATIONS.get(letters.upper(), ())
+
+
 def _candidates(index: PlaceIndex, name: str, limit: int) -> tuple[str, list[Place]]:
-    """The first lookup key with places, and those places (towns dropped for generic-stripped keys)."""
+    """The first lookup key with places, and those places (towns dropped for generic-stripped keys).
+
+    Capitalised abbreviations add the places they stand for ("BC" -> British Columbia).
+    """
+    expansions = abbreviation_names(name)
+    if expansions:
+        places: list[Place] = []
+        for full, cc in expansions:
+            for place in index.candidates(full, limit=10):
+                if cc is not None and place.country_code != cc:
+                    continue
+                if place.feature_class == "P" and name_key(place.name) != name_key(full):
+                    continue  # towns only under the full name itself, not as its namesakes' alias
+                if place not in places:
+                    places.append(place)
+        if places:
+            key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
+            return key, places
     for key, towns_ok in lookup_keys(name):
         places = index.candidates(key, limit=limit)
         if not towns_ok:
@@ -215,11 +271,16 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
         if group is None:
             group = groups[key] = _Group(key=key, places=places)
             group.base = [prior(p, key) for p in places]
+            _favour_capitals(group)
         group.indices.append(i)
         group.demonym = group.demonym or mention.kind == "demonym"
         qualifier = qualifier_after(text, mention.end)
         if qualifier:
             group.regions |= _qualifier_regions(index, qualifier, qualifier_cache)
+        if mention.surface != mention.name and US_STATE_ABBREVIATIONS.get(mention.surface.rstrip(".")) == mention.name:
+            group.state = True  # "Wash." is the state, never the capital
+        if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
+            group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
         order.append(group)
 
     _add_support(groups)
@@ -229,6 +290,11 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
                           for b, p in zip(group.base, group.places)]
         if group.regions:
             group.base = [b + _qualifier_bonus(p, group.regions) for b, p in zip(group.base, group.places)]
+        if group.state:
+            group.base = [b + (4.0 if p.feature_code == "ADM1" and p.country_code == "US" else 0.0)
+                          for b, p in zip(group.base, group.places)]
+        if group.qualifies:
+            group.base = [b + _container_bonus(p, group.qualifies) for b, p in zip(group.base, group.places)]
         _choose(group, [0.0] * len(group.places))
 
     for _ in range(3):
@@ -358,6 +424,31 @@ def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]]) -> floa
         if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
             return 6.0 if place.feature_code not in ("PCLI", "ADM1") else 2.0
     return -2.0
+
+
+def _favour_capitals(group: _Group) -> None:
+    """A national capital outranks a first-level region of its own name and country: on its
+    own, "Washington" (like "Mexico City" or "Brussels") in the news is the capital."""
+    adm1_ccs = {p.country_code for p in group.places if p.feature_code == "ADM1"}
+    if not adm1_ccs:
+        return
+    group.base = [b + (CAPITAL_OVER_REGION if p.feature_code == "PPLC" and p.country_code in adm1_ccs else 0.0)
+                  for b, p in zip(group.base, group.places)]
+
+
+def _container_bonus(place: Place, qualified: list[_Group | None]) -> float:
+    """For a mention written right after another one ("Camp Murray, Wash."): favour the country
+    or first-level region that holds a meaning of the other name (any region if it has none)."""
+    if place.feature_code not in ("PCLI", "ADM1") or not place.country_code:
+        return 0.0
+    for other in qualified:
+        if other is None:
+            return 1.5
+        for inner in other.places:
+            if inner.country_code == place.country_code and inner is not place and (
+                    place.feature_code == "PCLI" or (inner.admin1 and inner.admin1 == place.admin1)):
+                return 3.0
+    return 0.0
 
 
 def _rescore(groups: dict[str, _Group]) -> None:

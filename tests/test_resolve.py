@@ -199,3 +199,40 @@ def test_seed_article_on_real_index() -> None:
             assert chosen[name].country_code == ("LB" if name == "Lebanon" else "SY"), name
     assert chosen["Lebanon"].feature_code == "PCLI"
     assert chosen["Homs"].feature_class == "P"
+
+
+WASHINGTON_DC = _p("gn:4140963", "Washington", 38.89511, -77.03637, "US", "PPLC", 689_545, "District of Columbia")
+WASHINGTON_ST = _p("gn:5815135", "Washington", 47.50012, -120.50147, "US", "ADM1", 6_544_495, "Washington")
+SEATTLE = _p("gn:5809844", "Seattle", 47.60621, -122.33207, "US", "PPL", 737_015, "Washington")
+BRITISH_COLUMBIA = _p("gn:5909050", "British Columbia", 53.99983, -125.0032, "CA", "ADM1", 4_648_055,
+                      "British Columbia")
+SOUTH_AFRICA = _p("gn:953987", "South Africa", -29.0, 24.0, "ZA", "PCLI", 49_000_000)
+CAPITALS = FakeIndex([WASHINGTON_DC, WASHINGTON_ST, SEATTLE, BRITISH_COLUMBIA, SOUTH_AFRICA])
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        ("Talks in Washington stalled.", [("Washington", "Washington")], WASHINGTON_DC),
+        ("Camp Murray, Wash. - Rain again in Washington.", [("Wash.", "Washington"), ("Washington", "Washington")],
+         WASHINGTON_ST),
+        ("Wildfires in BC spread.", [("BC", "BC")], BRITISH_COLUMBIA),
+        ("Mines in SA closed.", [("SA", "SA")], SOUTH_AFRICA),
+    ],
+)
+def test_capitals_states_and_abbreviations(text: str, mentions: list[tuple[str, str]], expected: Place) -> None:
+    ms = []
+    for surface, name in mentions:
+        start = text.index(surface, ms[-1].end if ms else 0)
+        ms.append(Mention(start, start + len(surface), surface, name))
+    results = resolve(text, ms, CAPITALS)
+    assert all(r.place == expected for r in results)
+
+
+def test_abbreviation_names_need_capitals() -> None:
+    from geo.resolve import abbreviation_names
+
+    assert abbreviation_names("BC")[0][0] == "British Columbia"
+    assert abbreviation_names("B.C.")[0][0] == "British Columbia"
+    assert {n for n, _ in abbreviation_names("SA")} == {"South Africa", "South Australia"}
+    assert abbreviation_names("bc") == () and abbreviation_names("Sask") == ()
