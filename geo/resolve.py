@@ -428,12 +428,25 @@ def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]]) -> floa
 
 def _favour_capitals(group: _Group) -> None:
     """A national capital outranks a first-level region of its own name and country: on its
-    own, "Washington" (like "Mexico City" or "Brussels") in the news is the capital."""
-    adm1_ccs = {p.country_code for p in group.places if p.feature_code == "ADM1"}
-    if not adm1_ccs:
+    own, "Washington" (like "Mexico City" or "Brussels") in the news is the capital. So does a
+    city that holds a good share of the region named after it."""
+    regions = {(p.country_code, p.admin1): p.population for p in group.places if p.feature_code == "ADM1"}
+    if not regions:
         return
-    group.base = [b + (CAPITAL_OVER_REGION if p.feature_code == "PPLC" and p.country_code in adm1_ccs else 0.0)
-                  for b, p in zip(group.base, group.places)]
+    adm1_ccs = {cc for cc, _ in regions}
+
+    def bonus(p: Place) -> float:
+        if p.feature_code == "PPLC" and p.country_code in adm1_ccs:
+            return CAPITAL_OVER_REGION
+        # A city that dominates the region named after it ("Istanbul", "Aleppo"), not a
+        # provincial capital in a large province ("Quebec").
+        held = regions.get((p.country_code, p.admin1))
+        if (p.feature_class == "P" and held is not None and name_key(p.name) == group.key
+                and p.population >= 0.25 * held):
+            return CAPITAL_OVER_REGION + 1.0  # the region's population double-counts its towns
+        return 0.0
+
+    group.base = [b + bonus(p) for b, p in zip(group.base, group.places)]
 
 
 def _container_bonus(place: Place, qualified: list[_Group | None]) -> float:

@@ -190,15 +190,17 @@ def test_seed_article_on_real_index() -> None:
     from geo.gazetteer import OfflineGazetteer
 
     text = SEED.read_text(encoding="utf-8")
-    names = ["Qusair", "Homs", "Lebanon", "Syria", "Damascus"]
+    names = ["Qusair", "Homs", "Lebanon", "Syria", "Damascus", "Aleppo", "Istanbul"]
     mentions = _mentions(text, names)
     results = resolve(text, mentions, OfflineGazetteer(REAL_INDEX))
     chosen = {m.name: r.place for m, r in zip(mentions, results) if r.place}
     for name in names:
         if name in chosen:
-            assert chosen[name].country_code == ("LB" if name == "Lebanon" else "SY"), name
+            assert chosen[name].country_code == {"Lebanon": "LB", "Istanbul": "TR"}.get(name, "SY"), name
     assert chosen["Lebanon"].feature_code == "PCLI"
     assert chosen["Homs"].feature_class == "P"
+    # Cities, not the provinces named after them.
+    assert chosen["Aleppo"].feature_class == "P" and chosen["Istanbul"].feature_class == "P"
 
 
 WASHINGTON_DC = _p("gn:4140963", "Washington", 38.89511, -77.03637, "US", "PPLC", 689_545, "District of Columbia")
