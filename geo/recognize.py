@@ -64,10 +64,14 @@ Hotel Hotels Resort Casino Records Pictures Studios Capital Partners Brands Food
 Insurance Energy Oil Petroleum Pharmaceuticals Rangers FC Chrome
 """.split())
 _BOILERPLATE = re.compile(
-    r"(?im)^[^\n]*(copyright|©|\(c\) \d{4}|all rights reserved|more on this story|related stories"
+    r"(?i)copyright|©|\(c\) \d{4}|all rights reserved|more on this story|related stories"
     r"|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
-    r"|privacy policy|elsewhere on the|best viewed|cookies)[^\n]*$"
+    r"|privacy policy|elsewhere on the|best viewed|cookies"
 )
+# A line with a boilerplate phrase is dropped whole only when it is this short; in a longer line
+# (a whole article pasted as one paragraph) only the sentence holding the phrase goes.
+_BOILERPLATE_LINE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _PROMO_HEADER = re.compile(
     r"(?im)^[ \t]*(elsewhere on (the )?\w+|from around the web|sponsored( stories| content)?|promoted stories"
     r"|you may also like|recommended for you)[ \t]*$"
@@ -81,6 +85,10 @@ _ADMIN_PREFIXES = frozenset({"state", "city", "town", "village", "county", "comm
 _PARTY_STATE = re.compile(r"\b[DRI]-([A-Z][A-Za-z]*\.?(?:[A-Z][a-z]?\.)*(?: [A-Z][a-z]+)?)")
 _PROMINENT_POPULATION = 100_000
 _PROMINENT_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "CONT", "RGN", "TERR", "PPLC"})
+_MAJOR_POPULATION = 1_000_000
+_MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "PPLC"})
+_SPEECH_VERBS = frozenset("""said says say told tells asked asks added adds wrote writes replied explained
+insisted noted argued claimed recalled stated warned admitted""".split())
 _WORD = re.compile(r"\b[a-z]+\b")
 _ALWAYS_ABBREVIATIONS = frozenset({"U.S.", "U.S.A.", "U.K.", "D.C.", "L.A.", "UK", "UAE", "EU", "DPRK", "NYC", "USA"})
 
@@ -129,8 +137,21 @@ def _surface_end(doc: Doc, j: int) -> int:
 
 
 def _bad_lines(text: str) -> list[tuple[int, int]]:
-    """Character ranges of boilerplate lines and of cross-promotion blocks ("Elsewhere on the BBC")."""
-    ranges = [(m.start(), m.end()) for m in _BOILERPLATE.finditer(text)]
+    """Character ranges of boilerplate (short lines, or the sentence in a long line) and of
+    cross-promotion blocks ("Elsewhere on the BBC")."""
+    ranges = []
+    for m in _BOILERPLATE.finditer(text):
+        if ranges and m.start() < ranges[-1][1]:
+            continue
+        lo = text.rfind("\n", 0, m.start()) + 1
+        hi = text.find("\n", m.end())
+        hi = len(text) if hi == -1 else hi
+        if len(text[lo:hi].split()) > _BOILERPLATE_LINE_WORDS:
+            ends = [e.end() for e in _SENTENCE_END.finditer(text, lo, m.start())]
+            lo = ends[-1] if ends else lo
+            nxt = _SENTENCE_END.search(text, m.end(), hi)
+            hi = nxt.end() if nxt else hi
+        ranges.append((lo, hi))
     for m in _PROMO_HEADER.finditer(text):
         end = m.end()
         for para in _PARAGRAPH.finditer(text, end):
@@ -252,6 +273,11 @@ def _person_surnames(doc: Doc) -> set[str]:
     return {name_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
 
 
+def _person_forenames(doc: Doc) -> set[str]:
+    """Keys of words that start a multi-word PERSON entity here ("Jordan" in "Jordan Peele")."""
+    return {name_key(e[0].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+
+
 def _ent_index(doc: Doc) -> list[Span | None]:
     """The entity covering each token, or None."""
     cover: list[Span | None] = [None] * len(doc)
@@ -278,6 +304,7 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
                 grams.setdefault((i, j), text[doc[i].idx:_surface_end(doc, j)])
     info = index.known_names(set(grams.values()))
     surnames = _person_surnames(doc)
+    forenames = _person_forenames(doc)
     cands: list[_Cand] = []
     confirmed: set[str] = set()
 
@@ -356,7 +383,7 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         if any(e.label_ in _NON_NAME_LABELS for e in ents.values()):
             continue
         located = _locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
-        if located:
+        if located and key not in surnames and key not in forenames:
             confirmed.add(key)
         pending.append((i, j, surface, located))
     for i, j, surface, located in pending:
@@ -373,9 +400,10 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             continue
         exact = ent.start == i and ent.end == j or _trim(doc, ent.start, ent.end) == (i, j)
         if ent.label_ == "PERSON":
-            lone = (j - i == 1 and key not in surnames and _prominent(info[surface]) and not _titled(doc, i)
-                    and _sentence_initial(doc, i))
-            if exact and (strong or lone):
+            lone = (j - i == 1 and key not in surnames and key not in forenames and not _titled(doc, i)
+                    and not _speaker(doc, j)
+                    and (_prominent(info[surface]) and _sentence_initial(doc, i) or _major(info[surface])))
+            if exact and (strong and key not in surnames and key not in forenames or lone):
                 cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
             continue
         if ent.label_ in PLACE_LABELS:
@@ -391,6 +419,16 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
     return cands
+
+
+def _major(info: NameInfo) -> bool:
+    """A country, first-level region or capital, or a place of a million people or more."""
+    return bool(info.feature_codes & _MAJOR_CODES) or info.max_population >= _MAJOR_POPULATION
+
+
+def _speaker(doc: Doc, j: int) -> bool:
+    """Whether the token after a name is a verb of saying ("Jordan said"), marking a person."""
+    return j < len(doc) and doc[j].lower_ in _SPEECH_VERBS
 
 
 def _titled(doc: Doc, i: int) -> bool:

@@ -25,6 +25,10 @@ _KNOWN = {
     "Tuesday": (1, 500, {"PPL"}),
     "Green": (5, 20_000, {"PPL"}),
     "Springfield": (20, 170_000, {"PPL"}),
+    "Lisbon": (11, 2_900_000, {"PPLC", "ADM1"}),
+    "Porto": (10, 2_100_000, {"PPLA", "ADM1"}),
+    "Jordan": (12, 10_000_000, {"PCLI", "PPL"}),
+    "Kelly": (3, 5_000, {"PPL"}),
 }
 
 
@@ -80,6 +84,14 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         ("Rep. Dana Morrow, D-Calif., voted against it.", [("Calif.", "California", "literal")]),
         ("Copyright 2021 Paris Media Group. All rights reserved.", []),
         ("The committee approved a Green initiative for schools.", []),
+        # a place the model tags as a person, mid-sentence (the browser test's story)
+        ("The night ferry left Lisbon an hour late, its deck crowded with students.",
+         [("Lisbon", "Lisbon", "literal")]),
+        # ... but not when the text itself uses it as a person's name
+        ("Jordan said the ferry left an hour late.", []),
+        ("Michael Jordan scored again. Fans cheered as Jordan smiled.", []),
+        # a surname after a locative word does not make every mention of it a place
+        ("Senator Tom Kelly spoke first. Aides grumbled at Kelly's rules. Kelly left early.", []),
     ],
 )
 def test_recognize_table(nlp, index, text, expected):
@@ -106,3 +118,18 @@ def test_weekday_never_a_place_even_if_gazetteer_knows_it(nlp, index):
 def test_surname_of_a_person_is_not_a_place(nlp, index):
     text = "Coach Anna Springfield resigned. Springfield said the team needs rest."
     assert [m.surface for m in recognize(nlp(text), index)] == []
+
+
+_FILLER = "The council met for hours and the members argued about the budget for the next year. "
+
+
+@pytest.mark.parametrize("phrase", ["read more about the plan", "subscribe to the newsletter", "cookies"])
+def test_boilerplate_phrase_in_a_long_one_line_text_drops_only_its_sentence(nlp, index, phrase):
+    text = f"Refugees arrived in Zabrovka in May. {_FILLER * 4}You can {phrase} online. {_FILLER}They left for Damascus."
+    assert "\n" not in text
+    assert [m.surface for m in recognize(nlp(text), index)] == ["Zabrovka", "Damascus"]
+
+
+def test_boilerplate_short_line_still_dropped(nlp, index):
+    text = "Refugees arrived in Zabrovka in May.\nCopyright 2021 Damascus Media. All rights reserved.\n"
+    assert [m.surface for m in recognize(nlp(text), index)] == ["Zabrovka"]
