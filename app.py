@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
+import review
 from geo import geojson, sources, store
 from geo.errors import GazetteerMissing, GeoError
 from geo.types import Story
@@ -130,6 +131,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_routes(app)
     init_api(app)
     init_cli(app)
+    app.register_blueprint(review.bp)  # review, correction and library-wide views
     return app
 
 
@@ -317,15 +319,14 @@ def _tiles_on() -> bool:
 def article_collection(article_id: int) -> dict[str, Any]:
     """The stored article's FeatureCollection (the same builder as corpus mode)."""
     mentions = [store.to_resolved(m) for m in store.article_mentions(db.session, article_id)]
-    return geojson.feature_collection(
-        geojson.features(mentions, article_id=article_id), tiles=_tiles_on()
-    )
+    feats = review.annotate(geojson.features(mentions, article_id=article_id), article_id)
+    return geojson.feature_collection(feats, tiles=_tiles_on())
 
 
 def export_chunks(article_id: int | None = None) -> Iterator[str]:
     """The library (or one article) as one FeatureCollection, streamed article by article."""
     feats = itertools.chain.from_iterable(
-        geojson.features(mentions, article_id=aid)
+        review.annotate(geojson.features(mentions, article_id=aid), aid)
         for aid, mentions in store.iter_resolved(db.session, article_id)
     )
     return geojson.stream_collection(feats, tiles=_tiles_on())
@@ -339,6 +340,7 @@ def _library_page(error: str | None = None, form: Mapping[str, str] | None = Non
     return render_template(
         "index.html",
         articles=articles,
+        review_states=review.review_states(),
         error=error,
         form=dict(form or {"title": "", "text": ""}),
     )
@@ -430,6 +432,7 @@ def init_routes(app: Flask) -> None:
             places=places,
             geojson_url=url_for("article_geojson", article_id=article_id),
             map_html=_render_map_html(),
+            review=review.article_review(article_id),
         )
 
     @app.get("/articles/<int:article_id>.geojson", endpoint="article_geojson")

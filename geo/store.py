@@ -7,6 +7,7 @@ Flask. The schema itself is created by the Alembic migrations in migrations/, ne
 from __future__ import annotations
 
 import hashlib
+import re
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from typing import Any, Iterator, Literal
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    case,
     DateTime,
     Float,
     ForeignKey,
@@ -49,6 +51,25 @@ __all__ = [
     "article_mentions",
     "to_resolved",
     "iter_resolved",
+    "Correction",
+    "CORRECTION_ACTIONS",
+    "UNCERTAIN_BELOW",
+    "is_uncertain",
+    "MentionReview",
+    "ReviewState",
+    "PlacePassage",
+    "place_row",
+    "add_correction",
+    "apply_corrections",
+    "reanalyze",
+    "article_corrections",
+    "mention_reviews",
+    "mention_alternatives",
+    "review_states",
+    "rename_article",
+    "place_passages",
+    "get_place",
+    "to_place",
 ]
 
 ArticleStatus = Literal["processing", "done", "failed"]
@@ -142,6 +163,10 @@ class Mention(Base):
     kind: Mapped[str] = mapped_column(String(16), default="literal")
     confidence: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(32), default="")
+    #: Set by a person's correction: None (automatic), "confirmed", "changed" or "added".
+    review: Mapped[str | None] = mapped_column(String(16))
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     article: Mapped[Article] = relationship(back_populates="mentions")
     place: Mapped[Place | None] = relationship()
@@ -167,6 +192,40 @@ class MentionAlternative(Base):
 
     mention: Mapped[Mention] = relationship(back_populates="alternatives")
     place: Mapped[Place] = relationship()
+
+
+CORRECTION_ACTIONS = ("confirm", "change", "reject", "add")
+
+
+class Correction(Base):
+    """A person's decision about a mention, kept so that a re-analysis can apply it again.
+
+    It targets one span (``scope`` "mention": same start, end and surface) or every mention
+    with the same surface in the article (``scope`` "all"). "add" creates a mention for a span
+    the geoparser missed; "reject" (not a place) removes the mentions it targets.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        CheckConstraint("action IN ('confirm', 'change', 'reject', 'add')", name="action"),
+        CheckConstraint("scope IN ('mention', 'all')", name="scope"),
+        CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(16), default="mention")
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    surface: Mapped[str] = mapped_column(String(500))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    reviewer: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    place: Mapped[Place | None] = relationship()
 
 
 @dataclass(frozen=True)
@@ -224,6 +283,12 @@ def _insert_story(session: Session, title: str, source: str, story: types.Story)
         status="processing",
     )
     session.add(article)
+    _add_mentions(session, article, story)
+    article.status = "done"
+    return article
+
+
+def _add_mentions(session: Session, article: Article, story: types.Story) -> None:
     places: dict[str, Place] = {}
     for rm in story.mentions:
         m = rm.mention
@@ -245,8 +310,6 @@ def _insert_story(session: Session, title: str, source: str, story: types.Story)
             for rank, c in enumerate(_distinct_candidates(rm.alternatives))
         ]
         article.mentions.append(mention)
-    article.status = "done"
-    return article
 
 
 def _distinct_candidates(candidates: tuple[types.Candidate, ...]) -> list[types.Candidate]:
@@ -342,6 +405,11 @@ def article_mentions(session: Session, article_id: int) -> list[Mention]:
         .order_by(Mention.start, Mention.end, Mention.id)
     )
     return list(session.scalars(stmt))
+
+
+def to_place(row: Place) -> types.Place:
+    """A stored place as the geoparser's value type."""
+    return _to_place(row)
 
 
 def _to_place(row: Place) -> types.Place:
@@ -440,3 +508,348 @@ def iter_resolved(
         stmt = stmt.where(Mention.article_id == article_id)
     for aid, group in itertools.groupby(session.execute(stmt), key=lambda row: row[0]):
         yield aid, [_resolved_from_columns(row) for row in group]
+
+
+# --------------------------------------------------------------------------- review and correction
+
+#: Below this confidence an automatic match counts as uncertain (so do approximate placements
+#: and names that were not found at all) until a person reviews it.
+UNCERTAIN_BELOW = 0.5
+APPROXIMATE_SOURCE = "approximate"
+
+
+def is_uncertain(confidence: float, place_source: str | None, resolved: bool,
+                 review: str | None) -> bool:
+    """Whether a mention needs a person's look: unreviewed and unresolved, approximate or weak."""
+    if review:
+        return False
+    if not resolved:
+        return True
+    return place_source == APPROXIMATE_SOURCE or confidence < UNCERTAIN_BELOW
+
+
+@dataclass(frozen=True)
+class MentionReview:
+    """What the review adds to one stored mention (for the page and the export)."""
+
+    mention_id: int
+    review: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    place_source: str | None
+    uncertain: bool
+    alternatives: tuple[types.Candidate, ...]  # the candidates not chosen (reviewed mentions)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """An article's review state for the library."""
+
+    to_review: int  # uncertain mentions no one has reviewed yet
+    reviewed: int  # mentions a person confirmed, changed or added
+    corrections: int  # decisions recorded (including "not a place")
+
+
+@dataclass(frozen=True)
+class PlacePassage:
+    """One passage of one article that mentions a place (the place page)."""
+
+    article_id: int
+    article_title: str
+    article_created_at: datetime
+    mention_id: int
+    start: int
+    end: int
+    surface: str
+    passage: str
+    passage_start: int
+    confidence: float
+    review: str | None
+
+
+def place_row(session: Session, place: types.Place) -> Place:
+    """The stored row for a gazetteer place, added to the session if it is new."""
+    return _place_row(session, place, {})
+
+
+def get_place(session: Session, place_id: str) -> Place | None:
+    """The stored place with this gazetteer id ("gn:2735943"), if any article uses it."""
+    return session.scalar(select(Place).where(Place.place_id == place_id))
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n")
+
+
+def _passage_around(text: str, start: int, end: int) -> types.Passage:
+    """The sentence (within its line) around a span: for mentions a person adds."""
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    nxt = _SENTENCE_END.search(text, end)
+    hi = nxt.start() + (1 if nxt.group(0)[0] in ".!?" else 0) if nxt else len(text)
+    lo, hi = max(0, min(lo, start)), max(hi, end)
+    if hi - lo > 400:
+        lo, hi = max(lo, start - 180), min(hi, end + 180)
+    return types.Passage(lo, hi, text[lo:hi])
+
+
+def _loaded_mentions(session: Session, article_id: int) -> list[Mention]:
+    stmt = (
+        select(Mention)
+        .where(Mention.article_id == article_id)
+        .options(
+            selectinload(Mention.place),
+            selectinload(Mention.alternatives).selectinload(MentionAlternative.place),
+        )
+        .order_by(Mention.start, Mention.end, Mention.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _targets(corr: Correction, mentions: list[Mention]) -> list[Mention]:
+    if corr.scope == "all":
+        return [m for m in mentions if m.surface == corr.surface]
+    return [m for m in mentions
+            if m.start == corr.start and m.end == corr.end and m.surface == corr.surface]
+
+
+def _stamp(m: Mention, corr: Correction, review: str) -> None:
+    m.review = review
+    m.reviewed_by = corr.reviewer or None
+    m.reviewed_at = corr.created_at
+
+
+def _change(m: Mention, corr: Correction) -> None:
+    assert corr.place is not None
+    previous = m.place
+    if previous is not None and previous.id == corr.place.id:
+        _stamp(m, corr, m.review if m.review in ("changed", "added") else "confirmed")
+        return
+    if previous is not None and all(a.place_id != previous.id for a in m.alternatives):
+        rank = max((a.rank for a in m.alternatives), default=-1) + 1
+        m.alternatives.append(MentionAlternative(rank=rank, place=previous, score=m.confidence))
+    m.place = corr.place
+    m.confidence = 1.0
+    _stamp(m, corr, "added" if m.review == "added" else "changed")
+
+
+def _apply(session: Session, article: Article, corr: Correction, mentions: list[Mention]) -> int:
+    """Apply one correction to the article's (loaded) mentions; how many mentions it touched."""
+    if corr.action == "add":
+        same = [m for m in mentions if m.start == corr.start and m.end == corr.end]
+        if same:
+            if corr.place is not None:
+                for m in same:
+                    _change(m, corr)
+            return len(same)
+        if article.text[corr.start:corr.end] != corr.surface or corr.place is None:
+            return 0
+        for m in [m for m in mentions if m.start < corr.end and corr.start < m.end]:
+            mentions.remove(m)  # a person's span wins over overlapping automatic ones
+            session.delete(m)
+        p = _passage_around(article.text, corr.start, corr.end)
+        new = Mention(
+            place=corr.place, start=corr.start, end=corr.end, surface=corr.surface,
+            name=corr.surface, passage=p.text, passage_start=p.start, passage_end=p.end,
+            kind="literal", confidence=1.0, source="manual",
+        )
+        _stamp(new, corr, "added")
+        article.mentions.append(new)
+        mentions.append(new)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return 1
+    targets = _targets(corr, mentions)
+    for m in targets:
+        if corr.action == "reject":
+            mentions.remove(m)
+            session.delete(m)
+        elif corr.action == "confirm":
+            _stamp(m, corr, m.review if m.review in ("changed", "added") else "confirmed")
+        elif corr.action == "change" and corr.place is not None:
+            _change(m, corr)
+    return len(targets)
+
+
+def add_correction(
+    session: Session,
+    article: Article,
+    action: str,
+    *,
+    start: int,
+    end: int,
+    place: types.Place | None = None,
+    reviewer: str = "",
+    apply_all: bool = False,
+) -> tuple[Correction, int]:
+    """Record a decision about the span [start, end) and apply it: (correction, mentions touched).
+
+    ``apply_all`` extends it to every mention with the same text in the article (not for
+    "add"). Raises ValueError for an unknown action, a bad span, or a change without a place.
+    """
+    if action not in CORRECTION_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not (0 <= start < end <= len(article.text)):
+        raise ValueError("the span is outside the article's text")
+    if action in ("change", "add") and place is None:
+        raise ValueError(f"{action!r} needs a place")
+    try:
+        corr = Correction(
+            article_id=article.id,
+            action=action,
+            scope="all" if apply_all and action != "add" else "mention",
+            start=start,
+            end=end,
+            surface=article.text[start:end],
+            place=place_row(session, place) if place is not None else None,
+            reviewer=(reviewer or "")[:100],
+            created_at=_utcnow(),
+        )
+        session.add(corr)
+        session.flush()
+        touched = _apply(session, article, corr, _loaded_mentions(session, article.id))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return corr, touched
+
+
+def apply_corrections(session: Session, article: Article) -> int:
+    """Apply every stored correction of an article again, oldest first (no commit)."""
+    mentions = _loaded_mentions(session, article.id)
+    touched = 0
+    for corr in article_corrections(session, article.id):
+        touched += _apply(session, article, corr, mentions)
+    return touched
+
+
+def reanalyze(session: Session, article: Article, story: types.Story) -> int:
+    """Replace an article's mentions with a fresh geoparse of the same text, then re-apply
+    the article's corrections; returns how many mentions the corrections touched."""
+    if story.text != article.text:
+        raise ValueError("the story's text differs from the article's")
+    try:
+        article.mentions.clear()
+        session.flush()
+        _add_mentions(session, article, story)
+        session.flush()
+        touched = apply_corrections(session, article)
+        article.status = "done"
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return touched
+
+
+def article_corrections(session: Session, article_id: int) -> list[Correction]:
+    """An article's corrections, oldest first, with their places."""
+    stmt = (
+        select(Correction)
+        .where(Correction.article_id == article_id)
+        .options(selectinload(Correction.place))
+        .order_by(Correction.created_at, Correction.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def mention_reviews(session: Session, article_id: int) -> dict[tuple[int, int], MentionReview]:
+    """(start, end) -> the review side of each of an article's mentions."""
+    out: dict[tuple[int, int], MentionReview] = {}
+    for m in _loaded_mentions(session, article_id):
+        alternatives: tuple[types.Candidate, ...] = ()
+        if m.review:
+            alternatives = tuple(
+                types.Candidate(_to_place(a.place), a.score)
+                for a in m.alternatives
+                if a.place is not None and a.place_id != m.place_id
+            )
+        source = m.place.source if m.place is not None else None
+        out[(m.start, m.end)] = MentionReview(
+            mention_id=m.id,
+            review=m.review,
+            reviewed_by=m.reviewed_by,
+            reviewed_at=as_utc(m.reviewed_at) if m.reviewed_at is not None else None,
+            place_source=source,
+            uncertain=is_uncertain(m.confidence, source, m.place is not None, m.review),
+            alternatives=alternatives,
+        )
+    return out
+
+
+def mention_alternatives(session: Session, mention: Mention) -> list[types.Candidate]:
+    """The places the resolver considered for a mention, best first."""
+    stmt = (
+        select(MentionAlternative)
+        .where(MentionAlternative.mention_id == mention.id)
+        .options(selectinload(MentionAlternative.place))
+        .order_by(MentionAlternative.rank)
+    )
+    return [types.Candidate(_to_place(a.place), a.score) for a in session.scalars(stmt)]
+
+
+def review_states(session: Session) -> dict[int, ReviewState]:
+    """article id -> its review state, for every article with mentions or corrections."""
+    uncertain = (
+        (Mention.review.is_(None))
+        & (
+            Mention.place_id.is_(None)
+            | (Place.source == APPROXIMATE_SOURCE)
+            | (Mention.confidence < UNCERTAIN_BELOW)
+        )
+    )
+    stmt = (
+        select(
+            Mention.article_id,
+            func.sum(case((uncertain, 1), else_=0)),
+            func.sum(case((Mention.review.is_not(None), 1), else_=0)),
+        )
+        .outerjoin(Place, Place.id == Mention.place_id)
+        .group_by(Mention.article_id)
+    )
+    counts = {aid: (int(u or 0), int(r or 0)) for aid, u, r in session.execute(stmt)}
+    n_corr = dict(
+        session.execute(
+            select(Correction.article_id, func.count(Correction.id)).group_by(Correction.article_id)
+        ).all()
+    )
+    return {
+        aid: ReviewState(*counts.get(aid, (0, 0)), int(n_corr.get(aid, 0)))
+        for aid in set(counts) | set(n_corr)
+    }
+
+
+def rename_article(session: Session, article_id: int, title: str) -> bool:
+    """Give an article a new title; False if there is no such article."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return False
+    try:
+        article.title = title[:200]
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return True
+
+
+def place_passages(session: Session, place_id: str) -> list[PlacePassage]:
+    """Every passage in the library that mentions a place: newest article first, then in
+    reading order."""
+    stmt = (
+        select(
+            Article.id, Article.title, Article.created_at, Mention.id, Mention.start, Mention.end,
+            Mention.surface, Mention.passage, Mention.passage_start, Mention.confidence,
+            Mention.review,
+        )
+        .join(Mention, Mention.article_id == Article.id)
+        .join(Place, Place.id == Mention.place_id)
+        .where(Place.place_id == place_id, Article.status == "done")
+        .order_by(Article.created_at.desc(), Article.id.desc(), Mention.start, Mention.id)
+    )
+    return [
+        PlacePassage(aid, title, as_utc(created), mid, start, end, surface, passage, p_start,
+                     confidence, review)
+        for aid, title, created, mid, start, end, surface, passage, p_start, confidence, review
+        in session.execute(stmt)
+    ]

@@ -135,3 +135,63 @@ def test_place_rows_keep_gazetteer_fields(session):
     assert (row.geonameid, row.country_code, row.feature_code, row.lat, row.lon, row.population) == (
         PARIS.geonameid, "FR", "PPLC", PARIS.lat, PARIS.lon, PARIS.population)
     assert session.scalar(select(Place).where(Place.place_id == FRANCE.place_id)).feature_class == "A"
+
+
+# --------------------------------------------------------------------------- review
+
+
+@pytest.mark.parametrize(
+    ("confidence", "source", "resolved", "review", "expected"),
+    [
+        (0.9, "geonames", True, None, False),
+        (0.3, "geonames", True, None, True),  # weak match
+        (0.9, "approximate", True, None, True),  # a rough placement at its host's point
+        (0.0, None, False, None, True),  # not found at all
+        (0.1, "approximate", True, "confirmed", False),  # a person looked at it
+    ],
+)
+def test_is_uncertain(confidence, source, resolved, review, expected):
+    assert store.is_uncertain(confidence, source, resolved, review) is expected
+
+
+def test_review_states_count_uncertain_reviewed_and_corrections(session):
+    article = store.save_story(session, "Paris", "test", paris_story())
+    assert store.review_states(session)[article.id] == store.ReviewState(1, 0, 0)
+    french = next(m for m in article.mentions if m.surface == "French")
+    atlantis = next(m for m in article.mentions if m.surface == "Atlantis")
+    store.add_correction(session, article, "confirm", start=french.start, end=french.end,
+                         reviewer="Ana")
+    store.add_correction(session, article, "reject", start=atlantis.start, end=atlantis.end)
+    assert store.review_states(session)[article.id] == store.ReviewState(0, 1, 2)
+    assert [c.action for c in store.article_corrections(session, article.id)] == ["confirm", "reject"]
+
+
+def test_add_correction_rejects_bad_input(session):
+    article = store.save_story(session, "Paris", "test", paris_story())
+    with pytest.raises(ValueError):
+        store.add_correction(session, article, "change", start=0, end=5)  # no place
+    with pytest.raises(ValueError):
+        store.add_correction(session, article, "confirm", start=3, end=2)
+    with pytest.raises(ValueError):
+        store.add_correction(session, article, "shrug", start=0, end=5)
+    assert store.article_corrections(session, article.id) == []
+
+
+def test_apply_all_matches_by_surface_after_reanalysis(session):
+    article = store.save_story(session, "Paris", "test", paris_story())
+    store.add_correction(session, article, "change", start=0, end=5, place=FRANCE, apply_all=True)
+    store.reanalyze(session, article, paris_story())
+    paris = [m for m in store.article_mentions(session, article.id) if m.surface == "Paris"]
+    assert [m.place.place_id for m in paris] == [FRANCE.place_id] * 2
+    assert {m.review for m in paris} == {"changed"}
+    with pytest.raises(ValueError):
+        store.reanalyze(session, article, paris_story(PARIS_TEXT + "!"))
+
+
+def test_rename_and_place_passages(session):
+    article = store.save_story(session, "Paris", "test", paris_story())
+    assert store.rename_article(session, article.id, "Renamed") is True
+    assert store.rename_article(session, 999, "x") is False
+    rows = store.place_passages(session, PARIS.place_id)
+    assert [(r.article_title, r.surface) for r in rows] == [("Renamed", "Paris")] * 2
+    assert rows[0].start < rows[1].start
