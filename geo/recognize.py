@@ -89,6 +89,7 @@ _MAJOR_POPULATION = 1_000_000
 _MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "PPLC"})
 _SPEECH_VERBS = frozenset("""said says say told tells asked asks added adds wrote writes replied explained
 insisted noted argued claimed recalled stated warned admitted""".split())
+_GLUE = frozenset({"-", "/", "–"})
 _WORD = re.compile(r"\b[a-z]+\b")
 _ALWAYS_ABBREVIATIONS = frozenset({"U.S.", "U.S.A.", "U.K.", "D.C.", "L.A.", "UK", "UAE", "EU", "DPRK", "NYC", "USA"})
 
@@ -270,7 +271,7 @@ def _demonym_at(doc: Doc, i: int) -> tuple[int, str] | None:
 
 def _person_surnames(doc: Doc) -> set[str]:
     """Keys of words that end a multi-word PERSON entity here ("Farrin" in "John Farrin")."""
-    return {name_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+    return {name_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and not e[-1].is_upper}
 
 
 def _person_forenames(doc: Doc) -> set[str]:
@@ -298,7 +299,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
     ner_spans: dict[tuple[int, int], Span] = {}
     for e in doc.ents:
         if e.label_ in PLACE_LABELS:
-            i, j = _trim(doc, e.start, e.end)
+            end = next((k for k in range(e.start, e.end) if "\n" in doc[k].text), e.end)
+            i, j = _trim(doc, e.start, end)
             if i < j:
                 ner_spans[(i, j)] = e
                 grams.setdefault((i, j), text[doc[i].idx:_surface_end(doc, j)])
@@ -321,6 +323,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         if not key or key in _NOT_PLACES or _in_ranges(doc[i].idx, bad):
             continue
         known = info.get(surface)
+        if known is None and _place_compound(doc, i, j, grams, info):
+            continue  # "Asia-Pacific", "Greece Italy": the pieces are found in step 3
         if j - i == 1 and known is None and not _locative_context(doc, i, j):
             if key in surnames or e.label_ == "GPE" and abbreviation_place(surface) is None:
                 continue
@@ -355,6 +359,10 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             cands.append(_Cand(tok.idx, doc[j - 1].idx + len(doc[j - 1].text), place, "demonym", "demonym",
                                ent.label_ if ent is not None else "", 3))
             continue
+        if tok.text == "D.C." and i >= 2 and doc[i - 1].text == "," and doc[i - 2].text == "Washington":
+            cands.append(_Cand(doc[i - 2].idx, tok.idx + len(tok.text), "Washington, D.C.", "literal", "pattern",
+                               "", 3))
+            continue
         place = abbreviation_place(tok.text)
         if place and (tok.text in _ALWAYS_ABBREVIATIONS and not _shouting(doc, i)
                       or i >= 2 and doc[i - 1].text == "," and _is_cap(doc[i - 2])):
@@ -372,6 +380,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
 
     # 3. gazetteer names the model missed or mislabelled
     pending: list[tuple[int, int, str, bool]] = []
+    known_starts = {i for (i, j), g in grams.items() if g in info and _prominent(info[g])}
+    known_ends = {j for (i, j), g in grams.items() if g in info and _prominent(info[g])}
     lower_words = set(_WORD.findall(text))
     for (i, j), surface in grams.items():
         if (i, j) in ner_spans or surface not in info or _wordlike(doc, i, j, lower_words):
@@ -382,7 +392,8 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         ents = {id(cover[k]): cover[k] for k in range(i, j) if cover[k] is not None}
         if any(e.label_ in _NON_NAME_LABELS for e in ents.values()):
             continue
-        located = _locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
+        located = (_locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
+                   or _paired(doc, i, j, known_starts, known_ends) and _prominent(info[surface]))
         if located and key not in surnames and key not in forenames:
             confirmed.add(key)
         pending.append((i, j, surface, located))
@@ -391,6 +402,11 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         cover_ents = [cover[k] for k in range(i, j) if cover[k] is not None]
         ent = cover_ents[0] if cover_ents else None
         strong = located or key in confirmed
+        if ent is not None and _paired(doc, i, j, known_starts, known_ends) and _prominent(info[surface]) \
+                and not (ent.label_ == "PERSON" and ent.start < i and j < ent.end or _speaker(doc, j + 2)):
+            # "Egypt-US relations", "Armenia-Italy group": a place joined to a place, whatever the tag
+            cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
+            continue
         if ent is None:
             if not strong and not (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
                 continue
@@ -418,7 +434,60 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             continue
         if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
+    # 4. upper-case initials of a multi-word place the text names ("SA" after "South Africa(ns)")
+    long_names = {c.name for c in cands if " " in c.name and (" " in text[c.start:c.end] or c.kind == "demonym")}
+    long_names |= {g for (i, j), g in grams.items() if j - i > 1 and g in info and _significant(info[g])}
+    initials = {_initials(n): n for n in long_names if len(_initials(n)) >= 2}
+    taken = {c.start for c in cands}
+    for i, tok in enumerate(doc):
+        place = initials.get(tok.text)
+        if place is None or tok.idx in taken or _in_ranges(tok.idx, bad):
+            continue
+        ent = cover[i]
+        if ent is not None and (ent.label_ in _NON_NAME_LABELS or ent.label_ == "ORG" and len(ent) > 1) \
+                or _shouting(doc, i) or 0 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")":
+            # an organisation's name or a bracketed acronym ("Sheriff's Office (TCSO)")
+            continue
+        cands.append(_Cand(tok.idx, tok.idx + len(tok.text), place, "literal", "pattern", "", 2))
     return cands
+
+
+def _initials(name: str) -> str:
+    """The capital initials of a multi-word name: "South Africa" -> "SA"."""
+    return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
+
+
+def _paired(doc: Doc, i: int, j: int, known_starts: set[int], known_ends: set[int]) -> bool:
+    """Whether tokens i..j are glued by a hyphen or slash to another known name ("Egypt-US")."""
+    if j + 1 < len(doc) and doc[j].text in _GLUE and not doc[j - 1].whitespace_ \
+            and not doc[j].whitespace_ and j + 1 in known_starts:
+        return True
+    return (i >= 2 and doc[i - 1].text in _GLUE and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_ and i - 1 in known_ends)
+
+
+def _place_compound(doc: Doc, i: int, j: int, grams: dict[tuple[int, int], str], info: dict[str, NameInfo]) -> bool:
+    """Whether an unknown entity span is two or more known places glued together: "Asia-Pacific",
+    "Vienna/Fairfax" (hyphen or slash), or major places side by side ("Greece Italy")."""
+    if j - i < 2:
+        return False
+    glued = any(doc[m].text in _GLUE for m in range(i, j))
+    if glued:
+        pieces, k = [], i
+        for m in range(i, j + 1):
+            if m == j or doc[m].text in _GLUE:
+                if m > k:
+                    pieces.append((k, m))
+                k = m + 1
+    else:
+        pieces = [(m, m + 1) for m in range(i, j)]
+    if len(pieces) < 2:
+        return False
+    for a, b in pieces:
+        name = grams.get((a, b))
+        if name is None or name not in info or name_key(name) in _NOT_PLACES or not (_significant(info[name]) if glued else _prominent(info[name])):
+            return False
+    return True
 
 
 def _major(info: NameInfo) -> bool:

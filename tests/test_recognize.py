@@ -29,6 +29,15 @@ _KNOWN = {
     "Porto": (10, 2_100_000, {"PPLA", "ADM1"}),
     "Jordan": (12, 10_000_000, {"PCLI", "PPL"}),
     "Kelly": (3, 5_000, {"PPL"}),
+    "Egypt": (6, 98_000_000, {"PCLI"}),
+    "US": (2, 327_000_000, {"PCLI"}),
+    "Asia": (3, 3_800_000_000, {"CONT"}),
+    "Pacific": (5, 8_000, {"OCN", "PPL"}),
+    "Greece": (1, 10_000_000, {"PCLI"}),
+    "Italy": (1, 60_000_000, {"PCLI"}),
+    "South Africa": (1, 57_000_000, {"PCLI"}),
+    "Lin": (30, 400_000, {"PPL"}),
+    "Manuel": (3, 2_000, {"PPL"}),
 }
 
 
@@ -92,6 +101,27 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         ("Michael Jordan scored again. Fans cheered as Jordan smiled.", []),
         # a surname after a locative word does not make every mention of it a place
         ("Senator Tom Kelly spoke first. Aides grumbled at Kelly's rules. Kelly left early.", []),
+        # places glued by a hyphen are each found, even inside another entity
+        ("Rethinking Egypt-US relations is overdue.",
+         [("Egypt", "Egypt", "literal"), ("US", "United States", "literal")]),
+        ("Growth returned to Asia-Pacific markets this year.",
+         [("Asia", "Asia", "literal"), ("Pacific", "Pacific Ocean", "demonym")]),
+        # ... but not a hyphenated personal name
+        ("Lin-Manuel Miranda said the show would go on.", []),
+        # two countries the model merged into one entity
+        ("Jobless rates are high in countries such as Greece Italy or Spain.",
+         [("Greece", "Greece", "literal"), ("Italy", "Italy", "literal")]),
+        # Washington, D.C. is one name
+        ("The delegates flew to Washington, D.C., for the talks.",
+         [("Washington, D.C.", "Washington, D.C.", "literal")]),
+        # an initialism of a place the text names stands for it
+        ("Millions of South Africans vote today. Many in SA expect a close race.",
+         [("South Africans", "South Africa", "demonym"), ("SA", "South Africa", "literal")]),
+        # ... but not a bracketed acronym of an organisation
+        ("She joined the South Africa Wine Board (SAWB) last year.", [("South Africa", "South Africa", "literal")]),
+        # an all-capitals word the model glued to a name is not a surname
+        ("The ministry said the US measures were unfair, Henry Lazenby US wrote.",
+         [("US", "United States", "literal")]),
     ],
 )
 def test_recognize_table(nlp, index, text, expected):
@@ -128,6 +158,11 @@ def test_boilerplate_phrase_in_a_long_one_line_text_drops_only_its_sentence(nlp,
     text = f"Refugees arrived in Zabrovka in May. {_FILLER * 4}You can {phrase} online. {_FILLER}They left for Damascus."
     assert "\n" not in text
     assert [m.surface for m in recognize(nlp(text), index)] == ["Zabrovka", "Damascus"]
+
+
+def test_entity_cut_at_a_line_break(nlp, index):
+    text = "A weekend in Lisbon\n\nLast summer we flew there."
+    assert [m.surface for m in recognize(nlp(text), index)] == ["Lisbon"]
 
 
 def test_boilerplate_short_line_still_dropped(nlp, index):
