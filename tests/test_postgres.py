@@ -1,0 +1,100 @@
+"""The same schema and storage on PostgreSQL (runs when TEST_POSTGRES_URL names a server).
+
+`.ci/run` starts a throwaway PostgreSQL server (scripts/postgres_test_server.sh) and sets the URL,
+so CI always runs these; locally they are skipped without a server.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from typing import Iterator
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from app import MIGRATIONS_DIR, create_app, db
+from geo import store
+from mapper_testkit import PARIS_TEXT, paris_story
+
+SERVER_URL = os.environ.get("TEST_POSTGRES_URL")
+
+pytestmark = pytest.mark.skipif(
+    not SERVER_URL, reason="TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)"
+)
+
+
+@pytest.fixture
+def pg_app(tmp_path) -> Iterator[Flask]:
+    """An app on a new, empty PostgreSQL database, dropped afterwards."""
+    assert SERVER_URL
+    name = f"storymap_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(SERVER_URL).set(database=name)
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "t",
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+    })
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_build_the_schema_without_drift(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        assert set(store.Base.metadata.tables) <= set(inspect(db.engine).get_table_names())
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, store.Base.metadata) == []
+        flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_store_export_and_delete_round_trip(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        article = store.save_story(db.session, "Paris <b>story</b>", "test", paris_story())
+        again = store.save_story(db.session, "Paris again", "test", paris_story())
+        assert again.id == article.id, "the same text is stored once"
+        assert article.text == PARIS_TEXT
+        article_id = article.id
+
+    client = pg_app.test_client()
+    resp = client.get(f"/articles/{article_id}.geojson")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/geo+json"
+    features = json.loads(resp.data)["features"]
+    paris = next(f for f in features if f["properties"]["name"] == "Paris")
+    assert paris["geometry"]["coordinates"] == pytest.approx([2.3488, 48.85341])
+    assert len(paris["properties"]["mentions"]) == 2
+    unresolved = [f for f in features if f["geometry"] is None]
+    assert [f["properties"]["name"] for f in unresolved] == ["Atlantis"]
+
+    export = json.loads(client.get("/export.geojson").data)
+    assert {f["properties"]["article_id"] for f in export["features"]} == {article_id}
+
+    page = client.get(f"/articles/{article_id}")
+    assert page.status_code == 200
+    assert b"Paris &lt;b&gt;story&lt;/b&gt;" in page.data
+
+    with pg_app.app_context():
+        assert store.delete_article(db.session, article_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(store.Mention)) == 0
+        assert db.session.scalar(select(func.count()).select_from(store.Article)) == 0
