@@ -535,21 +535,99 @@ def _read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
 _OUT = click.File("w", encoding="utf-8")
 
 
+def _read_source(path: str) -> tuple[str, str]:
+    title, text = sources.read_upload(path, Path(path).read_bytes(), max_bytes=_max_bytes())
+    return title, text
+
+
+def _store_parsed(title: str, source: str, story: Story) -> tuple[store.Article, bool]:
+    existing = store.find_by_hash(db.session, story.text)
+    if existing is not None:  # the same text came twice in one batch
+        return existing, False
+    return store.save_story(db.session, title, source, story), True
+
+
+_worker_geoparser: GeoparserLike | None = None
+
+
+def _init_parse_worker(gazetteer: str) -> None:
+    """Start of an `ingest --jobs` worker process: its geoparser, loaded once for its lifetime."""
+    global _worker_geoparser
+    from geo.pipeline import load_geoparser
+
+    _worker_geoparser = load_geoparser(gazetteer)
+
+
+def _parse_in_worker(text: str) -> Story:
+    assert _worker_geoparser is not None, "not an ingest worker"
+    return _worker_geoparser.parse(text)
+
+
+def _ingest_paths(paths: Iterable[str], jobs: int = 1) -> Iterator[tuple[str, Any]]:
+    """(path, (article, created) or the GeoError) for each file, in order.
+
+    With jobs > 1 the geoparsing runs in that many worker processes while this process reads
+    the files and stores the stories (one writer); a few files are in flight at a time. An
+    injected geoparser (tests) and a missing gazetteer (reported file by file) stay in-process.
+    """
+    gazetteer = Path(current_app.config["GAZETTEER_PATH"])
+    if jobs <= 1 or current_app.config.get("GEOPARSER") is not None or not gazetteer.is_file():
+        for path in paths:
+            try:
+                title, text = _read_source(path)
+                yield path, ingest(title, os.path.basename(path), text)
+            except GeoError as exc:
+                yield path, exc
+        return
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    def settle(path: str, title: str, job: Any) -> tuple[str, Any]:
+        if isinstance(job, (GeoError, tuple)):
+            return path, job
+        try:
+            story = job.result()
+        except GeoError as exc:
+            return path, exc
+        return path, _store_parsed(title, os.path.basename(path), story)
+
+    window: collections.deque[tuple[str, str, Any]] = collections.deque()
+    with ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_parse_worker, initargs=(str(gazetteer),),
+    ) as pool:
+        for path in paths:
+            try:
+                title, text = _read_source(path)
+            except GeoError as exc:
+                window.append((path, "", exc))
+            else:
+                existing = store.find_by_hash(db.session, text)
+                job = (existing, False) if existing is not None else pool.submit(_parse_in_worker, text)
+                window.append((path, title, job))
+            while len(window) > 2 * jobs:
+                yield settle(*window.popleft())
+        while window:
+            yield settle(*window.popleft())
+
+
 def init_cli(app: Flask) -> None:
     @app.cli.command("ingest")
     @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-    def ingest_command(paths: tuple[str, ...]) -> None:
+    @click.option(
+        "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+        help="Geoparse in this many worker processes, each loading the model once (0: one per CPU).",
+    )
+    def ingest_command(paths: tuple[str, ...], jobs: int) -> None:
         """Geoparse and store files (.txt, .md, .html); print each article's id and place count."""
         failed = 0
-        for path in paths:
-            try:
-                data = Path(path).read_bytes()
-                title, text = sources.read_upload(path, data, max_bytes=_max_bytes())
-                article, created = ingest(title, os.path.basename(path), text)
-            except GeoError as exc:
+        for path, outcome in _ingest_paths(paths, jobs or os.cpu_count() or 1):
+            if isinstance(outcome, GeoError):
                 failed += 1
-                click.echo(f"{path}: {exc}", err=True)
+                click.echo(f"{path}: {outcome}", err=True)
                 continue
+            article, created = outcome
             places = len({m.place_id for m in article.mentions if m.place_id is not None})
             note = "" if created else "\t(already stored)"
             click.echo(f"{article.id}\t{places} places\t{path}{note}")
