@@ -53,6 +53,9 @@ eval-check: install
 	$(PY) scripts/evaluate.py --shared $(SHARED) --check scripts/quality.json
 
 bench: install $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
 	$(PY) scripts/bench.py --shared $(SHARED)
 
 clean:

@@ -1,0 +1,884 @@
+"""`make bench`: the speed and memory of the story mapper, each figure beside a reference.
+
+Every figure is printed next to a reference measured in the same run (the machines are shared
+and noisy, so ratios say more than absolute numbers) and next to its target from issue #6:
+
+- geoparse throughput over both dev corpora vs spaCy NER-only (the same model, only ``ner``)
+  on the same texts, in interleaved rounds; peak RSS of each in a fresh process;
+- cold start: process start -> first analysed article (POST /api/articles), split into
+  imports, model loading and gazetteer loading, vs a process that only loads NER and runs it;
+- ingest latency of ~1,000-word articles through POST /api/articles (50 distinct texts) vs
+  NER-only on the same texts;
+- server time of the map page and the GeoJSON of a stored 500-place article vs reading its
+  mentions from the database; /export.geojson over 1,000 stored articles vs a raw SQL scan of
+  the same rows, and its RSS growth vs the same export over 100 articles;
+- gunicorn (several workers) on 127.0.0.1 under `wrk` for a bounded time: requests/s and p99 of
+  the map page and the GeoJSON of a stored article vs a static file on the same server;
+- batch ingest of the dev documents with `flask ingest --jobs 2` vs NER-only words/s.
+
+Everything runs on temporary databases in a temporary folder (never the instance database);
+the read-only gazetteer is the only shared file. Synthetic stored articles are built with
+geo.store.save_story. ``--quick`` runs a small version of each part (for a smoke run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+MODEL_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
+CORPORA = ("gwn-dev.jsonl", "lgl-dev.jsonl")
+BENCH_TOKEN = "bench-editor-token"
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def words(text: str) -> int:
+    """Words as scripts/evaluate.py counts them (whitespace-separated)."""
+    return len(text.split())
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100) with linear interpolation between closest ranks."""
+    if not values:
+        raise ValueError("percentile of nothing")
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def rss_mb() -> float:
+    """This process's current resident set size in MB (Linux /proc)."""
+    with open("/proc/self/statm", encoding="ascii") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # KB on Linux
+
+
+def read_corpora(shared: Path, names: Iterable[str] = CORPORA) -> list[str]:
+    """The texts of the dev corpora, in file order."""
+    texts = []
+    for name in names:
+        with (shared / "eval" / name).open(encoding="utf-8") as f:  # by lines: U+2028 in strings
+            texts += [json.loads(line)["text"] for line in f if line.strip()]
+    return texts
+
+
+def article_texts(docs: Sequence[str], n: int, size: int = 1000) -> list[str]:
+    """n distinct texts of about ``size`` words, made of consecutive corpus lines (paragraphs kept)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    lines = [line for doc in docs for line in doc.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("no text to build articles from")
+    at = 0
+    while len(out) < n:
+        chosen: list[str] = []
+        count = 0
+        while count < size:
+            line = lines[at % len(lines)]
+            at += 1
+            parts = line.split()
+            if count + len(parts) > size:
+                line = " ".join(parts[: size - count])
+                parts = line.split()
+            chosen.append(line)
+            count += len(parts)
+        text = "\n\n".join(chosen)
+        if text in seen:  # only when the corpus is smaller than n * size words
+            text = f"Dispatch {len(out) + 1}.\n\n{text}"
+        seen.add(text)
+        out.append(text)
+    return out
+
+
+def parse_duration_ms(value: str) -> float:
+    """A wrk duration ("812.00us", "4.93ms", "1.02s", "1.50m") in milliseconds."""
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value.strip())
+    if not m:
+        raise ValueError(f"not a wrk duration: {value!r}")
+    scale = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}[m.group(2)]
+    return float(m.group(1)) * scale
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """Requests/s, latency percentiles (ms), request count and errors from `wrk --latency` output."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in ", output)
+    if not rps or not total:
+        raise ValueError("no wrk summary in:\n" + output)
+    result: dict[str, float] = {"rps": float(rps.group(1)), "requests": int(total.group(1))}
+    for pct, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M):
+        result[f"p{pct}_ms"] = parse_duration_ms(value)
+    errors = 0
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if sock:
+        errors += sum(int(x) for x in sock.groups())
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    result["errors"] = errors
+    return result
+
+
+# --------------------------------------------------------------------------- synthetic stories
+
+_COUNTRIES = ("FR", "DE", "SY", "LB", "US", "GB", "KE", "IN", "BR", "JP", "AU", "CA", "EG", "TR")
+
+
+def synthetic_place(i: int):
+    """A made-up gazetteer place, spread over the globe."""
+    from geo.types import Place
+
+    return Place(
+        place_id=f"bench:{i}",
+        name=f"Benchford {i}",
+        lat=round(-60 + (i * 7919 % 12000) / 100, 5),
+        lon=round(-179 + (i * 104729 % 35800) / 100, 5),
+        geonameid=None,
+        country_code=_COUNTRIES[i % len(_COUNTRIES)],
+        feature_class="P",
+        feature_code="PPL",
+        population=1000 + i,
+        admin1=None,
+        source="bench",
+    )
+
+
+def synthetic_story(
+    place_ids: Sequence[int], mentions_per_place: int = 2, tag: str = "", filler_words: int = 0
+):
+    """A Story whose text mentions each place ``mentions_per_place`` times, one sentence a mention.
+
+    Offsets, surfaces and passages are consistent with the text, as the geoparser makes them;
+    each mention has its place and one runner-up as alternatives. ``tag`` makes texts distinct.
+    """
+    from geo.types import Candidate, Mention, Passage, ResolvedMention, Story
+
+    places = {i: synthetic_place(i) for i in place_ids}
+    lines: list[str] = []
+    mentions = []
+    pos = 0
+    n = 0
+    for round_ in range(mentions_per_place):
+        for i in place_ids:
+            place = places[i]
+            n += 1
+            line = f"{tag}Day {n}: the convoy reached {place.name} before nightfall, round {round_ + 1}."
+            start = pos + line.index(place.name)
+            end = start + len(place.name)
+            runner_up = synthetic_place(i + 1_000_000)
+            mentions.append(
+                ResolvedMention(
+                    mention=Mention(start, end, place.name, place.name, "literal", "gazetteer", "GPE"),
+                    place=place,
+                    confidence=0.8,
+                    passage=Passage(pos, pos + len(line), line),
+                    alternatives=(Candidate(place, 0.8), Candidate(runner_up, 0.1)),
+                )
+            )
+            lines.append(line)
+            pos += len(line) + 2  # "\n\n"
+    filler = "The talks went on late into the night while the delegates waited for news."
+    while filler_words > 0:
+        lines.append(filler)
+        filler_words -= words(filler)
+    return Story(text="\n\n".join(lines), mentions=tuple(mentions))
+
+
+def library_story(k: int, places_per_article: int = 8, pool: int = 2000, filler_words: int = 300):
+    """The k-th article of a synthetic library: places drawn from a shared pool, distinct text."""
+    first = (k * 37) % pool
+    ids = [(first + j * 211) % pool for j in range(places_per_article)]
+    return synthetic_story(ids, 2, tag=f"Report {k}. ", filler_words=filler_words)
+
+
+def store_stories(session, stories: Iterable[Any], title: str = "Bench article") -> list[int]:
+    """Save stories with geo.store.save_story; their article ids."""
+    from geo import store
+
+    return [store.save_story(session, f"{title} {n}", "bench", s).id for n, s in enumerate(stories)]
+
+
+# --------------------------------------------------------------------------- apps and processes
+
+
+def bench_config(db_path: Path, gazetteer: Path) -> dict[str, Any]:
+    """App settings for a temporary database (never the instance one)."""
+    return {
+        "TESTING": False,
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "GAZETTEER_PATH": str(gazetteer),
+        "EDITOR_TOKEN": BENCH_TOKEN,
+        "TILES": None,
+    }
+
+
+def bench_env(db_path: Path, gazetteer: Path) -> dict[str, str]:
+    """The same settings as environment variables, for `flask` and gunicorn processes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TILES", "DATABASE_URL")}
+    env.update(
+        SECRET_KEY="bench-secret",
+        DATABASE_URL=f"sqlite:///{db_path}",
+        GAZETTEER_PATH=str(gazetteer),
+        EDITOR_TOKEN=BENCH_TOKEN,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def make_app(db_path: Path, gazetteer: Path):
+    """An app on a new, migrated SQLite database."""
+    import flask_migrate
+
+    from app import MIGRATIONS_DIR, create_app
+
+    app = create_app(bench_config(db_path, gazetteer))
+    logging.disable(logging.INFO)  # alembic's progress lines
+    try:
+        with app.app_context():
+            flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+    finally:
+        logging.disable(logging.NOTSET)
+    return app
+
+
+API_HEADERS = {"Authorization": f"Bearer {BENCH_TOKEN}"}
+
+
+def post_article(client, title: str, text: str):
+    """POST /api/articles as a script would (JSON, bearer token)."""
+    return client.post("/api/articles", json={"title": title, "text": text}, headers=API_HEADERS)
+
+
+def run_child(args: list[str], timeout: float = 600) -> dict[str, Any]:
+    """Run this script in a child mode; its JSON result plus the spawn time and its peak RSS."""
+    t0 = time.time()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args[0]} failed with exit code {proc.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["spawned_at"] = t0
+    return result
+
+
+def ner_only(model: str | None = None):
+    """The same spaCy model with only its 'ner' component (it carries its own tok2vec)."""
+    import spacy
+
+    from geo.nlp import MODEL_NAME
+
+    return spacy.load(model or MODEL_NAME, exclude=[c for c in MODEL_COMPONENTS if c != "ner"])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- child modes
+
+
+def child_cold(a: argparse.Namespace) -> dict[str, Any]:
+    """From process start: app import, model load, gazetteer load, first article through the API."""
+    stamps = {"main": time.time()}
+    text = Path(a.text_file).read_text(encoding="utf-8")
+    import app as app_module  # noqa: F401  (what any server process imports first)
+
+    app = app_module.create_app(bench_config(Path(a.db), Path(a.gazetteer)))
+    stamps["app"] = time.time()
+    lazy = "spacy" not in sys.modules
+    from geo.nlp import load_nlp
+
+    load_nlp()
+    stamps["model"] = time.time()
+    from geo.pipeline import load_geoparser
+
+    geoparser = load_geoparser(a.gazetteer)
+    geoparser.index.known_names(["London"])  # opens the index and reads it once
+    stamps["gazetteer"] = time.time()
+    client = app.test_client()
+    resp = post_article(client, "Cold start", text)
+    stamps["first_article"] = time.time()
+    if resp.status_code != 201:
+        raise SystemExit(f"first article: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+    resp2 = post_article(client, "Cold start 2", text + "\n\nA second, different text.")
+    once = load_nlp.cache_info().misses == 1 and resp2.status_code == 201
+    result: dict[str, Any] = {"stamps": stamps, "lazy": lazy, "once": once}
+    if a.corpus:
+        from geo import geojson
+
+        texts = read_corpora(Path(a.corpus))
+        t = time.perf_counter()
+        for n, story in enumerate(geoparser.parse_many(texts, batch_size=32)):
+            json.dumps(geojson.story_collection(story, doc_id=str(n)), ensure_ascii=False)
+        result["corpus_seconds"] = time.perf_counter() - t
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def child_cold_ner(a: argparse.Namespace) -> dict[str, Any]:
+    """The reference: from process start, load the NER-only model and run it on the same text."""
+    stamps = {"main": time.time()}
+    text = Path(a.text_file).read_text(encoding="utf-8")
+    nlp = ner_only()
+    stamps["model"] = time.time()
+    nlp(text)
+    stamps["first_article"] = time.time()
+    result: dict[str, Any] = {"stamps": stamps}
+    if a.corpus:
+        texts = read_corpora(Path(a.corpus))
+        t = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=32):
+            pass
+        result["corpus_seconds"] = time.perf_counter() - t
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def child_export(a: argparse.Namespace) -> dict[str, Any]:
+    """Stream /export.geojson through the app; seconds, bytes and RSS growth while streaming."""
+    app = __import__("app").create_app(bench_config(Path(a.db), Path(a.gazetteer)))
+    client = app.test_client()
+    warm = client.get("/articles/1.geojson")  # imports and first-request set-up, not measured
+    warm.close()
+    base = rss_mb()
+    peak = base
+    t = time.perf_counter()
+    resp = client.get("/export.geojson", buffered=False)
+    size = 0
+    for n, chunk in enumerate(resp.response):
+        size += len(chunk)
+        if n % 25 == 0:
+            peak = max(peak, rss_mb())
+    resp.close()
+    seconds = time.perf_counter() - t
+    peak = max(peak, rss_mb())
+    return {
+        "status": resp.status_code,
+        "seconds": seconds,
+        "bytes": size,
+        "rss_base_mb": base,
+        "rss_growth_mb": peak - base,
+    }
+
+
+CHILDREN: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "cold": child_cold,
+    "cold-ner": child_cold_ner,
+    "export": child_export,
+}
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class Figure:
+    """One printed line: a figure, its reference from the same run, their ratio, and the target."""
+
+    name: str
+    value: float
+    unit: str
+    reference: float | None = None
+    ref_name: str = ""
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference in (None, 0):
+            return None
+        return self.value / self.reference
+
+    def line(self) -> str:
+        ratio = f"{self.ratio:6.2f}x" if self.ratio is not None else "    -  "
+        ref = f"{_fmt(self.reference)} {self.unit} {self.ref_name}" if self.reference is not None else ""
+        verdict = {True: "ok", False: "BELOW TARGET", None: ""}[self.ok]
+        out = f"  {self.name:<44} {_fmt(self.value):>10} {self.unit:<6} | ref {ref:<52} | {ratio} | {self.target:<22} {verdict}"
+        return out + (f"\n      {self.note}" if self.note else "")
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    section: str = ""
+
+    def start(self, title: str) -> None:
+        self.section = title
+        print(f"\n== {title}", flush=True)
+
+    def add(self, fig: Figure) -> Figure:
+        self.figures.append(fig)
+        print(fig.line(), flush=True)
+        return fig
+
+    def summary(self) -> str:
+        below = [f for f in self.figures if f.ok is False]
+        lines = ["", "== summary: " + (f"{len(below)} figure(s) below target" if below else "every target met")]
+        lines += [f.line() for f in below]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+@dataclass
+class Ctx:
+    shared: Path
+    gazetteer: Path
+    tmp: Path
+    quick: bool
+    rounds: int
+    texts: list[str]
+    report: Report
+    ner_wps: float | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def part_cold_and_memory(c: Ctx) -> None:
+    """Cold start (twice each) and peak RSS over the corpora, each in a fresh process."""
+    c.report.start("cold start (process start -> first analysed article) and peak memory")
+    text_file = c.tmp / "cold.txt"
+    text_file.write_text(article_texts(c.texts, 1)[0], encoding="utf-8")
+    colds, refs = [], []
+    for n in range(1 if c.quick else 2):
+        db = c.tmp / f"cold-{n}.sqlite"
+        make_app(db, c.gazetteer)  # the schema, in this process: not part of the cold start
+        common = ["--db", str(db), "--gazetteer", str(c.gazetteer), "--text-file", str(text_file)]
+        colds.append(run_child(["cold", *common]))
+        refs.append(run_child(["cold-ner", *common]))
+
+    def since(r: dict[str, Any], stamp: str) -> float:
+        return r["stamps"][stamp] - r["spawned_at"]
+
+    best = min(colds, key=lambda r: since(r, "first_article"))
+    ref = min(refs, key=lambda r: since(r, "first_article"))
+    total = since(best, "first_article")
+    st = best["stamps"]
+    c.report.add(Figure(
+        "cold start: first analysed article", total, "s", since(ref, "first_article"),
+        "(NER-only: load + first doc)", "<= 3 s", total <= 3.0,
+        f"runs {', '.join('%.2f' % since(r, 'first_article') for r in colds)} s; "
+        f"python+app {st['app'] - best['spawned_at']:.2f} s, model {st['model'] - st['app']:.2f} s, "
+        f"gazetteer {st['gazetteer'] - st['model']:.3f} s, first article {st['first_article'] - st['gazetteer']:.2f} s; "
+        f"lazy (no spaCy at create_app): {best['lazy']}; loaded once per process: {best['once']}",
+    ))
+    c.report.add(Figure("  of which model loading", st["model"] - st["app"], "s",
+                        ref["stamps"]["model"] - ref["spawned_at"], "(NER-only spacy.load from start)"))
+    c.report.add(Figure("  of which gazetteer loading", st["gazetteer"] - st["model"], "s"))
+    # peak memory: one more process of each kind, which also geoparses both corpora
+    db = c.tmp / "memory.sqlite"
+    make_app(db, c.gazetteer)
+    common = ["--db", str(db), "--gazetteer", str(c.gazetteer), "--text-file", str(text_file),
+              "--corpus", str(c.shared)]
+    if c.quick:
+        common[-2:] = []
+    geo_mem = run_child(["cold", *common])
+    ner_mem = run_child(["cold-ner", *common])
+    c.report.add(Figure("peak RSS: app + geoparse of both corpora", geo_mem["peak_rss_mb"], "MB",
+                        ner_mem["peak_rss_mb"], "(NER-only over the same texts)", "reported"))
+
+
+def part_throughput(c: Ctx) -> None:
+    """Geoparse (recognise, resolve, passages, GeoJSON) vs NER-only, interleaved rounds."""
+    from geo import geojson
+    from geo.pipeline import load_geoparser
+
+    c.report.start(f"geoparse throughput over {len(c.texts)} dev documents ({c.rounds} interleaved rounds)")
+    n_words = sum(words(t) for t in c.texts)
+    ner = ner_only()
+    geoparser = load_geoparser(c.gazetteer)
+    warm = c.texts[:8]
+    list(ner.pipe(warm))
+    list(geoparser.parse_many(warm))
+
+    def run_ner() -> None:
+        for _doc in ner.pipe(c.texts, batch_size=32):
+            pass
+
+    def run_geoparse() -> None:
+        for n, story in enumerate(geoparser.parse_many(c.texts, batch_size=32)):
+            json.dumps(geojson.story_collection(story, doc_id=str(n)), ensure_ascii=False)
+
+    wall = {"ner": [], "geo": []}
+    cpu = {"ner": [], "geo": []}
+    for r in range(c.rounds):
+        order = (("ner", run_ner), ("geo", run_geoparse)) if r % 2 == 0 else (("geo", run_geoparse), ("ner", run_ner))
+        for key, fn in order:
+            t, p = time.perf_counter(), time.process_time()
+            fn()
+            wall[key].append(time.perf_counter() - t)
+            cpu[key].append(time.process_time() - p)
+    ratios = [n / g for n, g in zip(wall["ner"], wall["geo"])]
+    cpu_ratios = [n / g for n, g in zip(cpu["ner"], cpu["geo"])]
+    ner_wps = n_words / statistics.median(wall["ner"])
+    geo_wps = n_words / statistics.median(wall["geo"])
+    c.ner_wps = ner_wps
+    ratio = statistics.median(ratios)
+    c.report.add(Figure(
+        "geoparse throughput", geo_wps, "w/s", ner_wps, "(NER-only, nlp.pipe)", ">= 0.75x NER-only",
+        ratio >= 0.75,
+        f"{n_words:,} words; per-round wall ratios {', '.join(f'{x:.3f}' for x in ratios)} "
+        f"(median {ratio:.3f}); CPU-time ratios {', '.join(f'{x:.3f}' for x in cpu_ratios)} "
+        f"(median {statistics.median(cpu_ratios):.3f})",
+    ))
+    c.results["ner_wps"] = ner_wps
+
+
+def part_ingest_and_pages(c: Ctx) -> Path:
+    """Ingest latency through the API; map page / GeoJSON of a 500-place article. Returns the DB."""
+    from app import db
+    from geo import store
+    from geo.pipeline import load_geoparser
+
+    n = 10 if c.quick else 50
+    c.report.start(f"ingest latency: POST /api/articles, {n} distinct ~1,000-word texts")
+    db_path = c.tmp / "app.sqlite"
+    app = make_app(db_path, c.gazetteer)
+    client = app.test_client()
+    load_geoparser(c.gazetteer)  # loaded once per process, like a running server
+    ner = ner_only()
+    texts = article_texts(c.texts, n + 2)
+    for k, text in enumerate(texts[:2]):  # warm-up, not measured
+        post_article(client, f"warm-up {k}", text)
+    times, refs = [], []
+    for k, text in enumerate(texts[2:]):
+        t = time.perf_counter()
+        ner(text)
+        refs.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        resp = post_article(client, f"Bench ingest {k}", text)
+        times.append(time.perf_counter() - t)
+        if resp.status_code != 201:
+            raise RuntimeError(f"POST /api/articles: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
+    c.results["stored_article"] = resp.get_json()["id"]
+    med, p95 = statistics.median(times) * 1e3, percentile(times, 95) * 1e3
+    c.report.add(Figure("ingest latency, median", med, "ms", statistics.median(refs) * 1e3,
+                        "(NER-only on the same texts)", "<= 400 ms", med <= 400))
+    c.report.add(Figure("ingest latency, p95", p95, "ms", percentile(refs, 95) * 1e3,
+                        "(NER-only p95)", "reported"))
+
+    c.report.start("map page and GeoJSON of a stored article with 500 places (server time)")
+    with app.app_context():
+        big = store_stories(db.session, [synthetic_story(range(500), 2, tag="")], "Five hundred places")[0]
+    c.results["big_article"] = big
+    reps = 5 if c.quick else 30
+
+    def timed(fn: Callable[[], Any]) -> list[float]:
+        fn()
+        out = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+        return out
+
+    def get(url: str) -> Callable[[], None]:
+        def fn() -> None:
+            resp = client.get(url)
+            if resp.status_code != 200:
+                raise RuntimeError(f"GET {url}: HTTP {resp.status_code}")
+            resp.get_data()
+        return fn
+
+    def read_mentions() -> None:
+        with app.app_context():
+            store.article_mentions(db.session, big)
+
+    ref = statistics.median(timed(read_mentions)) * 1e3
+    page = timed(get(f"/articles/{big}"))
+    gj = timed(get(f"/articles/{big}.geojson"))
+    with app.app_context():
+        n_feats = len(json.loads(client.get(f"/articles/{big}.geojson").get_data())["features"])
+    med = statistics.median(page) * 1e3
+    c.report.add(Figure("map page, 500 places, median", med, "ms", ref,
+                        "(store.article_mentions)", "<= 100 ms", med <= 100,
+                        f"p95 {percentile(page, 95) * 1e3:.1f} ms; {n_feats} features, 1,000 mentions"))
+    med = statistics.median(gj) * 1e3
+    c.report.add(Figure("article GeoJSON, 500 places, median", med, "ms", ref,
+                        "(store.article_mentions)", "reported", None,
+                        f"p95 {percentile(gj, 95) * 1e3:.1f} ms"))
+    return db_path
+
+
+def _raw_scan(db_path: Path) -> float:
+    """Seconds to read every exported mention row with plain sqlite3 (the floor of the export)."""
+    con = sqlite3.connect(db_path)
+    t = time.perf_counter()
+    for _row in con.execute(
+        "SELECT m.*, p.* FROM mentions m JOIN articles a ON a.id = m.article_id "
+        "LEFT JOIN places p ON p.id = m.place_id WHERE a.status = 'done' "
+        "ORDER BY m.article_id, m.start, m.\"end\", m.id"
+    ):
+        pass
+    seconds = time.perf_counter() - t
+    con.close()
+    return seconds
+
+
+def part_export(c: Ctx) -> None:
+    """/export.geojson over 100 and then 1,000 synthetic stored articles, in fresh processes."""
+    from app import db
+
+    total = 100 if c.quick else 1000
+    c.report.start(f"/export.geojson over {total:,} stored articles (streamed)")
+    db_path = c.tmp / "library.sqlite"
+    app = make_app(db_path, c.gazetteer)
+    args = ["export", "--db", str(db_path), "--gazetteer", str(c.gazetteer)]
+    with app.app_context():
+        store_stories(db.session, (library_story(k) for k in range(100)))
+    small = run_child(args)
+    with app.app_context():
+        store_stories(db.session, (library_story(k) for k in range(100, total)))
+    runs = [run_child(args) for _ in range(1 if c.quick else 3)]
+    big = min(runs, key=lambda r: r["seconds"])
+    raw = min(_raw_scan(db_path) for _ in range(3))
+    if any(r["status"] != 200 for r in [small, *runs]):
+        raise RuntimeError("/export.geojson did not answer 200")
+    c.report.add(Figure(f"export {total:,} articles: time to last byte", big["seconds"], "s", raw,
+                        "(raw sqlite3 scan of the rows)", "<= 2 s", big["seconds"] <= 2.0,
+                        f"runs {', '.join('%.2f' % r['seconds'] for r in runs)} s; "
+                        f"{big['bytes'] / 1e6:.1f} MB streamed"))
+    growth = max(r["rss_growth_mb"] for r in runs)
+    flat = growth <= max(2 * small["rss_growth_mb"], 10.0)
+    c.report.add(Figure(f"export {total:,} articles: RSS growth", growth, "MB", small["rss_growth_mb"],
+                        "(the same export over 100 articles)", "flat (<= 2x or 10 MB)", flat,
+                        f"{big['bytes'] / 1e6:.1f} MB of GeoJSON streamed from a {big['rss_base_mb']:.0f} MB process"))
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited early")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
+
+
+def wrk(url: str, seconds: int, connections: int, threads: int = 1) -> dict[str, float]:
+    """One bounded wrk run against a loopback URL."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError("load only 127.0.0.1")
+    exe = shutil.which("wrk")
+    if exe is None:
+        raise RuntimeError("wrk is not installed (make bench installs it: apt-get install -y wrk)")
+    out = subprocess.run(
+        [exe, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "2s", "--latency", url],
+        capture_output=True, text=True, timeout=seconds + 30, check=True,
+    ).stdout
+    return parse_wrk(out)
+
+
+def _static_path() -> str:
+    for rel in ("css/story.css", "css/favicon.svg"):
+        if (ROOT / "static" / rel).is_file():
+            return rel
+    raise RuntimeError("no static file to use as the reference")
+
+
+def part_load(c: Ctx, db_path: Path, workers: int, seconds: int, connections: int) -> None:
+    """gunicorn on 127.0.0.1 under wrk: a static file (reference), the map page, the GeoJSON."""
+    c.report.start(f"under load: gunicorn ({workers} sync workers) on 127.0.0.1, wrk {seconds} s x {connections} connections")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "app:create_app()"],
+        cwd=ROOT, env=bench_env(db_path, c.gazetteer),
+    )
+    try:
+        article = c.results["stored_article"]
+        _wait_http(f"{base}/articles/{article}", proc)
+        runs = 1 if c.quick else 2
+        static = max((wrk(f"{base}/static/{_static_path()}", seconds, connections) for _ in range(runs)),
+                     key=lambda r: r["rps"])
+        for label, path, gate in (("map page", f"/articles/{article}", True),
+                                  ("article GeoJSON", f"/articles/{article}.geojson", False)):
+            results = [wrk(base + path, seconds, connections) for _ in range(runs)]
+            best = max(results, key=lambda r: r["rps"])
+            ok = best["rps"] >= 300 and best["p99_ms"] <= 100 and best["errors"] == 0
+            c.report.add(Figure(
+                f"{label}: requests/s", best["rps"], "req/s", static["rps"], "(static file, same server)",
+                ">= 300 req/s" if gate else "reported", ok if gate else None,
+                "runs " + "; ".join(f"{r['rps']:.0f} req/s p99 {r['p99_ms']:.1f} ms errors {r['errors']}"
+                                    for r in results),
+            ))
+            c.report.add(Figure(
+                f"{label}: p99 latency", best["p99_ms"], "ms", static["p99_ms"], "(static file p99)",
+                "<= 100 ms, 0 errors" if gate else "reported",
+                (best["p99_ms"] <= 100 and best["errors"] == 0) if gate else None,
+                f"errors {best['errors']} of {best['requests']:.0f} requests; p50 {best['p50_ms']:.1f} ms",
+            ))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _ingest_supports_jobs(env: dict[str, str]) -> bool:
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "ingest", "--help"],
+                         cwd=ROOT, env=env, capture_output=True, text=True).stdout
+    return "--jobs" in out
+
+
+def part_batch(c: Ctx, jobs: int) -> None:
+    """`flask ingest --jobs N` over the dev documents (as .txt files) into a fresh database."""
+    texts = c.texts[:20] if c.quick else c.texts
+    c.report.start(f"batch ingest of {len(texts)} dev documents with `flask ingest --jobs {jobs}`")
+    folder = c.tmp / "docs"
+    folder.mkdir()
+    paths = []
+    for n, text in enumerate(texts):
+        path = folder / f"doc-{n:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    db_path = c.tmp / "batch.sqlite"
+    make_app(db_path, c.gazetteer)
+    env = bench_env(db_path, c.gazetteer)
+    jobs_args = ["--jobs", str(jobs)] if _ingest_supports_jobs(env) else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "ingest", *jobs_args, *paths],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"flask ingest failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    stored = len([line for line in proc.stdout.splitlines() if "\t" in line])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    n_words = sum(words(t) for t in texts)
+    wps = n_words / seconds
+    c.report.add(Figure(
+        f"batch ingest (--jobs {jobs})" if jobs_args else "batch ingest (no --jobs option)", wps, "w/s",
+        c.ner_wps, "(NER-only, one process)", "uses both cores", cpu / seconds >= 1.5,
+        f"{stored} articles, {n_words:,} words in {seconds:.1f} s (model loading included); "
+        f"CPU {cpu:.1f} s = {cpu / seconds:.2f} cores busy on average",
+    ))
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared/ folder")
+    ap.add_argument("--gazetteer", default=os.environ.get("GAZETTEER_PATH") or str(ROOT / "instance" / "gazetteer.sqlite"))
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
+    ap.add_argument("--quick", action="store_true", help="small inputs, one run each (a smoke run)")
+    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch")
+    ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    ap.add_argument("--seconds", type=int, default=10, help="seconds of each wrk run")
+    ap.add_argument("--connections", type=int, default=8, help="wrk connections")
+    ap.add_argument("--jobs", type=int, default=2, help="flask ingest --jobs")
+    ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    # child modes (this script in a fresh process)
+    ap.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    ap.add_argument("--text-file", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        print(json.dumps(CHILDREN[a.child](a)), flush=True)
+        return 0
+
+    shared, gazetteer = Path(a.shared), Path(a.gazetteer).resolve()
+    if not gazetteer.is_file():
+        print(f"{gazetteer} is missing: run `make install`", file=sys.stderr)
+        return 2
+    texts = read_corpora(shared)
+    if a.quick:
+        texts = texts[:40]
+    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch"}
+    tmp = Path(tempfile.mkdtemp(prefix="mapper-bench-"))
+    report = Report()
+    print(f"bench: {len(texts)} documents, {sum(words(t) for t in texts):,} words; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; temporary folder {tmp}")
+    c = Ctx(shared, gazetteer, tmp, a.quick, 1 if a.quick else a.rounds, texts, report)
+    try:
+        if "cold" in parts:
+            part_cold_and_memory(c)
+        if parts & {"throughput", "batch"}:
+            part_throughput(c)
+        if parts & {"ingest", "load"}:
+            db_path = part_ingest_and_pages(c)
+            if "load" in parts:
+                part_load(c, db_path, a.workers, 3 if a.quick else a.seconds, a.connections)
+        if "export" in parts:
+            part_export(c)
+        if "batch" in parts:
+            part_batch(c, a.jobs)
+    finally:
+        if a.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(report.summary())
+    print(f"load average at the end {os.getloadavg()[0]:.2f} (2 cores, shared: ratios are the figures to trust)")
+    if a.json:
+        Path(a.json).write_text(json.dumps([f.__dict__ | {"ratio": f.ratio} for f in report.figures], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
