@@ -50,9 +50,14 @@ OSM_ATTRIBUTION = (
 
 #: Paths under static/ (copied there from node_modules by scripts/vendor_assets.sh),
 #: then our own files. Only what the page needs: no jQuery, Bootstrap or font icons.
-VENDOR_CSS: tuple[str, ...] = ("vendor/leaflet/leaflet.css",)
+VENDOR_CSS: tuple[str, ...] = (
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet.markercluster/MarkerCluster.css",
+    "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+)
 VENDOR_JS: tuple[str, ...] = (
     "vendor/leaflet/leaflet.js",
+    "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "vendor/topojson-client/topojson-client.min.js",
 )
 OWN_JS: tuple[str, ...] = ("js/story.js",)

@@ -8,20 +8,26 @@ cd "$(dirname "$0")/.."
 NM=node_modules
 OUT=static/vendor
 
-for pkg in leaflet topojson-client world-atlas; do
+for pkg in leaflet leaflet.markercluster topojson-client world-atlas; do
   if [ ! -d "$NM/$pkg" ]; then
     echo "vendor_assets: $NM/$pkg is missing; run 'npm ci' first" >&2
     exit 1
   fi
 done
 
-rm -rf "$OUT/leaflet" "$OUT/topojson-client" "$OUT/world-atlas"
-mkdir -p "$OUT/leaflet/images" "$OUT/topojson-client" "$OUT/world-atlas"
+rm -rf "$OUT/leaflet" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas"
+mkdir -p "$OUT/leaflet/images" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas"
 
 # Leaflet: the JS, its CSS and the images the CSS refers to (relative URLs: images/...).
 cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$OUT/leaflet/"
 cp "$NM/leaflet/dist/images/"*.png "$OUT/leaflet/images/"
 cp "$NM/leaflet/LICENSE" "$OUT/leaflet/LICENSE"
+
+# leaflet.markercluster: groups dense markers into clusters that split on zoom.
+cp "$NM/leaflet.markercluster/dist/leaflet.markercluster.js" \
+   "$NM/leaflet.markercluster/dist/MarkerCluster.css" \
+   "$NM/leaflet.markercluster/dist/MarkerCluster.Default.css" "$OUT/leaflet.markercluster/"
+cp "$NM/leaflet.markercluster/MIT-LICENCE.txt" "$OUT/leaflet.markercluster/LICENSE"
 
 # topojson-client: turns the Natural Earth TopoJSON into GeoJSON in the browser.
 cp "$NM/topojson-client/dist/topojson-client.min.js" "$OUT/topojson-client/"

@@ -129,6 +129,8 @@ def test_render_map_offline_has_only_local_assets():
     assert urls, "expected link/script tags"
     assert all(u.startswith("/static/") for u in urls), urls
     for needed in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+                   "vendor/leaflet.markercluster/leaflet.markercluster.js",
+                   "vendor/leaflet.markercluster/MarkerCluster.css",
                    "vendor/topojson-client/topojson-client.min.js", "js/story.js"):
         assert "/static/" + needed in html
     for unwanted in ("jquery", "bootstrap", "awesome", "fontawesome", "glyphicons"):
@@ -140,6 +142,8 @@ def test_render_map_offline_has_only_local_assets():
     assert "tile.openstreetmap.org" not in html
     # story.js must load after the map script that creates the map.
     assert html.index(f"var {MAP_VAR}") < html.index("js/story.js")
+    # The cluster plugin extends Leaflet: after leaflet.js, before our script.
+    assert html.index("leaflet/leaflet.js") < html.index("leaflet.markercluster.js") < html.index("js/story.js")
 
 
 @pytest.mark.parametrize("tiles", [None, "", "none", "off"])
@@ -256,3 +260,14 @@ def test_article_template_marks_unresolved_mentions():
     assert re.search(r'class="mention mention-unresolved[^"]*" data-mention-id="1"', body)
     assert re.search(r'class="mention mention-resolved[^"]*" data-mention-id="2"', body)
     assert 'class="unresolved-button" data-start="5"' in page
+
+
+def test_article_template_keeps_carriage_returns_as_references():
+    """Browsers send form text with CRLF; a literal CR would vanish from the DOM and shift
+    every offset the page's script computes after it."""
+    text = "Paris\r\nand\r\nLyon"
+    mentions = [dict(id=1, start=12, end=16, surface="Lyon", kind="literal", confidence=0.9,
+                     place_key=None)]
+    page, body, spans, plain_text = _render_article(text, mentions)
+    assert "\r" not in body and body.count("&#13;") == 2
+    assert plain_text == text and spans == [(12, 16, "Lyon")]

@@ -1,11 +1,15 @@
 /*
- * The story page: links the article text and the map, both ways.
+ * The story page and the library map: links the article text and the map, both ways;
+ * story mode (step through the mentions in reading order); review and correction.
  *
  * - The Leaflet map is created by folium's script (geo/mapview.py) as a global whose
  *   name is in .story-map[data-map-var] ("map_story").
  * - The offline basemap is Natural Earth country outlines (TopoJSON at
  *   .story-map[data-basemap-url]), converted with topojson-client.
- * - Places come from the same GeoJSON users export: #story[data-geojson-url].
+ * - Places come from the same GeoJSON users export: #story[data-geojson-url]. The library
+ *   map (#story[data-mode=library]) reads the whole library's export.
+ * - Corrections are POSTed as JSON with the page's CSRF token (<meta name="csrf-token">)
+ *   in the X-CSRF-Token header; the page then reloads and announces what changed.
  *
  * Everything derived from the article is put into the page with textContent / DOM
  * nodes, never as HTML. Only our own constant attribution strings are HTML.
@@ -19,18 +23,36 @@
   var NATURAL_EARTH_ATTRIBUTION =
     'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
   var FLASH_MS = 2000;
+  var STEP_ZOOM = 6;
+  var NOTICE_KEY = "story-notice";
 
   var reduceMotion =
     window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+  var STYLE = {
+    normal: { color: "#7a2e0e", weight: 1.5, fillColor: "#e8590c", fillOpacity: 0.72, dashArray: null },
+    uncertain: { color: "#7a2e0e", weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.15, dashArray: "4 3" },
+    reviewed: { color: "#1d5b2a", weight: 2.5, fillColor: "#e8590c", fillOpacity: 0.72, dashArray: null },
+    hover: { color: "#1a5fb4", weight: 4 },
+  };
+
   var state = {
+    mode: "story",
     map: null,
+    layer: null, // the cluster group (or feature group) holding the place markers
     markers: {}, // place_key -> L.CircleMarker
     features: {}, // place_key -> GeoJSON feature
     keyByStart: {}, // mention start offset (string) -> place_key, from the GeoJSON
+    mentionByStart: {}, // start (string) -> the GeoJSON mention
     currentStart: null, // the text mention that opened the current popup
     status: null,
     textEl: null,
+    story: null,
+    steps: [], // the .mention buttons in reading order
+    step: 0,
+    route: null,
+    candidateLayer: null,
+    review: null, // {mode: "mention"|"add", mentionId, start, end}
   };
 
   function ready(fn) {
@@ -45,8 +67,17 @@
     return node;
   }
 
+  function $(id) {
+    return document.getElementById(id);
+  }
+
   function setStatus(message) {
     if (state.status) state.status.textContent = message || "";
+  }
+
+  function announce(message) {
+    var live = $("step-status");
+    if (live) live.textContent = message || "";
   }
 
   function plural(n, word) {
@@ -56,6 +87,14 @@
   function cssEscape(value) {
     if (window.CSS && CSS.escape) return CSS.escape(String(value));
     return String(value).replace(/[^a-zA-Z0-9_-]/g, "\\$&");
+  }
+
+  function isInt(n) {
+    return typeof n === "number" && isFinite(n) && Math.floor(n) === n;
+  }
+
+  function each(list, fn) {
+    Array.prototype.forEach.call(list || [], fn);
   }
 
   function mentionsAt(start) {
@@ -76,6 +115,79 @@
     });
   }
 
+  function scrollBehavior() {
+    return reduceMotion ? "auto" : "smooth";
+  }
+
+  function placeUrl(key) {
+    var tpl = state.story && state.story.getAttribute("data-place-url");
+    if (!tpl || !key || key.indexOf("unresolved:") === 0) return null;
+    return tpl.replace("PLACE", encodeURIComponent(key).replace(/%3A/g, ":").replace(/%40/g, "@"));
+  }
+
+  function percent(x) {
+    return typeof x === "number" && isFinite(x) ? Math.round(x * 100) + "%" : "";
+  }
+
+  /* ---- text offsets <-> DOM ---------------------------------------------
+   * The text's DOM text equals the article text. Offsets from the server are Python
+   * code points; JavaScript strings count UTF-16 units (an emoji is 1 vs 2). */
+
+  function isHigh(c) {
+    return c >= 0xd800 && c <= 0xdbff;
+  }
+
+  function cpLength(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      if (isHigh(s.charCodeAt(i)) && i + 1 < s.length) i++;
+      n++;
+    }
+    return n;
+  }
+
+  function unitIndex(s, cp) {
+    var i = 0;
+    for (var n = 0; n < cp && i < s.length; n++) {
+      i += isHigh(s.charCodeAt(i)) && i + 1 < s.length ? 2 : 1;
+    }
+    return i;
+  }
+
+  function domPoint(offset) {
+    if (!state.textEl) return null;
+    var walker = document.createTreeWalker(state.textEl, NodeFilter.SHOW_TEXT);
+    var seen = 0;
+    var node;
+    while ((node = walker.nextNode())) {
+      var len = cpLength(node.nodeValue);
+      if (offset <= seen + len) return { node: node, offset: unitIndex(node.nodeValue, offset - seen) };
+      seen += len;
+    }
+    return null;
+  }
+
+  function textOffset(node, offset) {
+    if (!state.textEl || !state.textEl.contains(node)) return -1;
+    var r = document.createRange();
+    r.setStart(state.textEl, 0);
+    r.setEnd(node, offset);
+    return cpLength(r.toString());
+  }
+
+  function highlightPassage(start, end) {
+    if (!(window.CSS && CSS.highlights && window.Highlight)) return;
+    CSS.highlights.delete("story-passage");
+    if (!isInt(start) || !isInt(end) || end <= start) return;
+    var a = domPoint(start);
+    var b = domPoint(end);
+    if (!a || !b) return;
+    var range = document.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    CSS.highlights.set("story-passage", new Highlight(range));
+  }
+
   /* ---- text -> map ---------------------------------------------------- */
 
   function placeKeyForMention(button) {
@@ -85,7 +197,7 @@
 
   function markActive(button) {
     var prev = state.textEl ? state.textEl.querySelectorAll(".mention.is-active") : [];
-    Array.prototype.forEach.call(prev, function (node) {
+    each(prev, function (node) {
       node.classList.remove("is-active");
       node.removeAttribute("aria-current");
     });
@@ -95,17 +207,27 @@
     }
   }
 
+  function showMarker(marker, then) {
+    if (state.layer && state.layer.zoomToShowLayer && state.layer.hasLayer(marker) && !marker._map) {
+      state.layer.zoomToShowLayer(marker, then);
+    } else {
+      then();
+    }
+  }
+
   function openPlace(key, start) {
     var marker = state.markers[key];
     if (!marker || !state.map) return false;
     state.currentStart = start === undefined ? null : start;
-    // Pan first (without animation, so the popup's own auto-pan measures the final
-    // view), then open: the popup then slides fully into view.
-    if (!state.map.getBounds().pad(-0.1).contains(marker.getLatLng())) {
-      state.map.panTo(marker.getLatLng(), { animate: false });
-    }
-    if (marker.isPopupOpen()) marker.getPopup().update();
-    else marker.openPopup();
+    showMarker(marker, function () {
+      // Pan first (without animation, so the popup's own auto-pan measures the final
+      // view), then open: the popup then slides fully into view.
+      if (!state.map.getBounds().pad(-0.1).contains(marker.getLatLng())) {
+        state.map.panTo(marker.getLatLng(), { animate: false });
+      }
+      if (marker.isPopupOpen()) marker.setPopupContent(popupContent(state.features[key]));
+      else marker.openPopup();
+    });
     return true;
   }
 
@@ -113,6 +235,8 @@
     markActive(button);
     var key = placeKeyForMention(button);
     var start = button.getAttribute("data-start");
+    var idx = state.steps.indexOf(button);
+    if (idx >= 0) setStepLabel(idx + 1);
     if (key && openPlace(key, start)) {
       var f = state.features[key];
       setStatus("Showing " + ((f && f.properties && f.properties.name) || button.textContent) + " on the map.");
@@ -131,7 +255,7 @@
       nodes = nodes.concat(mentionsAt(s));
     });
     if (!nodes.length) return;
-    nodes[0].scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "center" });
+    nodes[0].scrollIntoView({ behavior: scrollBehavior(), block: "center" });
     flash(nodes);
     markActive(nodes[0]);
     try {
@@ -141,10 +265,6 @@
     }
   }
 
-  function isInt(n) {
-    return typeof n === "number" && isFinite(n) && Math.floor(n) === n;
-  }
-
   /* Group a place's mentions by passage; each group knows where its quotes are. */
   function passageGroups(mentions) {
     var groups = [];
@@ -152,7 +272,8 @@
     mentions.forEach(function (m) {
       if (!m || typeof m !== "object") return;
       var passage = typeof m.passage === "string" && m.passage ? m.passage : m.text || "";
-      var key = isInt(m.passage_start) ? "at:" + m.passage_start : "tx:" + passage;
+      var key = (isInt(m.article_id) ? m.article_id + "/" : "") +
+        (isInt(m.passage_start) ? "at:" + m.passage_start : "tx:" + passage);
       var g = byKey[key];
       if (!g) {
         g = byKey[key] = { passage: passage, passageStart: m.passage_start, mentions: [] };
@@ -205,11 +326,22 @@
     return q;
   }
 
+  function matchNote(p, mentions) {
+    if (p.reviewed) {
+      var m = mentions[0] || {};
+      return "reviewed" + (m.reviewed_by ? " by " + m.reviewed_by : "");
+    }
+    if (p.approximate) return "approximate placement: please review";
+    var note = "match " + percent(p.confidence) + " sure";
+    return p.uncertain ? note + " (uncertain)" : note;
+  }
+
   function popupContent(feature) {
     var p = feature.properties || {};
     var mentions = Array.isArray(p.mentions) ? p.mentions : [];
     var box = el("div", "place-popup");
-    box.setAttribute("data-place-key", p.place_key == null ? "" : String(p.place_key));
+    var key = p.place_key == null ? "" : String(p.place_key);
+    box.setAttribute("data-place-key", key);
 
     var title = el("h3", "popup-title", p.name || "Unnamed place");
     if (p.country_code) {
@@ -219,6 +351,7 @@
     box.appendChild(title);
 
     var meta = el("p", "popup-meta", plural(mentions.length, "mention"));
+    if (state.mode === "story") meta.appendChild(document.createTextNode(" · " + matchNote(p, mentions)));
     if (isInt(p.geonameid)) {
       meta.appendChild(document.createTextNode(" · "));
       var a = el("a", null, "GeoNames " + p.geonameid);
@@ -229,17 +362,54 @@
     }
     box.appendChild(meta);
 
-    var list = el("ol", "popup-passages");
-    var current = null;
-    passageGroups(mentions).forEach(function (g) {
-      var li = el("li", "popup-passage");
-      li.appendChild(passageNode(g));
-      var starts = g.mentions
-        .map(function (m) {
-          return m.start;
-        })
-        .filter(isInt);
-      if (starts.length) {
+    var groups = passageGroups(mentions);
+    var index = 0;
+    groups.forEach(function (g, i) {
+      g.mentions.forEach(function (m) {
+        if (state.currentStart !== null && m.start === Number(state.currentStart)) index = i;
+      });
+    });
+
+    var pager = el("div", "popup-pager");
+    var prev = el("button", "pager-prev", "‹");
+    prev.type = "button";
+    prev.setAttribute("aria-label", "Previous passage");
+    var pos = el("span", "pager-pos");
+    pos.setAttribute("aria-live", "polite");
+    var next = el("button", "pager-next", "›");
+    next.type = "button";
+    next.setAttribute("aria-label", "Next passage");
+    pager.appendChild(prev);
+    pager.appendChild(pos);
+    pager.appendChild(next);
+    if (groups.length > 1) box.appendChild(pager);
+
+    var slot = el("div", "popup-passage is-current");
+    box.appendChild(slot);
+
+    function render() {
+      var g = groups[index];
+      pos.textContent = index + 1 + " of " + plural(groups.length, "passage");
+      prev.disabled = index === 0;
+      next.disabled = index >= groups.length - 1;
+      slot.textContent = "";
+      if (!g) return;
+      if (state.mode === "library" && g.mentions[0] && g.mentions[0].article_title) {
+        slot.appendChild(el("p", "popup-article", g.mentions[0].article_title));
+      }
+      slot.appendChild(passageNode(g));
+      var starts = g.mentions.map(function (m) {
+        return m.start;
+      }).filter(isInt);
+      var actions = el("div", "popup-actions");
+      if (state.mode === "library") {
+        var m0 = g.mentions[0] || {};
+        if (m0.article_url) {
+          var read = el("a", "show-in-text", "Read in the story");
+          read.href = m0.article_url;
+          actions.appendChild(read);
+        }
+      } else if (starts.length) {
         var btn = el("button", "show-in-text", "Show in text");
         btn.type = "button";
         btn.setAttribute("data-starts", starts.join(","));
@@ -247,52 +417,199 @@
         btn.addEventListener("click", function () {
           showInText(starts);
         });
-        li.appendChild(btn);
-      }
-      if (state.currentStart !== null && starts.indexOf(Number(state.currentStart)) !== -1) {
-        li.classList.add("is-current");
-        current = li;
-      }
-      list.appendChild(li);
-    });
-    box.appendChild(list);
-    if (current) {
-      // Scroll only the popup's own scroll box (scrollIntoView would also scroll the
-      // map container and shift the map under its controls).
-      window.setTimeout(function () {
-        var scroller = current.closest(".leaflet-popup-content");
-        if (!scroller) return;
-        var top =
-          current.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
-        if (top + current.offsetHeight > scroller.scrollTop + scroller.clientHeight || top < scroller.scrollTop) {
-          scroller.scrollTop = Math.max(0, top - 8);
+        actions.appendChild(btn);
+        var mid = g.mentions[0] && g.mentions[0].mention_id;
+        if (isInt(mid) && state.story && state.story.getAttribute("data-corrections-url")) {
+          var rb = el("button", "show-in-text review-this", "Review");
+          rb.type = "button";
+          rb.setAttribute("aria-label", "Review this match");
+          rb.addEventListener("click", function () {
+            openReview(mid);
+          });
+          actions.appendChild(rb);
         }
-      }, 0);
+      }
+      slot.appendChild(actions);
+    }
+    prev.addEventListener("click", function () {
+      if (index > 0) index -= 1;
+      render();
+    });
+    next.addEventListener("click", function () {
+      if (index < groups.length - 1) index += 1;
+      render();
+    });
+    render();
+
+    var url = placeUrl(key);
+    if (url) {
+      var all = el("a", "popup-place-link", "Every passage about " + (p.name || "this place"));
+      all.href = url;
+      box.appendChild(all);
     }
     return box;
   }
 
   function selectPlaceInText(key, on) {
-    if (!state.textEl || key == null) return;
-    var nodes = state.textEl.querySelectorAll('.mention[data-place-key="' + cssEscape(key) + '"]');
-    Array.prototype.forEach.call(nodes, function (node) {
-      node.classList.toggle("is-selected", on);
-    });
+    if (key == null) return;
+    if (state.textEl) {
+      var nodes = state.textEl.querySelectorAll('.mention[data-place-key="' + cssEscape(key) + '"]');
+      each(nodes, function (node) {
+        node.classList.toggle("is-selected", on);
+      });
+    }
     var item = document.querySelector('.place-button[data-place-key="' + cssEscape(key) + '"]');
-    if (item) item.classList.toggle("is-selected", on);
+    if (item) {
+      item.classList.toggle("is-selected", on);
+      if (on) item.setAttribute("aria-current", "true");
+      else item.removeAttribute("aria-current");
+    }
   }
 
   function radiusFor(count) {
     return Math.min(26, 6 + 4 * Math.sqrt(Math.max(1, count)));
   }
 
-  function addPlaces(map, collection) {
-    var features = (collection && Array.isArray(collection.features)) ? collection.features : [];
-    var group = L.featureGroup().addTo(map);
-    group.getAttribution = function () {
+  function styleFor(p) {
+    if (p.reviewed) return STYLE.reviewed;
+    if (p.uncertain || p.approximate) return STYLE.uncertain;
+    return STYLE.normal;
+  }
+
+  /* ---- hover: text <-> marker ----------------------------------------- */
+
+  function hoverPlace(key, on) {
+    var marker = state.markers[key];
+    var f = state.features[key];
+    if (marker && f) {
+      var base = styleFor(f.properties || {});
+      marker.setStyle(on ? { color: STYLE.hover.color, weight: STYLE.hover.weight } : { color: base.color, weight: base.weight });
+      var path = marker.getElement && marker.getElement();
+      if (path) path.classList.toggle("is-hover", on);
+      if (on && marker._map) marker.bringToFront();
+    }
+    if (state.textEl) {
+      each(state.textEl.querySelectorAll('.mention[data-place-key="' + cssEscape(key) + '"]'), function (n) {
+        n.classList.toggle("is-hover", on);
+      });
+    }
+  }
+
+  function wireHover(container, selector) {
+    if (!container) return;
+    function handler(on) {
+      return function (e) {
+        var t = e.target.closest ? e.target.closest(selector) : null;
+        if (!t || !container.contains(t)) return;
+        var key = t.classList.contains("mention") ? placeKeyForMention(t) : t.getAttribute("data-place-key");
+        if (key) hoverPlace(key, on);
+      };
+    }
+    container.addEventListener("mouseover", handler(true));
+    container.addEventListener("mouseout", handler(false));
+    container.addEventListener("focusin", handler(true));
+    container.addEventListener("focusout", handler(false));
+  }
+
+  /* ---- markers ----------------------------------------------------------- */
+
+  function newLayer(map) {
+    var layer;
+    if (L.markerClusterGroup) {
+      layer = L.markerClusterGroup({
+        maxClusterRadius: 32, // only places that would overlap are grouped
+        showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true,
+        zoomToBoundsOnClick: true,
+      });
+    } else {
+      layer = L.featureGroup();
+    }
+    layer.getAttribution = function () {
       return GEONAMES_ATTRIBUTION;
     };
     map.attributionControl.addAttribution(GEONAMES_ATTRIBUTION);
+    return layer.addTo(map);
+  }
+
+  function makeMarker(map, key, f, lat, lon, count) {
+    var p = f.properties || {};
+    var style = styleFor(p);
+    var uncertain = style === STYLE.uncertain;
+    var marker = L.circleMarker([lat, lon], {
+      radius: radiusFor(count),
+      color: style.color,
+      weight: style.weight,
+      fillColor: style.fillColor,
+      fillOpacity: style.fillOpacity,
+      dashArray: style.dashArray,
+      className: "place-marker" + (uncertain ? " place-marker-uncertain" : "") + (p.reviewed ? " place-marker-reviewed" : ""),
+    });
+    marker.bindPopup(
+      function () {
+        return popupContent(state.features[key]);
+      },
+      {
+        maxWidth: Math.max(200, Math.min(340, map.getSize().x - 70)),
+        minWidth: Math.min(220, Math.max(160, map.getSize().x - 90)),
+        maxHeight: Math.max(160, Math.min(320, map.getSize().y - 90)),
+        autoPanPadding: [16, 16],
+      }
+    );
+    var label = (p.name || "") + (uncertain ? " (uncertain)" : "") + " · " + plural(count, "mention");
+    marker.bindTooltip(el("span", null, label), { direction: "top", offset: [0, -radiusFor(count)] });
+    marker.on("popupopen", function () {
+      selectPlaceInText(key, true);
+    });
+    marker.on("popupclose", function () {
+      selectPlaceInText(key, false);
+      state.currentStart = null;
+    });
+    marker.on("mouseover", function () {
+      hoverPlace(key, true);
+    });
+    marker.on("mouseout", function () {
+      hoverPlace(key, false);
+    });
+    marker.on("add", function () {
+      var path = marker.getElement && marker.getElement();
+      if (path) {
+        path.setAttribute("data-place-key", key);
+        path.setAttribute("aria-label", label);
+      }
+    });
+    return marker;
+  }
+
+  function sortMarkers() {
+    // Bigger markers behind smaller ones so every marker stays clickable.
+    Object.keys(state.markers)
+      .map(function (k) {
+        return state.markers[k];
+      })
+      .sort(function (a, b) {
+        return a.getRadius() - b.getRadius();
+      })
+      .forEach(function (m) {
+        if (m._map) m.bringToBack();
+      });
+  }
+
+  function fitAll(animate) {
+    if (!state.map || !state.layer) return;
+    var keys = Object.keys(state.markers);
+    if (!keys.length) return;
+    var bounds = L.latLngBounds(keys.map(function (k) {
+      return state.markers[k].getLatLng();
+    }));
+    var opts = { padding: [28, 28], maxZoom: 6 };
+    if (animate && !reduceMotion && state.map.flyToBounds) state.map.flyToBounds(bounds, opts);
+    else state.map.fitBounds(bounds, Object.assign({ animate: false }, opts));
+  }
+
+  function addPlaces(map, collection) {
+    var features = (collection && Array.isArray(collection.features)) ? collection.features : [];
+    state.layer = newLayer(map);
     var onMap = 0;
     var offMap = 0;
 
@@ -303,7 +620,10 @@
       if (key === null) return;
       state.features[key] = f;
       mentions.forEach(function (m) {
-        if (m && isInt(m.start)) state.keyByStart[String(m.start)] = key;
+        if (m && isInt(m.start)) {
+          state.keyByStart[String(m.start)] = key;
+          state.mentionByStart[String(m.start)] = m;
+        }
       });
       var g = f.geometry;
       if (!g || g.type !== "Point" || !Array.isArray(g.coordinates)) {
@@ -317,61 +637,566 @@
         return;
       }
       onMap += 1;
-      var marker = L.circleMarker([lat, lon], {
-        radius: radiusFor(mentions.length),
-        color: "#7a2e0e",
-        weight: 1.5,
-        fillColor: "#e8590c",
-        fillOpacity: 0.72,
-        className: "place-marker",
-      });
-      marker.bindPopup(
-        function () {
-          return popupContent(f);
-        },
-        {
-          maxWidth: Math.max(200, Math.min(340, map.getSize().x - 70)),
-          minWidth: Math.min(220, Math.max(160, map.getSize().x - 90)),
-          maxHeight: Math.max(160, Math.min(320, map.getSize().y - 90)),
-          autoPanPadding: [16, 16],
-        }
-      );
-      var tip = el("span", null, p.name || "");
-      marker.bindTooltip(tip, { direction: "top", offset: [0, -radiusFor(mentions.length)] });
-      marker.on("popupopen", function () {
-        selectPlaceInText(key, true);
-      });
-      marker.on("popupclose", function () {
-        selectPlaceInText(key, false);
-        state.currentStart = null;
-      });
-      marker.addTo(group);
-      var path = marker.getElement && marker.getElement();
-      if (path) {
-        path.setAttribute("data-place-key", key);
-        path.setAttribute("aria-label", p.name || "place");
-      }
+      var marker = makeMarker(map, key, f, lat, lon, mentions.length);
+      state.layer.addLayer(marker);
       state.markers[key] = marker;
     });
-
-    // Sort bigger markers behind smaller ones so every marker stays clickable.
-    Object.keys(state.markers)
-      .map(function (k) {
-        return state.markers[k];
-      })
-      .sort(function (a, b) {
-        return a.getRadius() - b.getRadius();
-      })
-      .forEach(function (m) {
-        m.bringToBack();
-      });
-
-    if (onMap) {
-      map.fitBounds(group.getBounds(), { padding: [28, 28], maxZoom: 6, animate: false });
-    }
+    sortMarkers();
+    if (onMap) fitAll(false);
     var msg = onMap ? plural(onMap, "place") + " on the map" : "No place could be put on the map";
     if (offMap) msg += "; " + offMap + " not found";
     setStatus(msg + ".");
+  }
+
+  /* ---- story mode: steps ------------------------------------------------ */
+
+  function stepFromHash() {
+    var m = /^#step-(\d+)$/.exec(window.location.hash || "");
+    if (m) return Math.min(Number(m[1]), state.steps.length);
+    var mm = /^#mention-(\d+)$/.exec(window.location.hash || "");
+    if (mm) {
+      for (var i = 0; i < state.steps.length; i++) {
+        if (state.steps[i].getAttribute("data-mention-id") === mm[1]) return i + 1;
+      }
+    }
+    return null;
+  }
+
+  function setStepLabel(k) {
+    var label = $("step-label");
+    var n = state.steps.length;
+    state.step = k;
+    if (label) {
+      if (k === 0) label.textContent = "Overview · " + plural(n, "step");
+      else label.textContent = "Step " + k + " of " + n + ": " + state.steps[k - 1].textContent;
+    }
+    var prev = $("step-prev");
+    var next = $("step-next");
+    if (prev) prev.setAttribute("aria-disabled", k === 0 ? "true" : "false");
+    if (next) next.setAttribute("aria-disabled", k >= n ? "true" : "false");
+  }
+
+  function goStep(k, push) {
+    var n = state.steps.length;
+    k = Math.max(0, Math.min(n, k));
+    if (push && k !== state.step) {
+      try {
+        history.pushState({ step: k }, "", "#step-" + k);
+      } catch (e) {
+        /* file: or sandboxed: stepping still works */
+      }
+    }
+    setStepLabel(k);
+    if (k === 0) {
+      markActive(null);
+      highlightPassage(null, null);
+      if (state.map) state.map.closePopup();
+      fitAll(true);
+      var places = Object.keys(state.markers).length;
+      announce("Overview: " + plural(places, "place") + " on the map, " + plural(n, "mention") + " in the story. Press Next or the right arrow key to begin.");
+      return;
+    }
+    var button = state.steps[k - 1];
+    var start = button.getAttribute("data-start");
+    var key = placeKeyForMention(button);
+    var m = state.mentionByStart[start] || {};
+    markActive(button);
+    if (isInt(m.passage_start) && typeof m.passage === "string") {
+      highlightPassage(m.passage_start, m.passage_start + m.passage.length);
+    } else {
+      highlightPassage(Number(start), Number(button.getAttribute("data-end")));
+    }
+    button.scrollIntoView({ behavior: scrollBehavior(), block: "center" });
+    var f = state.features[key];
+    var marker = state.markers[key];
+    var name = (f && f.properties && f.properties.name) || button.textContent;
+    var where = f && f.properties && f.properties.country_code ? name + ", " + f.properties.country_code : name;
+    if (marker && state.map) {
+      state.currentStart = start;
+      var target = marker.getLatLng();
+      var zoom = Math.max(state.map.getZoom(), STEP_ZOOM);
+      var open = function () {
+        openPlace(key, start);
+      };
+      if (reduceMotion) {
+        state.map.setView(target, zoom, { animate: false });
+        open();
+      } else {
+        state.map.once("moveend", open);
+        state.map.flyTo(target, zoom, { duration: 0.8 });
+      }
+      announce("Step " + k + " of " + n + ": " + where + ". " + (m.passage || ""));
+      setStatus("Showing " + name + " on the map.");
+    } else {
+      if (state.map) state.map.closePopup();
+      announce("Step " + k + " of " + n + ": " + button.textContent + ", not on the map. " + (m.passage || ""));
+      setStatus("“" + button.textContent + "” could not be placed on the map.");
+    }
+  }
+
+  function wireSteps() {
+    state.steps = state.textEl ? Array.prototype.slice.call(state.textEl.querySelectorAll(".mention")) : [];
+    var prev = $("step-prev");
+    var next = $("step-next");
+    if (prev) prev.addEventListener("click", function () {
+      if (state.step > 0) goStep(state.step - 1, true);
+    });
+    if (next) next.addEventListener("click", function () {
+      if (state.step < state.steps.length) goStep(state.step + 1, true);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+      var t = e.target;
+      if (t && t.closest && (t.closest("input, textarea, select, [contenteditable], .leaflet-container, .popup-pager"))) return;
+      e.preventDefault();
+      if (e.key === "ArrowRight" && state.step < state.steps.length) goStep(state.step + 1, true);
+      if (e.key === "ArrowLeft" && state.step > 0) goStep(state.step - 1, true);
+    });
+    function fromLocation() {
+      var k = stepFromHash();
+      if (k === null) k = 0;
+      if (k !== state.step) goStep(k, false);
+    }
+    window.addEventListener("popstate", fromLocation);
+    window.addEventListener("hashchange", fromLocation);
+    var route = $("route-toggle");
+    if (route) route.addEventListener("change", function () {
+      showRoute(route.checked);
+    });
+  }
+
+  function showRoute(on) {
+    if (!state.map) return;
+    if (state.route) {
+      state.map.removeLayer(state.route);
+      state.route = null;
+    }
+    if (!on) return;
+    var points = [];
+    var last = null;
+    state.steps.forEach(function (b) {
+      var key = placeKeyForMention(b);
+      var marker = state.markers[key];
+      if (!marker || key === last) return;
+      last = key;
+      points.push(marker.getLatLng());
+    });
+    state.route = L.polyline(points, {
+      color: "#1a5fb4", weight: 2.5, opacity: 0.8, dashArray: "6 6", interactive: false, className: "story-route",
+    }).addTo(state.map);
+    state.route.bringToBack();
+    setStatus("A line links " + plural(points.length, "stop") + " in reading order.");
+  }
+
+  /* ---- review and correction ------------------------------------------- */
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") || "" : "";
+  }
+
+  function requestJSON(url, body) {
+    var opts = {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    };
+    if (body !== undefined) {
+      opts.method = "POST";
+      opts.headers["Content-Type"] = "application/json";
+      var token = csrfToken();
+      if (token) opts.headers["X-CSRF-Token"] = token;
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(url, opts).then(function (r) {
+      return r.json().catch(function () {
+        return {};
+      }).then(function (data) {
+        if (!r.ok) throw new Error(data.error || "The server answered " + r.status + ".");
+        return data;
+      });
+    });
+  }
+
+  function reviewer() {
+    var input = $("reviewer-name");
+    return input ? input.value.trim() : "";
+  }
+
+  function clearCandidates() {
+    if (state.candidateLayer && state.map) state.map.removeLayer(state.candidateLayer);
+    state.candidateLayer = null;
+  }
+
+  function showCandidates(list) {
+    clearCandidates();
+    if (!state.map || !list.length) return;
+    var group = L.featureGroup();
+    list.forEach(function (c, i) {
+      if (!isFinite(c.lat) || !isFinite(c.lon)) return;
+      var m = L.circleMarker([c.lat, c.lon], {
+        radius: 9, color: "#1a5fb4", weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.9,
+        className: "candidate-marker",
+      });
+      m.bindTooltip(el("span", null, i + 1 + ". " + c.label), { permanent: list.length <= 6, direction: "right" });
+      m.on("click", function () {
+        choose(c);
+      });
+      group.addLayer(m);
+    });
+    state.candidateLayer = group.addTo(state.map);
+    var bounds = group.getBounds();
+    if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7, animate: !reduceMotion });
+  }
+
+  function fillCandidates(listEl, list, empty) {
+    listEl.textContent = "";
+    if (!list.length) {
+      listEl.appendChild(el("li", "hint", empty));
+      return;
+    }
+    list.forEach(function (c, i) {
+      var li = el("li");
+      var b = el("button", "candidate-button");
+      b.type = "button";
+      b.setAttribute("data-place-id", c.place_id);
+      b.appendChild(el("span", "candidate-n", i + 1 + "."));
+      b.appendChild(document.createTextNode(" " + c.label));
+      var bits = [];
+      if (c.feature_code) bits.push(c.feature_code);
+      if (c.population) bits.push("pop. " + Number(c.population).toLocaleString("en"));
+      if (typeof c.score === "number") bits.push("score " + percent(c.score));
+      if (bits.length) b.appendChild(el("span", "candidate-meta", " · " + bits.join(" · ")));
+      b.setAttribute("aria-label", "Change to " + c.label);
+      b.addEventListener("click", function () {
+        choose(c);
+      });
+      li.appendChild(b);
+      listEl.appendChild(li);
+    });
+  }
+
+  function submitCorrection(body, message) {
+    var url = state.story.getAttribute("data-corrections-url");
+    body.reviewer = reviewer();
+    setStatus("Saving…");
+    return requestJSON(url, body)
+      .then(function (data) {
+        var n = data.touched || 0;
+        try {
+          sessionStorage.setItem(NOTICE_KEY, message + (n > 1 ? " (" + n + " mentions)" : "") + ".");
+        } catch (e) {
+          /* private mode: no notice after the reload */
+        }
+        window.location.reload();
+      })
+      .catch(function (err) {
+        setStatus("Could not save: " + err.message);
+        announce("Could not save: " + err.message);
+      });
+  }
+
+  function applyAll() {
+    var box = $("apply-all");
+    var label = $("apply-all-label");
+    return !!(box && box.checked && label && !label.hidden);
+  }
+
+  function choose(c) {
+    var r = state.review;
+    if (!r) return;
+    if (r.mode === "add") {
+      submitCorrection({ action: "add", start: r.start, end: r.end, place_id: c.place_id },
+        "Added “" + r.surface + "” as " + c.label);
+    } else {
+      submitCorrection({ action: "change", mention_id: r.mentionId, place_id: c.place_id, apply_all: applyAll() },
+        "Changed “" + r.surface + "” to " + c.label);
+    }
+  }
+
+  function showTools(mode, surface) {
+    var tools = $("review-tools");
+    if (!tools) return null;
+    $("review-surface").textContent = surface;
+    each(tools.querySelectorAll("[data-review-action]"), function (b) {
+      b.hidden = mode === "add";
+    });
+    $("apply-all-label").hidden = true;
+    $("apply-all").checked = false;
+    $("stored-candidates").textContent = "";
+    $("search-results").textContent = "";
+    $("review-current").textContent = mode === "add" ? "Choose the place this text names." : "Loading…";
+    tools.hidden = false;
+    tools.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
+    tools.focus();
+    return tools;
+  }
+
+  function openReview(mentionId) {
+    if (!state.story || !$("review-tools")) return;
+    var button = state.textEl && state.textEl.querySelector('.mention[data-mention-id="' + cssEscape(mentionId) + '"]');
+    var surface = button ? button.textContent : "";
+    state.review = { mode: "mention", mentionId: Number(mentionId), surface: surface };
+    if (button) {
+      markActive(button);
+      button.scrollIntoView({ behavior: scrollBehavior(), block: "center" });
+    }
+    showTools("mention", surface);
+    var url = state.story.getAttribute("data-alternatives-url").replace("/mentions/0/", "/mentions/" + Number(mentionId) + "/");
+    requestJSON(url)
+      .then(function (data) {
+        var m = button ? state.mentionByStart[button.getAttribute("data-start")] || {} : {};
+        var cur = data.current;
+        var text = cur ? "Now: " + cur.label + (cur.approximate ? " (approximate placement)" : "") : "Now: not found on the map";
+        if (m.reviewed) text += " · reviewed" + (m.reviewed_by ? " by " + m.reviewed_by : "");
+        else if (typeof m.confidence === "number") text += " · " + percent(m.confidence) + " sure" + (m.uncertain ? " (uncertain)" : "");
+        $("review-current").textContent = text;
+        if (data.same_text > 1) {
+          $("apply-all-text").textContent = "Apply to all " + data.same_text + " mentions of “" + data.surface + "” in this story";
+          $("apply-all-label").hidden = false;
+        }
+        fillCandidates($("stored-candidates"), data.candidates || [], "No other place was considered.");
+        showCandidates(data.candidates || []);
+        var input = $("place-search-input");
+        if (input) input.value = data.name || surface;
+      })
+      .catch(function (err) {
+        $("review-current").textContent = "Could not load this mention: " + err.message;
+      });
+  }
+
+  function openAdd(sel) {
+    state.review = { mode: "add", start: sel.start, end: sel.end, surface: sel.text };
+    showTools("add", sel.text);
+    $("stored-candidates").appendChild(el("li", "hint", "Search the gazetteer below, then choose a place."));
+    var input = $("place-search-input");
+    if (input) input.value = sel.text;
+    search(sel.text);
+  }
+
+  function search(query) {
+    var url = state.story.getAttribute("data-search-url");
+    var results = $("search-results");
+    if (!url || !results || !query) return;
+    results.textContent = "";
+    results.appendChild(el("li", "hint", "Searching…"));
+    var seq = (state.searchSeq = (state.searchSeq || 0) + 1);
+    requestJSON(url + "?q=" + encodeURIComponent(query))
+      .then(function (data) {
+        if (seq !== state.searchSeq) return; // a newer search is on its way
+        var list = data.candidates || [];
+        fillCandidates(results, list, "No place called “" + query + "” in the gazetteer.");
+        showCandidates(list);
+        announce(plural(list.length, "place") + " found for “" + query + "”.");
+      })
+      .catch(function (err) {
+        results.textContent = "";
+        results.appendChild(el("li", "hint", "Search failed: " + err.message));
+      });
+  }
+
+  function closeReview() {
+    var tools = $("review-tools");
+    if (tools) tools.hidden = true;
+    state.review = null;
+    clearCandidates();
+  }
+
+  function readSelection() {
+    var sel = window.getSelection && window.getSelection();
+    if (!sel || !sel.rangeCount || sel.isCollapsed) return null;
+    var range = sel.getRangeAt(0);
+    if (!state.textEl.contains(range.startContainer) || !state.textEl.contains(range.endContainer)) return null;
+    var start = textOffset(range.startContainer, range.startOffset);
+    var end = textOffset(range.endContainer, range.endOffset);
+    var chars = Array.from(state.textEl.textContent); // code points, as the server counts
+    if (start < 0 || end <= start) return null;
+    while (start < end && /\s/.test(chars[start])) start++;
+    while (end > start && /\s/.test(chars[end - 1])) end--;
+    if (end <= start || end - start > 120) return null;
+    return { start: start, end: end, text: chars.slice(start, end).join("") };
+  }
+
+  function wireReview() {
+    var panel = $("review-panel");
+    if (!panel || !state.story.getAttribute("data-corrections-url")) return;
+    panel.addEventListener("click", function (e) {
+      var open = e.target.closest && e.target.closest(".review-open");
+      if (open) openReview(open.getAttribute("data-mention-id"));
+    });
+    each(panel.querySelectorAll("[data-review-action]"), function (b) {
+      b.addEventListener("click", function () {
+        var r = state.review;
+        if (!r || r.mode !== "mention") return;
+        var action = b.getAttribute("data-review-action");
+        var msg = action === "confirm" ? "Confirmed “" + r.surface + "”" : "“" + r.surface + "” is no longer marked as a place";
+        submitCorrection({ action: action, mention_id: r.mentionId, apply_all: applyAll() }, msg);
+      });
+    });
+    $("review-close").addEventListener("click", closeReview);
+    $("review-tools").addEventListener("keydown", function (e) {
+      if (e.key === "Escape") closeReview();
+    });
+    $("place-search").addEventListener("submit", function (e) {
+      e.preventDefault();
+      search($("place-search-input").value.trim());
+    });
+    var bar = $("selection-bar");
+    function onSelect() {
+      var sel = readSelection();
+      if (!sel) return;
+      state.selection = sel;
+      $("selection-text").textContent = sel.text;
+      bar.hidden = false;
+    }
+    state.textEl.addEventListener("mouseup", function () {
+      window.setTimeout(onSelect, 0);
+    });
+    state.textEl.addEventListener("keyup", function (e) {
+      if (e.shiftKey) onSelect();
+    });
+    $("add-place").addEventListener("click", function () {
+      if (state.selection) openAdd(state.selection);
+      bar.hidden = true;
+    });
+    var name = $("reviewer-name");
+    if (name) {
+      name.addEventListener("change", function () {
+        var url = state.story.getAttribute("data-corrections-url").replace(/\/articles\/\d+\/corrections$/, "/reviewer");
+        requestJSON(url, { name: name.value }).catch(function () {});
+      });
+    }
+  }
+
+  function showNotice() {
+    var msg = null;
+    try {
+      msg = sessionStorage.getItem(NOTICE_KEY);
+      sessionStorage.removeItem(NOTICE_KEY);
+    } catch (e) {
+      msg = null;
+    }
+    if (msg) {
+      setStatus(msg);
+      announce(msg);
+    }
+  }
+
+  /* ---- the library map -------------------------------------------------- */
+
+  function articleInfo() {
+    var info = {};
+    each(document.querySelectorAll(".article-filter input[type=checkbox]"), function (box) {
+      info[box.value] = { title: box.getAttribute("data-title") || "", url: box.getAttribute("data-url") || "", box: box };
+    });
+    return info;
+  }
+
+  function renderLibrary(map, features) {
+    var info = articleInfo();
+    var shown = {};
+    Object.keys(info).forEach(function (id) {
+      if (info[id].box.checked) shown[id] = true;
+    });
+    if (state.layer) map.removeLayer(state.layer);
+    state.markers = {};
+    state.features = {};
+    state.layer = newLayer(map);
+    var combined = {};
+    var order = [];
+    features.forEach(function (f) {
+      var p = f.properties || {};
+      var aid = String(p.article_id);
+      if (!shown[aid] || !f.geometry || f.geometry.type !== "Point") return;
+      var key = String(p.place_key);
+      var c = combined[key];
+      if (!c) {
+        c = combined[key] = {
+          type: "Feature",
+          geometry: f.geometry,
+          properties: { place_key: key, name: p.name, country_code: p.country_code, geonameid: p.geonameid,
+            mentions: [], articles: {}, reviewed: true, uncertain: false },
+        };
+        order.push(key);
+      }
+      c.properties.articles[aid] = true;
+      c.properties.reviewed = c.properties.reviewed && !!p.reviewed;
+      c.properties.uncertain = c.properties.uncertain || !!p.uncertain;
+      (p.mentions || []).forEach(function (m) {
+        var copy = Object.assign({}, m, { article_id: Number(aid), article_title: info[aid] ? info[aid].title : "" });
+        if (info[aid] && info[aid].url) copy.article_url = info[aid].url + (isInt(m.mention_id) ? "#mention-" + m.mention_id : "");
+        c.properties.mentions.push(copy);
+      });
+    });
+    var list = $("library-places");
+    if (list) list.textContent = "";
+    order.sort(function (a, b) {
+      return combined[b].properties.mentions.length - combined[a].properties.mentions.length;
+    });
+    order.forEach(function (key) {
+      var f = combined[key];
+      var p = f.properties;
+      p.mentions.sort(function (a, b) {
+        return b.article_id - a.article_id || a.start - b.start; // newest story first
+      });
+      var n = Object.keys(p.articles).length;
+      state.features[key] = f;
+      var marker = makeMarker(map, key, f, f.geometry.coordinates[1], f.geometry.coordinates[0], p.mentions.length);
+      state.layer.addLayer(marker);
+      state.markers[key] = marker;
+      if (list) {
+        var li = el("li");
+        var b = el("button", "place-button");
+        b.type = "button";
+        b.setAttribute("data-place-key", key);
+        b.appendChild(el("span", "place-name", p.name));
+        if (p.country_code) {
+          b.appendChild(document.createTextNode(" "));
+          b.appendChild(el("span", "cc", p.country_code));
+        }
+        b.appendChild(document.createTextNode(" "));
+        var count = el("span", "count", "×" + p.mentions.length);
+        count.setAttribute("aria-label", plural(p.mentions.length, "mention") + " in " + plural(n, "story"));
+        b.appendChild(count);
+        li.appendChild(b);
+        list.appendChild(li);
+      }
+    });
+    sortMarkers();
+    fitAll(false);
+    var stories = Object.keys(shown).length;
+    setStatus(plural(order.length, "place") + " from " + plural(stories, "story").replace("storys", "stories") + " on the map.");
+  }
+
+  function initLibrary(map, story) {
+    var url = story.getAttribute("data-geojson-url");
+    var features = [];
+    document.addEventListener("change", function (e) {
+      if (e.target.closest && e.target.closest(".article-filter")) renderLibrary(map, features);
+    });
+    each(document.querySelectorAll("[data-filter-all]"), function (b) {
+      b.addEventListener("click", function () {
+        var on = b.getAttribute("data-filter-all") === "on";
+        each(document.querySelectorAll(".article-filter input[type=checkbox]"), function (box) {
+          box.checked = on;
+        });
+        renderLibrary(map, features);
+      });
+    });
+    wireHover($("library-places"), ".place-button");
+    setStatus("Loading places…");
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (collection) {
+        features = (collection && collection.features) || [];
+        renderLibrary(map, features);
+      })
+      .catch(function () {
+        setStatus("The places could not be loaded.");
+      });
   }
 
   /*
@@ -478,7 +1303,9 @@
         var button = e.target.closest ? e.target.closest(".mention") : null;
         if (button && state.textEl.contains(button)) onMentionActivate(button);
       });
+      wireHover(state.textEl, ".mention");
     }
+    wireHover(document.querySelector(".place-lists"), ".place-button");
     document.addEventListener("click", function (e) {
       if (!e.target.closest) return;
       var place = e.target.closest(".place-button");
@@ -496,6 +1323,8 @@
   function init() {
     var story = document.querySelector("[data-geojson-url]");
     var container = document.querySelector(".story-map[data-map-var]");
+    state.story = story;
+    state.mode = (story && story.getAttribute("data-mode")) || "story";
     state.status = document.getElementById("map-status");
     wireText();
     if (!story || !container) return;
@@ -514,11 +1343,24 @@
         map.invalidateSize({ pan: false });
       }).observe(container);
     }
-    window.storyMap = { map: map, markers: state.markers, features: state.features };
-    Promise.all([
-      addBasemap(map, container.getAttribute("data-basemap-url")),
-      loadPlaces(map, story.getAttribute("data-geojson-url")),
-    ]).then(function () {
+    window.storyMap = { map: map, markers: state.markers, features: state.features, state: state };
+    var places;
+    if (state.mode === "library") {
+      places = initLibrary(map, story);
+    } else {
+      wireSteps();
+      if (state.textEl) wireReview();
+      places = loadPlaces(map, story.getAttribute("data-geojson-url"));
+    }
+    Promise.all([addBasemap(map, container.getAttribute("data-basemap-url")), places]).then(function () {
+      window.storyMap.markers = state.markers;
+      window.storyMap.features = state.features;
+      if (state.mode !== "library") {
+        var k = stepFromHash();
+        if (k) goStep(k, false);
+        else setStepLabel(0);
+        showNotice();
+      }
       story.setAttribute("data-map-state", "ready");
     });
   }

@@ -67,16 +67,20 @@ def test_upload_map_and_links_both_ways(page, live_server):
     popup.wait_for()
     assert popup.locator(".popup-title").inner_text().startswith("Porto")
     passages = popup.locator(".passage")
-    assert passages.count() == 2
+    assert passages.count() == 1  # one passage at a time: "1 of N passages" with arrows
+    assert popup.locator(".pager-pos").inner_text() == "1 of 2 passages"
     assert "By morning it had reached Porto, where the fog" in passages.first.inner_text()
     assert popup.locator(".passage .quote").first.inner_text() == "Porto"
     assert popup.locator(".popup-passage.is-current").count() == 1
     assert porto.first.get_attribute("aria-current") == "true"
 
-    # Map -> text: "Show in text" on the second passage scrolls to and flashes that mention.
+    # Map -> text: the next passage, then "Show in text" scrolls to and flashes that mention.
     second = porto.nth(1)
     page.evaluate("window.scrollTo(0, 0)")
-    popup.get_by_role("button", name="Show this passage in the text").nth(1).click()
+    popup.get_by_role("button", name="Next passage").click()
+    assert popup.locator(".pager-pos").inner_text() == "2 of 2 passages"
+    assert "From Porto the travellers" in passages.first.inner_text()
+    popup.get_by_role("button", name="Show this passage in the text").click()
     page.wait_for_function(
         "el => el.classList.contains('flash')", arg=second.element_handle()
     )
