@@ -37,6 +37,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 import review
+import security
 from geo import geojson, sources, store
 from geo.errors import GazetteerMissing, GeoError
 from geo.types import Story
@@ -109,6 +110,8 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
     }
     if environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("EDITOR_TOKEN", "").strip():  # optional: read-only without it (security.py)
+        settings["EDITOR_TOKEN"] = environ["EDITOR_TOKEN"].strip()
     return settings
 
 
@@ -127,7 +130,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_db(app)
     init_geoparser(app)
     init_errors(app)
-    init_security(app)
+    security.init_app(app)  # before the routes: it bounds the <int:> converter
     init_routes(app)
     init_api(app)
     init_cli(app)
@@ -240,49 +243,6 @@ def init_errors(app: Flask) -> None:
         return response
 
 
-# --------------------------------------------------------------------------- security
-
-
-def _csp(script_hashes: list[str], tiles: bool) -> str:
-    img = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
-    return "; ".join(
-        [
-            "default-src 'self'",
-            " ".join(["script-src 'self'", *script_hashes]),
-            "style-src 'self' 'unsafe-inline'",
-            f"img-src {img}",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "frame-ancestors 'none'",
-            "form-action 'self'",
-        ]
-    )
-
-
-def init_security(app: Flask) -> None:
-    """Headers on every response, and a same-origin check on form posts (CSRF)."""
-
-    @app.before_request
-    def same_origin_posts() -> Any:
-        if request.method != "POST" or request.path.startswith("/api/"):
-            return None
-        origin = request.headers.get("Origin")
-        if origin and origin != request.host_url.rstrip("/"):
-            return _error_response(403, "Cross-site form submissions are not accepted.")
-        return None
-
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            _csp(g.get("script_hashes", []), current_app.config.get("TILES") == "osm"),
-        )
-        return response
-
-
 # --------------------------------------------------------------------------- ingestion
 
 
@@ -380,7 +340,7 @@ def init_routes(app: Flask) -> None:
             title, text = sources.read_pasted(
                 request.form.get("title"), request.form.get("text", ""), max_bytes=_max_bytes()
             )
-            source = request.form.get("source", "").strip()[:2000] or "pasted text"
+            source = sources.clean_source(request.form.get("source"), "pasted text")
         article, _created = ingest(title, source, text)
         return redirect(url_for("article", article_id=article.id), code=303)
 
@@ -475,7 +435,10 @@ def _api_article(summary: store.ArticleSummary) -> dict[str, Any]:
 def init_api(app: Flask) -> None:
     @app.post("/api/articles", endpoint="api_create_article")
     def api_create_article() -> Any:
-        payload = request.get_json(silent=True)
+        try:
+            payload = request.get_json(silent=True)
+        except RecursionError:  # absurdly nested JSON: as malformed as any other
+            payload = None
         if not isinstance(payload, dict):
             return _error_response(
                 400, 'Send a JSON object: {"title": ..., "text": ...} or {"title": ..., "html": ...}.'
@@ -489,8 +452,7 @@ def init_api(app: Flask) -> None:
         body = payload["text"] if has_text else payload["html"]
         if not isinstance(body, str):
             return _error_response(400, f'"{"text" if has_text else "html"}" must be a string.')
-        source = payload.get("source")
-        source = source[:2000] if isinstance(source, str) and source.strip() else "api"
+        source = sources.clean_source(payload.get("source"), "api")
         title, text = sources.read_pasted(title, body, max_bytes=_max_bytes(), html=has_html)
         article, created = ingest(title, source, text)
         url = url_for("article", article_id=article.id, _external=True)

@@ -1,6 +1,7 @@
 """Shared fixtures: an app on a fresh, migrated SQLite database, its client and CLI runner."""
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -139,6 +140,26 @@ def near(point: tuple[float, float] | None, lat: float, lon: float, degrees: flo
     return point is not None and abs(point[0] - lat) <= degrees and abs(point[1] - lon) <= degrees
 
 
+class CsrfClient(FlaskClient):
+    """A test client that sends its session's CSRF token (``X-CSRF-Token``) with every
+    POST/PUT/PATCH/DELETE, as the app's forms and scripts do. ``app.test_client(send_csrf=False)``
+    sends none (tests/test_security.py checks the refusals)."""
+
+    def __init__(self, *args: Any, send_csrf: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.send_csrf = send_csrf
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = str(kwargs.get("method", "GET")).upper()
+        if self.send_csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
+            with self.session_transaction() as sess:
+                token = sess.setdefault("_csrf", secrets.token_urlsafe(32))
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRF-Token", token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
 def make_app(tmp_path: Path, **config: object) -> Flask:
     """An app on a new SQLite file in tmp_path with the migrations applied."""
     app = create_app(
@@ -150,6 +171,7 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
             **config,
         }
     )
+    app.test_client_class = CsrfClient
     with app.app_context():
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
     return app
