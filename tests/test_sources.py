@@ -168,3 +168,80 @@ def test_clean_title(title, expected):
     from geo.sources import clean_title
 
     assert clean_title(title) == expected
+
+
+# ---------------------------------------------------------------- hostile input (issue #5)
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n1 0 obj", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"PK\x03\x04\x14\x00", "a ZIP archive (or a Word, Excel or EPUB file)"),
+        (b"\x1f\x8b\x08\x00", "a gzip archive"),
+        (b"{\\rtf1\\ansi Paris}", "an RTF document"),
+        (b"\x00\x00\x00\x18ftypheic", "a video or HEIC image"),
+        (b"Paris in France", None),
+        (b"", None),
+    ],
+)
+def test_sniff_binary(data, what):
+    from geo.sources import sniff_binary
+
+    assert sniff_binary(data) == what
+
+
+def test_utf16_without_bom_is_decoded():
+    assert decode_bytes("Paris, Zürich".encode("utf-16-le")) == "Paris, Zürich"
+    assert decode_bytes("Paris, Zürich".encode("utf-16-be")) == "Paris, Zürich"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Genève et Paris, à côté du lac Léman, où l'été est doux.", "latin-1"),
+        ("Zażółć gęślą jaźń: w Krakowie i Łodzi padał śnieg.", "cp1250"),
+        ("It cost £5 in London – and €6 in Paris.", "cp1252"),
+    ],
+)
+def test_legacy_code_pages_read_as_written(text, encoding):
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("a\x00b\x1f\x7fc.txt", "abc.txt"),
+        ("evil\u202etxt.md", "eviltxt.md"),
+        ("  spaced \t name .txt ", "spaced name .txt"),
+        ("n" * 1000 + ".html", "n" * 250 + ".html"),
+        ("..", ".."),
+    ],
+)
+def test_safe_filename_drops_controls_and_caps_length(filename, expected):
+    assert safe_filename(filename) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [(None, "d"), (42, "d"), ("  ", "d"), ("a\x00\nb", "a b"), ("s" * 3000, "s" * 2000), ("x\ud800", "x")],
+)
+def test_clean_source(source, expected):
+    from geo.sources import clean_source
+
+    assert clean_source(source, "d") == expected
+
+
+def test_lone_surrogates_and_overlong_texts_are_refused():
+    from geo.sources import MAX_TEXT_CHARS
+
+    with pytest.raises(UnreadableInput):
+        read_pasted("t", "Paris \ud800")
+    with pytest.raises(UnreadableInput):
+        read_pasted("t", "<p>Paris \udc00</p>", html=True)
+    with pytest.raises(TooLarge):
+        read_pasted("t", "a" * (MAX_TEXT_CHARS + 1))
+    with pytest.raises(TooLarge):
+        read_upload("a.txt", b"a" * (MAX_TEXT_CHARS + 1))
+    assert read_pasted("t", "a" * MAX_TEXT_CHARS).text == "a" * MAX_TEXT_CHARS
