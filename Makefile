@@ -60,3 +60,9 @@ bench: install $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/gazetteer.sqlite
+
+# Screenshots of the story page at phone and desktop widths (the sample story, real geoparser)
+# into build/screenshots/, for a person to look at.
+.PHONY: screenshots
+screenshots: install $(VENV)/.dev-installed chromium
+	$(PY) scripts/screenshots.py --out build/screenshots

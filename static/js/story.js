@@ -576,6 +576,7 @@
       if (path) {
         path.setAttribute("data-place-key", key);
         path.setAttribute("aria-label", label);
+        path.classList.toggle("is-step", state.stepKey === key);
       }
     });
     return marker;
@@ -676,6 +677,21 @@
     if (next) next.setAttribute("aria-disabled", k >= n ? "true" : "false");
   }
 
+  function markStepPlace(key) {
+    if (state.stepKey && state.stepKey !== key) {
+      var old = state.markers[state.stepKey];
+      if (old) {
+        var path = old.getElement && old.getElement();
+        if (path) path.classList.remove("is-step");
+        old.closeTooltip();
+      }
+    }
+    state.stepKey = key;
+    var marker = key ? state.markers[key] : null;
+    var el2 = marker && marker.getElement && marker.getElement();
+    if (el2) el2.classList.add("is-step");
+  }
+
   function goStep(k, push) {
     var n = state.steps.length;
     k = Math.max(0, Math.min(n, k));
@@ -688,6 +704,7 @@
     }
     setStepLabel(k);
     if (k === 0) {
+      markStepPlace(null);
       markActive(null);
       highlightPassage(null, null);
       if (state.map) state.map.closePopup();
@@ -698,6 +715,7 @@
     }
     var button = state.steps[k - 1];
     var start = button.getAttribute("data-start");
+    markStepPlace(placeKeyForMention(button));
     var key = placeKeyForMention(button);
     var m = state.mentionByStart[start] || {};
     markActive(button);
@@ -716,7 +734,16 @@
       var target = marker.getLatLng();
       var zoom = Math.max(state.map.getZoom(), STEP_ZOOM);
       var open = function () {
-        openPlace(key, start);
+        if (state.map.getSize().x < 500) {
+          // A phone: the passage is already highlighted in the text under the map, so
+          // name the place with its tooltip instead of covering the map with a popup.
+          showMarker(marker, function () {
+            state.map.closePopup();
+            marker.openTooltip();
+          });
+        } else {
+          openPlace(key, start);
+        }
       };
       if (reduceMotion) {
         state.map.setView(target, zoom, { animate: false });

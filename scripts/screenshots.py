@@ -1,0 +1,171 @@
+"""Screenshots of the story page at phone and desktop widths, for a person to look at.
+
+    python scripts/screenshots.py [--out build/screenshots] [--story FILE] [--fake]
+
+Serves the app on 127.0.0.1 (a fresh database in a temporary folder), stores the sample
+story (or --story FILE) with the real geoparser (or, with --fake, a tiny stand-in that needs
+neither spaCy nor the gazetteer), and drives Debian's chromium through Playwright. Writes PNGs
+of the story page (overview, a step, the review tools), the library and the map of all
+stories. Fails if any request leaves the app.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+              "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1440, "height": 900}, "device_scale_factor": 1},
+}
+
+
+def make_app(instance: Path, fake: bool):  # type: ignore[no-untyped-def]
+    import flask_migrate
+
+    from app import MIGRATIONS_DIR, create_app
+
+    config = {
+        "SECRET_KEY": "screenshots",
+        "DATABASE_URL": f"sqlite:///{instance / 'app.sqlite'}",
+        "TILES": None,
+    }
+    gazetteer = ROOT / "instance" / "gazetteer.sqlite"
+    if fake:
+        sys.path.insert(0, str(ROOT / "tests" / "browser"))
+        from storydata import StoryGeoparser
+
+        config["GEOPARSER"] = StoryGeoparser()
+        config["GAZETTEER_PATH"] = str(instance / "no-gazetteer.sqlite")
+    else:
+        if not gazetteer.is_file():
+            raise SystemExit(f"{gazetteer} is missing: run `make install` (or use --fake)")
+        config["GAZETTEER_PATH"] = str(gazetteer)
+    app = create_app(config)
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+    return app
+
+
+def store_story(app, path: Path | None, fake: bool) -> int:  # type: ignore[no-untyped-def]
+    from app import ingest
+    from geo import sources
+
+    if fake:
+        from storydata import STORY_TEXT, STORY_TITLE
+
+        title, text, source = STORY_TITLE, STORY_TEXT, "screenshots"
+    else:
+        path = path or ROOT / "geo" / "data" / "sample_story.md"
+        title, text = sources.read_upload(path.name, path.read_bytes())
+        source = path.name
+    with app.test_request_context():
+        article, _ = ingest(title, source, text)
+        return article.id
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "screenshots")
+    parser.add_argument("--story", type=Path, help="a .txt/.md/.html file (default: the sample)")
+    parser.add_argument("--fake", action="store_true", help="a stand-in geoparser (no spaCy)")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp), args.fake)
+        article_id = store_story(app, args.story, args.fake)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        base = f"http://127.0.0.1:{server.server_port}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        written: list[Path] = []
+        foreign: list[str] = []
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for name, options in VIEWPORTS.items():
+                    context = browser.new_context(**options)
+                    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"),
+                                  lambda route: route.abort())
+                    page = context.new_page()
+                    page.on("request", lambda r: foreign.append(r.url)
+                            if urlsplit(r.url).netloc not in ("", urlsplit(base).netloc)
+                            and urlsplit(r.url).scheme not in ("data", "blob") else None)
+                    written += shoot(page, base, article_id, name, args.out)
+                    context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+    for path in written:
+        print(path)
+    if foreign:
+        print("requests left the app:", *sorted(set(foreign)), sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _ready(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#story[data-map-state=ready]")
+    page.wait_for_timeout(400)  # let the map settle (tiles of the basemap, fly-to)
+
+
+def shoot(page, base: str, article_id: int, name: str, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    shots: list[Path] = []
+
+    def snap(label: str, full_page: bool = False) -> None:
+        path = out / f"{label}-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        shots.append(path)
+
+    page.emulate_media(reduced_motion="reduce")  # steps jump: stable pictures
+    url = f"{base}/articles/{article_id}"
+    page.goto(url)
+    _ready(page)
+    snap("story")
+    if name == "phone":
+        snap("story-full", full_page=True)
+    page.goto(url + "#step-3")
+    page.reload()  # a deep link, as a person would open it
+    _ready(page)
+    snap("story-step")
+    first = page.locator(".review-list .review-open").first
+    if first.count():
+        first.click()
+        page.wait_for_function(
+            "() => !document.getElementById('review-current').textContent.startsWith('Loading')"
+        )
+        page.wait_for_timeout(400)
+        snap("story-review")
+    page.goto(base + "/")
+    page.wait_for_load_state("load")
+    snap("library")
+    page.goto(base + "/map")
+    _ready(page)
+    snap("library-map")
+    return shots
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
