@@ -56,6 +56,7 @@ Forest National International Federal Royal Junior Senior Human General Central 
 Mass Miss Ind Ore La Wash Pa Mo Me Oh Ok Hi In Id Or Co Al
 """.split())
 # A place name inside an organisation name is dropped when the organisation is a business or outlet.
+_OWNER_WORDS = frozenset({"bank", "bancorp", "hilton"})
 _COMMERCIAL = frozenset(name_key(w) for w in """
 Post Times Bank Bancorp Hilton Star Journal Herald Tribune Chronicle Gazette Globe Express Mail
 Telegraph Inquirer Observer Examiner Courier Sentinel Register Dispatch Record Review Magazine
@@ -430,7 +431,9 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             if strong or (_prominent(info[surface]) and ent.label_ in ("ORG", "NORP", "PRODUCT")):
                 cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
             continue
-        if _commercial(ent) and not located:
+        if _commercial(ent) and not located and (not _major(info[surface]) or _named_for_owner(ent)):
+            # a minor place in a business's name is dropped; a major one counts, as the benchmarks count
+            # embedded toponyms ("Texas Rangers", "Suffolk Times")
             continue
         if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
@@ -514,6 +517,11 @@ def _shouting(doc: Doc, i: int) -> bool:
 def _commercial(ent: Span) -> bool:
     """Whether an organisation entity is a business or media outlet ("Washington Post", "Bank of America")."""
     return any(name_key(t.text) in _COMMERCIAL for t in ent)
+
+
+def _named_for_owner(ent: Span) -> bool:
+    """Whether a business's name reads "Bank of X" or "X Hilton": a place there names no place."""
+    return any(name_key(t.text) in _OWNER_WORDS for t in ent)
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:

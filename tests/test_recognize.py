@@ -87,7 +87,11 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
          [("Qeshlaq Valley", "Qeshlaq Valley", "literal")]),
         ("She sued the Bank of America last year.", []),
         ("Paris Hilton arrived late to the party.", []),
-        ("He wrote a column for the Washington Post about taxes.", []),
+        ("He wrote a column for the Zabrovka Post about taxes.", []),
+        ("He wrote a column for the Washington Post about taxes.", [("Washington", "Washington", "literal")]),
+        # a major place in a team's or company's name counts (GeoWebNews' embedded toponyms)
+        ("He homered as the Ohio Rangers beat the visitors.", [("Ohio", "Ohio", "literal")]),
+        ("Zabrovka Rangers lost again.", []),
         ("The senator flew to Springfield, Ohio, on Friday.",
          [("Springfield", "Springfield", "literal"), ("Ohio", "Ohio", "literal")]),
         ("Rep. Dana Morrow, D-Calif., voted against it.", [("Calif.", "California", "literal")]),
