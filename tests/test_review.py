@@ -248,3 +248,17 @@ def test_gazetteer_search_empty_and_comma_queries(client):
 def test_reanalyze_command_unknown_article(runner):
     result = runner.invoke(args=["reanalyze", "42"])
     assert result.exit_code != 0 and "no article 42" in result.output
+
+
+def test_read_only_without_the_editor_token(tmp_path, fake_geoparser):
+    app = make_app(tmp_path, GEOPARSER=fake_geoparser, GAZETTEER_INDEX=FakeIndex(),
+                   EDITOR_TOKEN="s3cret")
+    with app.app_context():
+        article_id = store.save_story(db.session, "Paris", "test", paris_story()).id
+    client = app.test_client()
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "data-corrections-url" not in page and 'id="review-tools"' not in page
+    assert "Sign in as an editor" in page
+    assert "Rename to" not in client.get("/").get_data(as_text=True)
+    assert post(client, article_id, action="confirm", mention_id=1).status_code == 401
+    assert client.get("/api/gazetteer?q=paris").status_code == 200  # reading stays public

@@ -1344,6 +1344,15 @@
       }
       var unresolved = e.target.closest(".unresolved-button");
       if (unresolved) showInText([unresolved.getAttribute("data-start")]);
+      var item = e.target.closest(".review-open");
+      if (item && !(state.story && state.story.getAttribute("data-corrections-url"))) {
+        // Read-only: an item of the review list shows its mention.
+        var m = mentionsAt(item.getAttribute("data-start"))[0];
+        if (m) {
+          showInText([item.getAttribute("data-start")]);
+          onMentionActivate(m);
+        }
+      }
     });
   }
 
