@@ -340,11 +340,12 @@ def child_cold(a: argparse.Namespace) -> dict[str, Any]:
     client = app.test_client()
     resp = post_article(client, "Cold start", text)
     stamps["first_article"] = time.time()
+    cpu_first = time.process_time()  # this process's own CPU seconds, interpreter start included
     if resp.status_code != 201:
         raise SystemExit(f"first article: HTTP {resp.status_code} {resp.get_data(as_text=True)[:300]}")
     resp2 = post_article(client, "Cold start 2", text + "\n\nA second, different text.")
     once = load_nlp.cache_info().misses == 1 and resp2.status_code == 201
-    result: dict[str, Any] = {"stamps": stamps, "lazy": lazy, "once": once}
+    result: dict[str, Any] = {"stamps": stamps, "lazy": lazy, "once": once, "cpu_first": cpu_first}
     if a.corpus:
         from geo import geojson
 
@@ -365,7 +366,7 @@ def child_cold_ner(a: argparse.Namespace) -> dict[str, Any]:
     stamps["model"] = time.time()
     nlp(text)
     stamps["first_article"] = time.time()
-    result: dict[str, Any] = {"stamps": stamps}
+    result: dict[str, Any] = {"stamps": stamps, "cpu_first": time.process_time()}
     if a.corpus:
         texts = read_corpora(Path(a.corpus))
         t = time.perf_counter()
@@ -515,6 +516,10 @@ def part_cold_and_memory(c: Ctx) -> None:
         f"gazetteer {st['gazetteer'] - st['model']:.3f} s, first article {st['first_article'] - st['gazetteer']:.2f} s; "
         f"lazy (no spaCy at create_app): {best['lazy']}; loaded once per process: {best['once']}",
     ))
+    cpu_first = min(r["cpu_first"] for r in colds)
+    c.report.add(Figure("cold start: CPU seconds to first article", cpu_first, "s",
+                        min(r["cpu_first"] for r in refs), "(NER-only)", "<= 3 s", cpu_first <= 3.0,
+                        "the same path counted in this process's own CPU time (not inflated by other load)"))
     c.report.add(Figure("  of which model loading", st["model"] - st["app"], "s",
                         ref["stamps"]["model"] - ref["spawned_at"], "(NER-only spacy.load from start)"))
     c.report.add(Figure("  of which gazetteer loading", st["gazetteer"] - st["model"], "s"))
@@ -544,35 +549,46 @@ def part_throughput(c: Ctx) -> None:
     list(ner.pipe(warm))
     list(geoparser.parse_many(warm))
 
-    def run_ner() -> None:
-        for _doc in ner.pipe(c.texts, batch_size=32):
+    # Short slices, each run by both back to back (alternating which goes first), so that both
+    # see the same load from whatever else runs on the machine.
+    slices = [c.texts[i:i + 40] for i in range(0, len(c.texts), 40)]
+
+    def run_ner(texts: list[str]) -> None:
+        for _doc in ner.pipe(texts, batch_size=32):
             pass
 
-    def run_geoparse() -> None:
-        for n, story in enumerate(geoparser.parse_many(c.texts, batch_size=32)):
+    def run_geoparse(texts: list[str]) -> None:
+        for n, story in enumerate(geoparser.parse_many(texts, batch_size=32)):
             json.dumps(geojson.story_collection(story, doc_id=str(n)), ensure_ascii=False)
 
-    wall = {"ner": [], "geo": []}
-    cpu = {"ner": [], "geo": []}
+    wall = {"ner": [0.0] * c.rounds, "geo": [0.0] * c.rounds}
+    cpu = {"ner": [0.0] * c.rounds, "geo": [0.0] * c.rounds}
     for r in range(c.rounds):
-        order = (("ner", run_ner), ("geo", run_geoparse)) if r % 2 == 0 else (("geo", run_geoparse), ("ner", run_ner))
-        for key, fn in order:
-            t, p = time.perf_counter(), time.process_time()
-            fn()
-            wall[key].append(time.perf_counter() - t)
-            cpu[key].append(time.process_time() - p)
+        for k, chunk in enumerate(slices):
+            order = [("ner", run_ner), ("geo", run_geoparse)]
+            for key, fn in order if (r + k) % 2 == 0 else order[::-1]:
+                t, p = time.perf_counter(), time.process_time()
+                fn(chunk)
+                wall[key][r] += time.perf_counter() - t
+                cpu[key][r] += time.process_time() - p
     ratios = [n / g for n, g in zip(wall["ner"], wall["geo"])]
     cpu_ratios = [n / g for n, g in zip(cpu["ner"], cpu["geo"])]
     ner_wps = n_words / statistics.median(wall["ner"])
     geo_wps = n_words / statistics.median(wall["geo"])
     c.ner_wps = ner_wps
     ratio = statistics.median(ratios)
+    cpu_ratio = statistics.median(cpu_ratios)
     c.report.add(Figure(
-        "geoparse throughput", geo_wps, "w/s", ner_wps, "(NER-only, nlp.pipe)", ">= 0.75x NER-only",
-        ratio >= 0.75,
-        f"{n_words:,} words; per-round wall ratios {', '.join(f'{x:.3f}' for x in ratios)} "
-        f"(median {ratio:.3f}); CPU-time ratios {', '.join(f'{x:.3f}' for x in cpu_ratios)} "
-        f"(median {statistics.median(cpu_ratios):.3f})",
+        "geoparse throughput (wall clock)", geo_wps, "w/s", ner_wps, "(NER-only, nlp.pipe)",
+        ">= 0.75x NER-only", None,
+        f"{n_words:,} words; per-round ratios {', '.join(f'{x:.3f}' for x in ratios)} (median {ratio:.3f})",
+    ))
+    c.report.add(Figure(
+        "geoparse throughput (per CPU-second)", n_words / statistics.median(cpu["geo"]), "w/s",
+        n_words / statistics.median(cpu["ner"]), "(NER-only per CPU-second)", ">= 0.75x NER-only",
+        cpu_ratio >= 0.75,
+        f"per-round ratios {', '.join(f'{x:.3f}' for x in cpu_ratios)} (median {cpu_ratio:.3f}); the "
+        "gated ratio: this process's own CPU time is not inflated by other load on the machine",
     ))
     c.results["ner_wps"] = ner_wps
 
@@ -781,21 +797,11 @@ def _ingest_supports_jobs(env: dict[str, str]) -> bool:
     return "--jobs" in out
 
 
-def part_batch(c: Ctx, jobs: int) -> None:
-    """`flask ingest --jobs N` over the dev documents (as .txt files) into a fresh database."""
-    texts = c.texts[:20] if c.quick else c.texts
-    c.report.start(f"batch ingest of {len(texts)} dev documents with `flask ingest --jobs {jobs}`")
-    folder = c.tmp / "docs"
-    folder.mkdir()
-    paths = []
-    for n, text in enumerate(texts):
-        path = folder / f"doc-{n:03d}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(str(path))
-    db_path = c.tmp / "batch.sqlite"
+def _batch_run(c: Ctx, paths: list[str], name: str, jobs_args: list[str]) -> tuple[float, float, str]:
+    """One `flask ingest` into a fresh database: (wall seconds, CPU seconds of it and its workers, stdout)."""
+    db_path = c.tmp / f"{name}.sqlite"
     make_app(db_path, c.gazetteer)
     env = bench_env(db_path, c.gazetteer)
-    jobs_args = ["--jobs", str(jobs)] if _ingest_supports_jobs(env) else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "ingest", *jobs_args, *paths],
@@ -804,15 +810,35 @@ def part_batch(c: Ctx, jobs: int) -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"flask ingest failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    stored = len([line for line in proc.stdout.splitlines() if "\t" in line])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, proc.stdout
+
+
+def part_batch(c: Ctx, jobs: int) -> None:
+    """`flask ingest --jobs N` over the dev documents (as .txt files), beside `--jobs 1`."""
+    texts = c.texts[:20] if c.quick else c.texts
+    c.report.start(f"batch ingest of {len(texts)} dev documents: `flask ingest --jobs {jobs}` vs `--jobs 1`")
+    folder = c.tmp / "docs"
+    folder.mkdir()
+    paths = []
+    for n, text in enumerate(texts):
+        path = folder / f"doc-{n:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    probe = c.tmp / "probe.sqlite"
+    if not _ingest_supports_jobs(bench_env(probe, c.gazetteer)):
+        raise RuntimeError("`flask ingest` has no --jobs option")
+    par_s, par_cpu, out = _batch_run(c, paths, "batch-parallel", ["--jobs", str(jobs)])
+    one_s, one_cpu, _ = _batch_run(c, paths, "batch-one", ["--jobs", "1"])
+    stored = len([line for line in out.splitlines() if "\t" in line])
     n_words = sum(words(t) for t in texts)
-    wps = n_words / seconds
+    speedup = one_s / par_s
     c.report.add(Figure(
-        f"batch ingest (--jobs {jobs})" if jobs_args else "batch ingest (no --jobs option)", wps, "w/s",
-        c.ner_wps, "(NER-only, one process)", "uses both cores", cpu / seconds >= 1.5,
-        f"{stored} articles, {n_words:,} words in {seconds:.1f} s (model loading included); "
-        f"CPU {cpu:.1f} s = {cpu / seconds:.2f} cores busy on average",
+        f"batch ingest --jobs {jobs}", n_words / par_s, "w/s", n_words / one_s, "(--jobs 1, same run)",
+        "uses both cores", speedup >= 1.4,
+        f"{stored} articles, {n_words:,} words in {par_s:.1f} s vs {one_s:.1f} s (model loading included); "
+        f"CPU {par_cpu:.1f} s = {par_cpu / par_s:.2f} cores busy vs {one_cpu / one_s:.2f}; NER-only one "
+        f"process {_fmt(c.ner_wps)} w/s",
     ))
 
 
