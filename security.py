@@ -53,6 +53,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers.response import Response as BaseResponse
@@ -188,7 +189,7 @@ def _check_editor() -> None:
         raise Unauthorized(
             "This library is read-only without the editor token:"
             " send it as 'Authorization: Bearer <token>'.",
-            www_authenticate='Bearer realm="story mapper"',
+            www_authenticate=WWWAuthenticate("Bearer", {"realm": "story mapper"}),
         )
     raise Forbidden("This library is read-only. Sign in with the editor token to change it.")
 
@@ -275,8 +276,9 @@ def _register_signin(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the checks, the headers, the Jinja globals and the sign-in routes."""
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config.setdefault("EDITOR_TOKEN", None)
     app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_env.globals["csrf_token"] = csrf_token
