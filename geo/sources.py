@@ -255,9 +255,9 @@ def _unprintable_to_space(match: re.Match[str]) -> str:
 def default_title(text: str, fallback: str = "Untitled") -> str:
     """The first non-empty line (Markdown heading marks removed), whitespace folded, truncated."""
     for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return clean_title(line)
+        title = clean_title(line.strip().lstrip("#"))
+        if title:
+            return title
     return clean_title(fallback) or "Untitled"
 
 
