@@ -49,7 +49,7 @@ Mobile Reading Bath Nice Hope Enterprise Independence Liberty Union Commerce Ind
 Victory Unity Progress Friendship Harmony Justice Freedom Paradise Eden Zion Sale Deal Best Early
 Man Woman Boy Girl Day Week Year Time Health Education Media Fire Rescue City Town County State
 North South East West Central Northern Southern Eastern Western Upper Lower New Old Great Little
-Street Road Avenue Park Lake River Mount Island Beach Bay Hill Valley Point Center Centre
+Street Road Avenue Park Lake River Mount Island Beach Bay Hill Valley Point Center Centre Airport Highway Route
 I You He She We They It This That These Those There Here Will Can May Must Shall
 Northwest Northeast Southwest Southeast University College Institute School Academy Hospital Metro
 Forest National International Federal Royal Junior Senior Human General Central Grand Union
@@ -317,11 +317,16 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             return True
         return any(s <= doc[i].idx and _surface_end(doc, j) <= e for s, e in datelines)
 
+    numbered: set[tuple[int, int]] = set()
+
     # 1. the model's place entities
     for (i, j), e in ner_spans.items():
         surface = grams[(i, j)]
         key = name_key(surface)
         if not key or key in _NOT_PLACES or _in_ranges(doc[i].idx, bad):
+            continue
+        if _numbered(doc, i, j, False):
+            numbered.add((e.start, e.end))  # nor any name inside it ("6016 Dublin Road")
             continue
         known = info.get(surface)
         if known is None and _place_compound(doc, i, j, grams, info):
@@ -385,13 +390,14 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
     known_ends = {j for (i, j), g in grams.items() if g in info and _prominent(info[g])}
     lower_words = set(_WORD.findall(text))
     for (i, j), surface in grams.items():
-        if (i, j) in ner_spans or surface not in info or _wordlike(doc, i, j, lower_words):
+        if (i, j) in ner_spans or surface not in info or _wordlike(doc, i, j, lower_words) \
+                or _numbered(doc, i, j, not _prominent(info[surface])):
             continue
         key = name_key(surface)
         if key in _NOT_PLACES or _in_ranges(doc[i].idx, bad) or not upper_ok(i, j):
             continue
         ents = {id(cover[k]): cover[k] for k in range(i, j) if cover[k] is not None}
-        if any(e.label_ in _NON_NAME_LABELS for e in ents.values()):
+        if any(e.label_ in _NON_NAME_LABELS for e in ents.values()) or any((e.start, e.end) in numbered for e in ents.values()):
             continue
         located = (_locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
                    or _paired(doc, i, j, known_starts, known_ends) and _prominent(info[surface]))
@@ -501,6 +507,14 @@ def _major(info: NameInfo) -> bool:
 def _speaker(doc: Doc, j: int) -> bool:
     """Whether the token after a name is a verb of saying ("Jordan said"), marking a person."""
     return j < len(doc) and doc[j].lower_ in _SPEECH_VERBS
+
+
+def _numbered(doc: Doc, i: int, j: int, followed: bool) -> bool:
+    """Whether a span holds a number, or (if asked) is followed by a short one: a road, exit or district
+    designation ("Highway 19", "Route 128", "Exit 6", "Region 1") rather than a place name."""
+    if any(any(c.isdigit() for c in t.text) for t in doc[i:j]):
+        return True
+    return followed and j < len(doc) and doc[j].is_digit and len(doc[j].text) <= 3
 
 
 def _titled(doc: Doc, i: int) -> bool:

@@ -38,6 +38,8 @@ _KNOWN = {
     "South Africa": (1, 57_000_000, {"PCLI"}),
     "Lin": (30, 400_000, {"PPL"}),
     "Manuel": (3, 2_000, {"PPL"}),
+    "Highway": (2, 1_500, {"PPL"}),
+    "Dublin": (10, 1_000_000, {"PPLC"}),
 }
 
 
@@ -92,6 +94,12 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         # a major place in a team's or company's name counts (GeoWebNews' embedded toponyms)
         ("He homered as the Ohio Rangers beat the visitors.", [("Ohio", "Ohio", "literal")]),
         ("Zabrovka Rangers lost again.", []),
+        # numbered roads, exits and districts are not places, nor the names inside them
+        ("The crash closed Highway 19 near Exit 6 for hours.", []),
+        ("Firefighters investigated the March 7 fire at 6016 Dublin Road that led to the arrest.", []),
+        ("The Green 4 board met on Monday.", []),
+        # ... but a major place before a number stays
+        ("The court approved a deal to sell Syria 180 artillery systems.", [("Syria", "Syria", "literal")]),
         ("The senator flew to Springfield, Ohio, on Friday.",
          [("Springfield", "Springfield", "literal"), ("Ohio", "Ohio", "literal")]),
         ("Rep. Dana Morrow, D-Calif., voted against it.", [("Calif.", "California", "literal")]),
