@@ -686,7 +686,9 @@
         old.closeTooltip();
       }
     }
+    if (state.stepKey && state.stepKey !== key) selectPlaceInText(state.stepKey, false);
     state.stepKey = key;
+    if (key) selectPlaceInText(key, true); // the list of places follows the story
     var marker = key ? state.markers[key] : null;
     var el2 = marker && marker.getElement && marker.getElement();
     if (el2) el2.classList.add("is-step");
@@ -858,6 +860,7 @@
   function showCandidates(list) {
     clearCandidates();
     if (!state.map || !list.length) return;
+    state.map.closePopup(); // the candidates need the room
     var group = L.featureGroup();
     list.forEach(function (c, i) {
       if (!isFinite(c.lat) || !isFinite(c.lon)) return;
@@ -1323,7 +1326,26 @@
       });
   }
 
+  /* Up/Down (and Home/End) move between the buttons of a list of places or mentions. */
+  function wireListKeys() {
+    document.addEventListener("keydown", function (e) {
+      if (["ArrowDown", "ArrowUp", "Home", "End"].indexOf(e.key) === -1) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var t = e.target;
+      var list = t && t.closest && t.closest(".place-list, .review-list, .candidate-list");
+      if (!list || t.tagName !== "BUTTON") return;
+      var buttons = Array.prototype.slice.call(list.querySelectorAll("button"));
+      var i = buttons.indexOf(t);
+      if (i < 0) return;
+      var j = e.key === "Home" ? 0 : e.key === "End" ? buttons.length - 1 : e.key === "ArrowDown" ? i + 1 : i - 1;
+      if (j < 0 || j >= buttons.length) return;
+      e.preventDefault();
+      buttons[j].focus();
+    });
+  }
+
   function wireText() {
+    wireListKeys();
     state.textEl = document.getElementById("article-text");
     if (state.textEl) {
       state.textEl.addEventListener("click", function (e) {

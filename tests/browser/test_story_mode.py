@@ -288,3 +288,20 @@ def test_no_page_requests_another_host(page, server):
     hosts = {re.sub(r"^\w+://([^/]+).*$", r"\1", u) for u in page.recorder.requests}
     assert hosts == {base.split("//", 1)[1]}
     assert_offline(page, base)
+
+
+def test_place_list_follows_the_story_and_takes_arrow_keys(page, server):
+    upload_story(page, server.url)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # Porto
+    item = page.locator(f".place-button[data-place-key='{PORTO.place_id}']")
+    assert item.get_attribute("aria-current") == "true"
+    first = page.locator(".place-list .place-button").first
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.getAttribute('data-place-key')")
+    assert focused == page.locator(".place-list .place-button").nth(1).get_attribute("data-place-key")
+    page.keyboard.press("Enter")  # opens that place's popup
+    page.locator(".leaflet-popup").wait_for()
+    assert_offline(page, server.url)
