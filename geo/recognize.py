@@ -305,6 +305,12 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             if i < j:
                 ner_spans[(i, j)] = e
                 grams.setdefault((i, j), text[doc[i].idx:_surface_end(doc, j)])
+    dateline_tokens: dict[tuple[int, int], bool] = {}
+    for s, e in datelines:  # whole datelines, even where the tokenizer split them ("ST. LOUIS")
+        span = doc.char_span(s, e, alignment_mode="contract")
+        if span is not None and len(span):
+            grams.setdefault((span.start, span.end), text[s:e])
+            dateline_tokens[(span.start, span.end)] = _state_follows(doc, span.end)
     info = index.known_names(set(grams.values()))
     surnames = _person_surnames(doc)
     forenames = _person_forenames(doc)
@@ -443,6 +449,11 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
             continue
         if strong or (_prominent(info[surface]) if j - i == 1 else _significant(info[surface])):
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
+    # 3b. datelines the gazetteer lacks but a state abbreviation vouches for ("CAMP MURRAY, Wash. -")
+    for (i, j), qualified in dateline_tokens.items():
+        if qualified and grams[(i, j)] not in info and not _in_ranges(doc[i].idx, bad):
+            cands.append(_Cand(doc[i].idx, _surface_end(doc, j), grams[(i, j)], "literal", "pattern", "", 2))
+
     # 4. upper-case initials of a multi-word place the text names ("SA" after "South Africa(ns)")
     long_names = {c.name for c in cands if " " in c.name and (" " in text[c.start:c.end] or c.kind == "demonym")}
     long_names |= {g for (i, j), g in grams.items() if j - i > 1 and g in info and _significant(info[g])}
@@ -515,6 +526,11 @@ def _numbered(doc: Doc, i: int, j: int, followed: bool) -> bool:
     if any(any(c.isdigit() for c in t.text) for t in doc[i:j]):
         return True
     return followed and j < len(doc) and doc[j].is_digit and len(doc[j].text) <= 3
+
+
+def _state_follows(doc: Doc, j: int) -> bool:
+    """Whether ", <state or country abbreviation>" follows token j-1 ("CAMP MURRAY, Wash.")."""
+    return j + 1 < len(doc) and doc[j].text == "," and abbreviation_place(doc[j + 1].text) is not None
 
 
 def _titled(doc: Doc, i: int) -> bool:

@@ -40,6 +40,7 @@ _KNOWN = {
     "Manuel": (3, 2_000, {"PPL"}),
     "Highway": (2, 1_500, {"PPL"}),
     "Dublin": (10, 1_000_000, {"PPLC"}),
+    "St. Paris": (1, 2_000, {"PPL"}),
 }
 
 
@@ -170,6 +171,21 @@ def test_boilerplate_phrase_in_a_long_one_line_text_drops_only_its_sentence(nlp,
     text = f"Refugees arrived in Zabrovka in May. {_FILLER * 4}You can {phrase} online. {_FILLER}They left for Damascus."
     assert "\n" not in text
     assert [m.surface for m in recognize(nlp(text), index)] == ["Zabrovka", "Damascus"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a dateline the tokenizer splits is looked up whole
+        ("ST. PARIS — Four children were hurt in a fire on Monday.", ["ST. PARIS"]),
+        # a dateline the gazetteer lacks counts when a state abbreviation vouches for it
+        ("CAMP QUILLMOOR, Wash. - The guard unit trained all week.", ["CAMP QUILLMOOR", "Wash."]),
+        # ... but an upper-case header is no dateline place
+        ("BREAKING NEWS: The guard unit trained all week.", []),
+    ],
+)
+def test_datelines(nlp, index, text, expected):
+    assert [m.surface for m in recognize(nlp(text), index)] == expected
 
 
 def test_entity_cut_at_a_line_break(nlp, index):
