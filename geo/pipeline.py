@@ -5,6 +5,9 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from geopy.geocoders.base import Geocoder
+
+from geo.geocoders import GeocoderIndex
 from geo.passages import passage_in_text
 from geo.recognize import recognize
 from geo.resolve import resolve
@@ -71,16 +74,25 @@ class Geoparser:
 
 
 _lock = threading.Lock()
-_cache: dict[str, Geoparser] = {}
+_cache: dict[tuple[str, Geocoder | None], Geoparser] = {}
 
 
-def load_geoparser(gazetteer_path: str | Path) -> Geoparser:
-    """The process-wide Geoparser for this gazetteer file, loaded once on first use."""
-    key = str(Path(gazetteer_path).resolve())
+def load_geoparser(gazetteer_path: str | Path, geocoder: Geocoder | None = None,
+                   *, min_delay_seconds: float = 0.0) -> Geoparser:
+    """The process-wide Geoparser for this gazetteer file, loaded once on first use.
+
+    With a geopy ``geocoder`` (e.g. geo.geocoders.make_geocoder("nominatim")), resolution takes
+    its candidates from it; recognition still uses the offline gazetteer's names.
+    """
+    path = str(Path(gazetteer_path).resolve())
+    key = (path, geocoder)
     with _lock:
         if key not in _cache:
             from geo.gazetteer import OfflineGazetteer
             from geo.nlp import load_nlp
 
-            _cache[key] = Geoparser(load_nlp(), OfflineGazetteer(key))
+            index: PlaceIndex = OfflineGazetteer(path)
+            if geocoder is not None:
+                index = GeocoderIndex(geocoder, index, min_delay_seconds=min_delay_seconds)
+            _cache[key] = Geoparser(load_nlp(), index)
         return _cache[key]

@@ -1,0 +1,103 @@
+"""Online geocoders plug in through geopy: parsing their answers, the index seam, failures."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from geopy.geocoders import Nominatim
+from geopy.location import Location
+
+from geo.gazetteer import OfflineGazetteer
+from geo.geocoders import GeocoderIndex, make_geocoder, place_from_location
+from geo.pipeline import Geoparser
+from geo.types import NameInfo, Place
+
+GAZETTEER = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
+needs_index = pytest.mark.skipif(not GAZETTEER.exists(), reason="built by `make install`")
+
+DAMASCUS = Place("gn:170654", "Damascus", 33.5102, 36.29128, 170654, "SY", "P", "PPLC", 1569394,
+                 "Damascus", "geonames")
+# The shape of a Nominatim answer (jsonv2 with addressdetails and extratags), written for this test.
+NOMINATIM_RAW = {
+    "place_id": 12345, "osm_type": "relation", "osm_id": 1909, "lat": "33.5130", "lon": "36.2920",
+    "class": "boundary", "type": "administrative", "name": "Damascus",
+    "display_name": "Damascus, Damascus Governorate, Syria",
+    "address": {"city": "Damascus", "state": "Damascus Governorate", "country": "Syria",
+                "country_code": "sy"},
+    "extratags": {"population": "2,079,000"},
+}
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        (Location("Damascus, SY", (33.5102, 36.29128), {**DAMASCUS.__dict__}), DAMASCUS),
+        (
+            Location(NOMINATIM_RAW["display_name"], (33.513, 36.292), NOMINATIM_RAW),
+            Place("osm:r1909", "Damascus", 33.513, 36.292, None, "SY", "A", None, 2079000,
+                  "Damascus Governorate", "nominatim"),
+        ),
+        (
+            Location("Nowhere Street, Somewhere", (1.5, 2.25), {}),
+            Place("geo:1.50000,2.25000", "Nowhere Street", 1.5, 2.25, source="location"),
+        ),
+    ],
+)
+def test_place_from_location(location: Location, expected: Place) -> None:
+    assert place_from_location(location) == expected
+
+
+def test_make_geocoder() -> None:
+    geocoder = make_geocoder("nominatim", domain="nominatim.example.org")
+    assert isinstance(geocoder, Nominatim)
+    assert geocoder.domain == "nominatim.example.org"
+    with pytest.raises(ValueError, match="unknown geocoder"):
+        make_geocoder("offline")
+
+
+class OneNameIndex:
+    """A PlaceIndex that knows one name: where a failing geocoder's look-ups must fall back."""
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        return [DAMASCUS] if name.lower() == "damascus" else []
+
+    def known_names(self, names):
+        return {n: NameInfo("damascus", 1, DAMASCUS.population) for n in names if n.lower() == "damascus"}
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_failing_geocoder_falls_back_to_the_offline_index() -> None:
+    dead = make_geocoder("nominatim", domain=f"127.0.0.1:{closed_port()}", scheme="http", timeout=2)
+    index = GeocoderIndex(dead, OneNameIndex())
+    assert index.candidates("Damascus") == [DAMASCUS]
+    assert index.candidates("Atlantis") == []
+    assert set(index.known_names(["Damascus", "Atlantis"])) == {"Damascus"}
+
+
+@needs_index
+def test_any_geopy_geocoder_supplies_candidates() -> None:
+    """Our own gazetteer, used through geopy's geocode() alone, gives back the same places."""
+    offline = OfflineGazetteer(GAZETTEER)
+    index = GeocoderIndex(offline, offline, limit=5)
+    via_geopy = index.candidates("Damascus")
+    assert via_geopy == offline.candidates("Damascus", limit=5)
+    assert index.candidates("Damascus") is not via_geopy  # cached copy, same answer
+    assert index.candidates("damascus") == via_geopy
+
+
+@needs_index
+def test_geoparser_resolves_through_a_geocoder_index() -> None:
+    from geo.nlp import load_nlp
+
+    offline = OfflineGazetteer(GAZETTEER)
+    story = Geoparser(load_nlp(), GeocoderIndex(offline, offline)).parse(
+        "Shelling hit Damascus and Aleppo, Syrian media said.")
+    places = {rm.mention.surface: rm.place for rm in story.mentions}
+    assert places["Damascus"] is not None and places["Damascus"].country_code == "SY"
+    assert places["Aleppo"] is not None and places["Aleppo"].country_code == "SY"
