@@ -90,6 +90,14 @@ _MAJOR_POPULATION = 1_000_000
 _MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "PPLC"})
 _SPEECH_VERBS = frozenset("""said says say told tells asked asks added adds wrote writes replied explained
 insisted noted argued claimed recalled stated warned admitted""".split())
+_GEO_HEADS = frozenset("""
+lake lakes island islands isle mountains mountain mount mt mt. river valley county state city bay sea ocean coast
+peninsula desert union republic kingdom gulf strait canyon forest hills creek beach sound falls heights plains
+""".split())
+_DIRECTIONS = frozenset("""
+north south east west northern southern eastern western central northeast northwest southeast southwest
+northeastern northwestern southeastern southwestern upper lower greater
+""".split())
 _GLUE = frozenset({"-", "/", "–"})
 _WORD = re.compile(r"\b[a-z]+\b")
 _ALWAYS_ABBREVIATIONS = frozenset({"U.S.", "U.S.A.", "U.K.", "D.C.", "L.A.", "UK", "UAE", "EU", "DPRK", "NYC", "USA"})
@@ -324,6 +332,7 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         return any(s <= doc[i].idx and _surface_end(doc, j) <= e for s, e in datelines)
 
     numbered: set[tuple[int, int]] = set()
+    unplaced: set[tuple[int, int]] = set()  # unknown entity names with no place reading: only major names inside
 
     # 1. the model's place entities
     for (i, j), e in ner_spans.items():
@@ -337,6 +346,11 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         known = info.get(surface)
         if known is None and _place_compound(doc, i, j, grams, info):
             continue  # "Asia-Pacific", "Greece Italy": the pieces are found in step 3
+        if j - i > 1 and known is None and e.label_ in ("GPE", "LOC") and not _locative_context(doc, i, j) \
+                and (doc[i].idx, _surface_end(doc, j)) not in datelines and not _geo_headed(doc, i, j, grams, info):
+            # "United Way", "Webb Center": an unknown name needs a place reading from its context
+            unplaced.add((e.start, e.end))
+            continue
         if j - i == 1 and known is None and not _locative_context(doc, i, j):
             if key in surnames or e.label_ == "GPE" and abbreviation_place(surface) is None:
                 continue
@@ -436,6 +450,9 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
                 cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 2))
             continue
         if ent.label_ in PLACE_LABELS:
+            if (ent.start, ent.end) in unplaced and not strong and not (
+                    _prominent(info[surface]) or j - i > 1 and _significant(info[surface])):
+                continue  # "Webb" in "Webb Center"; but "Mississippi" in "Mississippi State" stays
             # a known name inside a longer place entity ("Washington" in "Washington, D.C.")
             cands.append(_Cand(doc[i].idx, _surface_end(doc, j), surface, "literal", "gazetteer", ent.label_, 1))
             continue
@@ -531,6 +548,16 @@ def _numbered(doc: Doc, i: int, j: int, followed: bool) -> bool:
 def _state_follows(doc: Doc, j: int) -> bool:
     """Whether ", <state or country abbreviation>" follows token j-1 ("CAMP MURRAY, Wash.")."""
     return j + 1 < len(doc) and doc[j].text == "," and abbreviation_place(doc[j + 1].text) is not None
+
+
+def _geo_headed(doc: Doc, i: int, j: int, grams: dict[tuple[int, int], str], info: dict[str, NameInfo]) -> bool:
+    """Whether an unknown multi-word name reads as a place by its form: a geographic head word
+    ("Lake Manassas", "Fire Island", "Oaxaca State") or a prominent place after a qualifier ("Nazi Germany")."""
+    if doc[i].lower_ in _GEO_HEADS or doc[j - 1].lower_ in _GEO_HEADS:
+        return True
+    last = grams.get((j - 1, j))
+    return (last is not None and last in info and _prominent(info[last]) and doc[i].lower_ not in _DIRECTIONS
+            and name_key(last) not in _NOT_PLACES)
 
 
 def _titled(doc: Doc, i: int) -> bool:

@@ -40,6 +40,7 @@ _KNOWN = {
     "Manuel": (3, 2_000, {"PPL"}),
     "Highway": (2, 1_500, {"PPL"}),
     "Dublin": (10, 1_000_000, {"PPLC"}),
+    "Germany": (1, 83_000_000, {"PCLI"}),
     "St. Paris": (1, 2_000, {"PPL"}),
 }
 
@@ -99,6 +100,11 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         ("The crash closed Highway 19 near Exit 6 for hours.", []),
         ("Firefighters investigated the March 7 fire at 6016 Dublin Road that led to the arrest.", []),
         ("The Green 4 board met on Monday.", []),
+        # an unknown multi-word name the model calls a place needs a place reading ...
+        ("Donations to the United Way rose this year, United Way officials said.", []),
+        # ... from its context, a geographic head word or a prominent place it qualifies
+        ("Volunteers cleaned the shore of Lake Quillmoor on Sunday.", [("Lake Quillmoor", "Lake Quillmoor", "literal")]),
+        ("He compared the regime to Nazi Germany in a speech.", [("Nazi Germany", "Nazi Germany", "literal")]),
         # ... but a major place before a number stays
         ("The court approved a deal to sell Syria 180 artillery systems.", [("Syria", "Syria", "literal")]),
         ("The senator flew to Springfield, Ohio, on Friday.",
