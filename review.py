@@ -25,6 +25,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -41,6 +42,8 @@ bp = Blueprint("review", __name__, cli_group=None)
 
 SESSION_REVIEWER = "reviewer"
 SEARCH_LIMIT = 12
+#: The resolver's approximate placements have ids "approx:<name>@<host place id>".
+APPROXIMATE_PREFIX = "approx:"
 
 
 def _db():  # type: ignore[no-untyped-def]
@@ -126,6 +129,14 @@ def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]
 # --------------------------------------------------------------------------- GeoJSON
 
 
+def _reviewed_articles() -> set[int]:
+    """Ids of the articles with any reviewed mention, once per request (or CLI command)."""
+    cached = g.get("_reviewed_articles")
+    if cached is None:
+        cached = g._reviewed_articles = store.reviewed_article_ids(_db().session)
+    return cached
+
+
 def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, Any]]:
     """Add the review to an article's features (in place; returns them).
 
@@ -133,26 +144,30 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
     ("confirmed", "changed", "added"), ``reviewed_by``, ``reviewed_at`` and ``alternatives``
     (the candidates the reviewer did not choose). Each feature gets ``reviewed`` (all its
     mentions are), ``uncertain`` (any is) and ``approximate`` (a rough placement).
+    The database is asked only about articles someone reviewed, so a streamed export of a
+    library stays about as fast as before.
     """
-    reviews = store.mention_reviews(_db().session, article_id)
+    reviews: dict[tuple[int, int], store.MentionReview] = {}
+    if article_id in _reviewed_articles():
+        reviews = store.mention_reviews(_db().session, article_id)
     for feature in features:
         props = feature["properties"]
         mentions = props.get("mentions") or []
-        approximate = False
+        approximate = str(props.get("place_key") or "").startswith(APPROXIMATE_PREFIX)
+        resolved = bool(props.get("resolved"))
         for m in mentions:
             r = reviews.get((m["start"], m["end"]))
-            if r is None:
-                m["reviewed"], m["uncertain"] = False, False
+            if r is None or not r.review:
+                m["reviewed"] = False
+                m["uncertain"] = store.is_uncertain(
+                    m["confidence"], store.APPROXIMATE_SOURCE if approximate else None, resolved, None
+                )
                 continue
-            m["mention_id"] = r.mention_id
-            m["reviewed"] = bool(r.review)
-            m["uncertain"] = r.uncertain
-            approximate = approximate or r.place_source == store.APPROXIMATE_SOURCE
-            if r.review:
-                m["review"] = r.review
-                m["reviewed_by"] = r.reviewed_by
-                m["reviewed_at"] = r.reviewed_at.isoformat() if r.reviewed_at else None
-                m["alternatives"] = [place_json(c.place, c.score) for c in r.alternatives]
+            m["reviewed"], m["uncertain"] = True, False
+            m["review"] = r.review
+            m["reviewed_by"] = r.reviewed_by
+            m["reviewed_at"] = r.reviewed_at.isoformat() if r.reviewed_at else None
+            m["alternatives"] = [place_json(c.place, c.score) for c in r.alternatives]
         props["reviewed"] = bool(mentions) and all(m["reviewed"] for m in mentions)
         props["uncertain"] = any(m["uncertain"] for m in mentions)
         props["approximate"] = approximate

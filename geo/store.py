@@ -29,7 +29,15 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    aliased,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
 from geo import types
 
@@ -65,6 +73,7 @@ __all__ = [
     "article_corrections",
     "mention_reviews",
     "mention_alternatives",
+    "reviewed_article_ids",
     "review_states",
     "rename_article",
     "place_passages",
@@ -754,27 +763,53 @@ def article_corrections(session: Session, article_id: int) -> list[Correction]:
 
 
 def mention_reviews(session: Session, article_id: int) -> dict[tuple[int, int], MentionReview]:
-    """(start, end) -> the review side of each of an article's mentions."""
-    out: dict[tuple[int, int], MentionReview] = {}
-    for m in _loaded_mentions(session, article_id):
-        alternatives: tuple[types.Candidate, ...] = ()
-        if m.review:
-            alternatives = tuple(
-                types.Candidate(_to_place(a.place), a.score)
-                for a in m.alternatives
-                if a.place is not None and a.place_id != m.place_id
+    """(start, end) -> the review side of each of an article's mentions.
+
+    Plain column rows (two queries, no ORM objects): the streamed export calls this once
+    per article.
+    """
+    rows = session.execute(
+        select(
+            Mention.id, Mention.start, Mention.end, Mention.review, Mention.reviewed_by,
+            Mention.reviewed_at, Mention.confidence, Mention.place_id, Place.source,
+        )
+        .outerjoin(Place, Place.id == Mention.place_id)
+        .where(Mention.article_id == article_id)
+    ).all()
+    alternatives: dict[int, list[types.Candidate]] = {}
+    if any(r[3] for r in rows):
+        alt_place = aliased(Place)
+        stmt = (
+            select(MentionAlternative.mention_id, MentionAlternative.score, alt_place)
+            .join(Mention, Mention.id == MentionAlternative.mention_id)
+            .join(alt_place, alt_place.id == MentionAlternative.place_id)
+            .where(
+                Mention.article_id == article_id,
+                Mention.review.is_not(None),
+                (Mention.place_id.is_(None)) | (Mention.place_id != MentionAlternative.place_id),
             )
-        source = m.place.source if m.place is not None else None
-        out[(m.start, m.end)] = MentionReview(
-            mention_id=m.id,
-            review=m.review,
-            reviewed_by=m.reviewed_by,
-            reviewed_at=as_utc(m.reviewed_at) if m.reviewed_at is not None else None,
+            .order_by(MentionAlternative.mention_id, MentionAlternative.rank)
+        )
+        for mention_id, score, place in session.execute(stmt):
+            alternatives.setdefault(mention_id, []).append(types.Candidate(_to_place(place), score))
+    out: dict[tuple[int, int], MentionReview] = {}
+    for mid, start, end, review, by, at, confidence, place_id, source in rows:
+        out[(start, end)] = MentionReview(
+            mention_id=mid,
+            review=review,
+            reviewed_by=by,
+            reviewed_at=as_utc(at) if at is not None else None,
             place_source=source,
-            uncertain=is_uncertain(m.confidence, source, m.place is not None, m.review),
-            alternatives=alternatives,
+            uncertain=is_uncertain(confidence, source, place_id is not None, review),
+            alternatives=tuple(alternatives.get(mid, ())) if review else (),
         )
     return out
+
+
+def reviewed_article_ids(session: Session) -> set[int]:
+    """Ids of the articles in which a person reviewed at least one mention."""
+    stmt = select(distinct(Mention.article_id)).where(Mention.review.is_not(None))
+    return set(session.scalars(stmt))
 
 
 def mention_alternatives(session: Session, mention: Mention) -> list[types.Candidate]:

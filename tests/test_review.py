@@ -262,3 +262,25 @@ def test_read_only_without_the_editor_token(tmp_path, fake_geoparser):
     assert "Rename to" not in client.get("/").get_data(as_text=True)
     assert post(client, article_id, action="confirm", mention_id=1).status_code == 401
     assert client.get("/api/gazetteer?q=paris").status_code == 200  # reading stays public
+
+
+def test_approximate_placements_are_uncertain_until_reviewed(app, client):
+    from geo.types import Story
+    from mapper_testkit import mention
+
+    text = "Fighting in Baba Amr, a quarter of Paris."
+    host = Place("approx:baba-amr@gn:2988507", "Baba Amr", 48.85, 2.35, None, "FR", None, None,
+                 0, None, "approximate")
+    story = Story(text, (mention(text, "Baba Amr", host, confidence=0.9),
+                         mention(text, "Paris", PARIS, confidence=0.9)))
+    with app.app_context():
+        article_id = store.save_story(db.session, "Approx", "t", story).id
+    by_start = export_mentions(client, article_id)
+    baba = by_start[text.index("Baba")]
+    assert baba["uncertain"] is True and baba["feature"]["properties"]["approximate"] is True
+    assert by_start[text.index("Paris")]["uncertain"] is False
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "approximate" in page and "1 uncertain" in page
+    post(client, article_id, action="confirm", start=text.index("Baba"), end=text.index("Baba") + 8)
+    baba = export_mentions(client, article_id)[text.index("Baba")]
+    assert baba["uncertain"] is False and baba["reviewed"] is True

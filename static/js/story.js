@@ -418,7 +418,8 @@
           showInText(starts);
         });
         actions.appendChild(btn);
-        var mid = g.mentions[0] && g.mentions[0].mention_id;
+        var first = isInt(starts[0]) ? mentionsAt(starts[0])[0] : null;
+        var mid = first ? Number(first.getAttribute("data-mention-id")) : null;
         if (isInt(mid) && state.story && state.story.getAttribute("data-corrections-url")) {
           var rb = el("button", "show-in-text review-this", "Review");
           rb.type = "button";
@@ -654,10 +655,12 @@
   function stepFromHash() {
     var m = /^#step-(\d+)$/.exec(window.location.hash || "");
     if (m) return Math.min(Number(m[1]), state.steps.length);
-    var mm = /^#mention-(\d+)$/.exec(window.location.hash || "");
+    // #mention-<id> (the place page) and #at-<start offset> (the library map) name a mention.
+    var mm = /^#(mention|at)-(\d+)$/.exec(window.location.hash || "");
     if (mm) {
+      var attr = mm[1] === "at" ? "data-start" : "data-mention-id";
       for (var i = 0; i < state.steps.length; i++) {
-        if (state.steps[i].getAttribute("data-mention-id") === mm[1]) return i + 1;
+        if (state.steps[i].getAttribute(attr) === mm[2]) return i + 1;
       }
     }
     return null;
@@ -1154,7 +1157,7 @@
       c.properties.uncertain = c.properties.uncertain || !!p.uncertain;
       (p.mentions || []).forEach(function (m) {
         var copy = Object.assign({}, m, { article_id: Number(aid), article_title: info[aid] ? info[aid].title : "" });
-        if (info[aid] && info[aid].url) copy.article_url = info[aid].url + (isInt(m.mention_id) ? "#mention-" + m.mention_id : "");
+        if (info[aid] && info[aid].url) copy.article_url = info[aid].url + (isInt(m.start) ? "#at-" + m.start : "");
         c.properties.mentions.push(copy);
       });
     });
