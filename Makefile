@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 
-.PHONY: install run test eval eval-check bench chromium gazetteer clean
+.PHONY: install run test eval eval-check errors bench chromium gazetteer clean
 
 install: $(VENV)/.installed static/vendor/.installed instance/gazetteer.sqlite
 
@@ -51,6 +51,12 @@ eval: install
 # The quality gate: fails when a figure drops more than 0.02 below scripts/quality.json.
 eval-check: install
 	$(PY) scripts/evaluate.py --shared $(SHARED) --check scripts/quality.json
+
+# Error report: the worst false positives and misses of recognition, and the worst resolution
+# errors (gold spans as input), on the development corpora.
+errors: install
+	$(PY) scripts/recognize_eval.py --shared $(SHARED) --errors 25
+	$(PY) scripts/resolve_eval.py --shared $(SHARED) --show 25
 
 bench: install $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || { \
