@@ -104,6 +104,9 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
     settings: dict[str, Any] = {
         "DATABASE_URL": url,
         "MAX_CONTENT_LENGTH": int(upload_mb * 1024 * 1024),
+        # A pasted text is a form field: Werkzeug's own 500 kB cap on fields would refuse a
+        # long article well under the upload limit (with a misleading "limit is 5 MB" page).
+        "MAX_FORM_MEMORY_SIZE": int(upload_mb * 1024 * 1024),
         "GAZETTEER_PATH": environ.get("GAZETTEER_PATH")
         or os.path.join(instance_path, "gazetteer.sqlite"),
         "TILES": TILE_CHOICES[tiles],

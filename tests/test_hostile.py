@@ -424,6 +424,15 @@ def test_a_long_line_through_the_real_geoparser(real_app, capsys):
     assert elapsed < 60
 
 
+def test_a_long_pasted_text_under_the_upload_limit_is_accepted(seeded):
+    """700 kB in the form's text field (Werkzeug caps form fields at 500 kB by default)."""
+    client = seeded.test_client()
+    text = "Paris in France.\n" + "Lorem ipsum dolor sit amet, consectetur. " * 17_500
+    response = upload(client, title="Long paste", text=text)
+    assert response.status_code == 303
+    assert stored(seeded, 2).text == text
+
+
 def test_the_same_text_with_another_title_is_not_stored_twice(seeded):
     client = seeded.test_client()
     before = snapshot(seeded)

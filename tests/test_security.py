@@ -207,6 +207,11 @@ def test_without_the_editor_token_reading_is_public(editor_app):
                  "/map", "/signin"):
         assert client.get(path).status_code == 200, path
     assert "Sign in" in client.get("/").get_data(as_text=True)
+    signin = client.get("/signin")
+    csp = signin.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    token = page_token(client, "/signin")
+    assert signin.get_data(as_text=True).count(f'name="csrf_token" value="{token}"') == 1
 
 
 def test_every_state_changing_route_needs_the_editor_token(editor_app):
