@@ -340,13 +340,15 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         key = name_key(surface)
         if not key or key in _NOT_PLACES or _in_ranges(doc[i].idx, bad):
             continue
-        if _numbered(doc, i, j, False):
+        abbreviated = abbreviation_place(surface) is not None  # "W.Va.", "S.C. 6" (the state of a road)
+        if _numbered(doc, i, j, False) and not abbreviated:
             numbered.add((e.start, e.end))  # nor any name inside it ("6016 Dublin Road")
             continue
         known = info.get(surface)
         if known is None and _place_compound(doc, i, j, grams, info):
             continue  # "Asia-Pacific", "Greece Italy": the pieces are found in step 3
-        if j - i > 1 and known is None and e.label_ in ("GPE", "LOC") and not _locative_context(doc, i, j) \
+        if j - i > 1 and known is None and not abbreviated and e.label_ in ("GPE", "LOC") \
+                and not _locative_context(doc, i, j) \
                 and (doc[i].idx, _surface_end(doc, j)) not in datelines and not _geo_headed(doc, i, j, grams, info):
             # "United Way", "Webb Center": an unknown name needs a place reading from its context
             unplaced.add((e.start, e.end))

@@ -188,6 +188,8 @@ def test_boilerplate_phrase_in_a_long_one_line_text_drops_only_its_sentence(nlp,
         ("CAMP QUILLMOOR, Wash. - The guard unit trained all week.", ["CAMP QUILLMOOR", "Wash."]),
         # ... but an upper-case header is no dateline place
         ("BREAKING NEWS: The guard unit trained all week.", []),
+        # a state abbreviation the tokenizer splits is no unknown multi-word name
+        ("He was held in the jail in Greenwood, W. Va., on a parole violation.", ["Greenwood", "W. Va."]),
     ],
 )
 def test_datelines(nlp, index, text, expected):
