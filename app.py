@@ -14,6 +14,7 @@ import secrets
 import sqlite3
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Protocol
+from urllib.parse import urlsplit
 
 import click
 from flask import (
@@ -40,6 +41,7 @@ import review
 import security
 from geo import geojson, sources, store
 from geo.errors import GazetteerMissing, GeoError
+from geo.geocoders import GEOCODERS, PUBLIC_NOMINATIM, make_geocoder
 from geo.types import Story
 
 __all__ = [
@@ -111,6 +113,11 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
         or os.path.join(instance_path, "gazetteer.sqlite"),
         "TILES": TILE_CHOICES[tiles],
     }
+    geocoder = environ.get("GEOCODER", "offline").strip().lower() or "offline"
+    if geocoder not in GEOCODERS:
+        raise RuntimeError(f"GEOCODER must be one of {', '.join(GEOCODERS)}, not {geocoder!r}")
+    settings["GEOCODER"] = geocoder
+    settings["NOMINATIM_URL"] = environ.get("NOMINATIM_URL", "").strip() or f"https://{PUBLIC_NOMINATIM}"
     if environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if environ.get("EDITOR_TOKEN", "").strip():  # optional: read-only without it (security.py)
@@ -175,6 +182,18 @@ class GeoparserFactory:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self._geocoder: Any = None
+
+    def online_geocoder(self) -> tuple[Any, float]:
+        """The configured online geopy geocoder (None when offline) and its minimum delay."""
+        if self.app.config.get("GEOCODER", "offline") == "offline":
+            return None, 0.0
+        url = urlsplit(self.app.config["NOMINATIM_URL"])
+        if self._geocoder is None:
+            self._geocoder = make_geocoder(self.app.config["GEOCODER"], scheme=url.scheme or "https",
+                                           domain=(url.netloc + url.path.rstrip("/")) or None)
+        # The public Nominatim server allows one request a second; your own server, any rate.
+        return self._geocoder, 1.0 if url.netloc == PUBLIC_NOMINATIM else 0.0
 
     def __call__(self) -> GeoparserLike:
         injected = self.app.config.get("GEOPARSER")
@@ -187,7 +206,8 @@ class GeoparserFactory:
             )
         from geo.pipeline import load_geoparser  # heavy (spaCy): first use only
 
-        return load_geoparser(path)
+        geocoder, delay = self.online_geocoder()
+        return load_geoparser(path, geocoder, min_delay_seconds=delay)
 
 
 def init_geoparser(app: Flask) -> None:

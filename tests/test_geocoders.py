@@ -101,3 +101,52 @@ def test_geoparser_resolves_through_a_geocoder_index() -> None:
     places = {rm.mention.surface: rm.place for rm in story.mentions}
     assert places["Damascus"] is not None and places["Damascus"].country_code == "SY"
     assert places["Aleppo"] is not None and places["Aleppo"].country_code == "SY"
+
+
+@pytest.mark.parametrize(
+    ("env", "geocoder", "url"),
+    [
+        ({}, "offline", "https://nominatim.openstreetmap.org"),
+        ({"GEOCODER": "Nominatim", "NOMINATIM_URL": "http://127.0.0.1:8080/nominatim/"},
+         "nominatim", "http://127.0.0.1:8080/nominatim/"),
+    ],
+)
+def test_geocoder_settings(tmp_path, env: dict, geocoder: str, url: str) -> None:
+    from app import settings_from_env
+
+    settings = settings_from_env(str(tmp_path), env)
+    assert (settings["GEOCODER"], settings["NOMINATIM_URL"]) == (geocoder, url)
+
+
+def test_unknown_geocoder_setting_is_refused(tmp_path) -> None:
+    from app import settings_from_env
+
+    with pytest.raises(RuntimeError, match="GEOCODER must be one of"):
+        settings_from_env(str(tmp_path), {"GEOCODER": "google"})
+
+
+@pytest.mark.parametrize(
+    ("url", "domain", "scheme", "delay"),
+    [
+        ("https://nominatim.openstreetmap.org", "nominatim.openstreetmap.org", "https", 1.0),
+        ("http://127.0.0.1:8080/nominatim/", "127.0.0.1:8080/nominatim", "http", 0.0),
+    ],
+)
+def test_app_builds_the_configured_geocoder(tmp_path, url: str, domain: str, scheme: str,
+                                            delay: float) -> None:
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "GEOCODER": "nominatim",
+                      "NOMINATIM_URL": url, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite'}"})
+    geocoder, min_delay = app.extensions["geoparser"].online_geocoder()
+    assert isinstance(geocoder, Nominatim)
+    assert (geocoder.domain, geocoder.scheme, min_delay) == (domain, scheme, delay)
+    assert app.extensions["geoparser"].online_geocoder()[0] is geocoder
+
+
+def test_offline_app_has_no_online_geocoder(tmp_path) -> None:
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite'}"})
+    assert app.extensions["geoparser"].online_geocoder() == (None, 0.0)
