@@ -889,19 +889,30 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: {len(texts)} documents, {sum(words(t) for t in texts):,} words; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; temporary folder {tmp}")
     c = Ctx(shared, gazetteer, tmp, a.quick, 1 if a.quick else a.rounds, texts, report)
+    failed: list[str] = []
+
+    def run(name: str, fn: Callable[[], Any]) -> Any:
+        """One part; a failure is reported and the other parts still run."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 (reported, and the exit status says so)
+            failed.append(name)
+            print(f"  PART FAILED ({name}): {type(exc).__name__}: {exc}", flush=True)
+            return None
+
     try:
         if "cold" in parts:
-            part_cold_and_memory(c)
+            run("cold", lambda: part_cold_and_memory(c))
         if parts & {"throughput", "batch"}:
-            part_throughput(c)
+            run("throughput", lambda: part_throughput(c))
         if parts & {"ingest", "load"}:
-            db_path = part_ingest_and_pages(c)
-            if "load" in parts:
-                part_load(c, db_path, a.workers, 3 if a.quick else a.seconds, a.connections)
+            db_path = run("ingest", lambda: part_ingest_and_pages(c))
+            if "load" in parts and db_path is not None:
+                run("load", lambda: part_load(c, db_path, a.workers, 3 if a.quick else a.seconds, a.connections))
         if "export" in parts:
-            part_export(c)
+            run("export", lambda: part_export(c))
         if "batch" in parts:
-            part_batch(c, a.jobs)
+            run("batch", lambda: part_batch(c, a.jobs))
     finally:
         if a.keep:
             print(f"kept {tmp}")
@@ -911,6 +922,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at the end {os.getloadavg()[0]:.2f} (2 cores, shared: ratios are the figures to trust)")
     if a.json:
         Path(a.json).write_text(json.dumps([f.__dict__ | {"ratio": f.ratio} for f in report.figures], indent=1))
+    if failed:
+        print(f"parts that failed: {', '.join(failed)}")
+        return 1
     return 0
 
 
