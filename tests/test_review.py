@@ -284,3 +284,12 @@ def test_approximate_placements_are_uncertain_until_reviewed(app, client):
     post(client, article_id, action="confirm", start=text.index("Baba"), end=text.index("Baba") + 8)
     baba = export_mentions(client, article_id)[text.index("Baba")]
     assert baba["uncertain"] is False and baba["reviewed"] is True
+
+
+def test_deleting_an_article_deletes_its_corrections(app, client, article_id):
+    ids = mention_ids(app, article_id)
+    post(client, article_id, action="confirm", mention_id=ids[("Paris", 0)])
+    assert client.post(f"/articles/{article_id}/delete").status_code == 303
+    with app.app_context():
+        assert store.article_corrections(db.session, article_id) == []
+        assert store.review_states(db.session) == {}

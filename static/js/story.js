@@ -711,6 +711,8 @@
     if (k === 0) {
       markStepPlace(null);
       markActive(null);
+      if (state.pendingOpen && state.map) state.map.off("moveend", state.pendingOpen);
+      state.pendingOpen = null;
       highlightPassage(null, null);
       if (state.map) state.map.closePopup();
       fitAll(true);
@@ -750,11 +752,19 @@
           openPlace(key, start);
         }
       };
+      // Only the latest step opens its place: quick key presses cancel the earlier flights.
+      if (state.pendingOpen) state.map.off("moveend", state.pendingOpen);
+      state.pendingOpen = null;
+      state.map.stop();
       if (reduceMotion) {
         state.map.setView(target, zoom, { animate: false });
         open();
       } else {
-        state.map.once("moveend", open);
+        state.pendingOpen = function () {
+          state.pendingOpen = null;
+          if (state.step === k) open();
+        };
+        state.map.once("moveend", state.pendingOpen);
         state.map.flyTo(target, zoom, { duration: 0.8 });
       }
       announce("Step " + k + " of " + n + ": " + where + ". " + (m.passage || ""));

@@ -49,6 +49,24 @@ def wait_popup_title(page, name: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def open_review(page, opener) -> None:  # type: ignore[no-untyped-def]
+    """Click what opens the review tools and wait until they have loaded their mention.
+    (One retry: a click can land while the map is still settling after the page load.)"""
+    for attempt in range(2):
+        opener.click()
+        try:
+            page.wait_for_function(
+                "() => { const t = document.getElementById('review-tools');"
+                " const c = document.getElementById('review-current');"
+                " return t && !t.hidden && c && !c.textContent.startsWith('Loading'); }",
+                timeout=5_000,
+            )
+            return
+        except Exception:
+            if attempt:
+                raise
+
+
 def marker_keys(page) -> list[str]:  # type: ignore[no-untyped-def]
     return page.evaluate("() => Object.keys(window.storyMap.markers)")
 
@@ -149,9 +167,8 @@ def test_change_via_gazetteer_search_survives_reload_and_is_exported(page, serve
     assert first.locator(".review-surface").inner_text() == "Quillmoor"
 
     page.get_by_label("Your name").fill("Ana")
-    first.click()
+    open_review(page, first)
     tools = page.locator("#review-tools")
-    tools.wait_for()
     assert "not found" in page.locator("#review-current").inner_text()
     page.get_by_label("Search the gazetteer").fill("Bra")
     tools.get_by_role("button", name="Search").click()
@@ -187,8 +204,7 @@ def test_not_a_place_removes_the_marker(page, server):
     assert page.locator("path.place-marker").count() == 3
     page.locator(".mention", has_text="Madrid").click()
     wait_popup_title(page, "Madrid")
-    page.locator(".leaflet-popup").get_by_role("button", name="Review this match").click()
-    page.locator("#review-tools").wait_for()
+    open_review(page, page.locator(".leaflet-popup").get_by_role("button", name="Review this match"))
     with page.expect_navigation():
         page.get_by_role("button", name="Not a place").click()
     page.wait_for_selector("#story[data-map-state=ready]")
@@ -278,7 +294,7 @@ def test_no_page_requests_another_host(page, server):
         page.keyboard.press("ArrowRight")
     page.get_by_role("checkbox", name="Line in reading order").check()
     assert page.locator("path.story-route").count() == 1
-    page.locator(".review-list .review-open").first.click()
+    open_review(page, page.locator(".review-list .review-open").first)
     page.get_by_label("Search the gazetteer").fill("Lis")
     page.locator("#review-tools").get_by_role("button", name="Search").click()
     page.locator("#search-results .candidate-button").first.wait_for()
