@@ -88,6 +88,9 @@ _PROMINENT_POPULATION = 100_000
 _PROMINENT_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "CONT", "RGN", "TERR", "PPLC"})
 _MAJOR_POPULATION = 1_000_000
 _MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "ADM1", "PPLC"})
+# Physical and regional features: written "the X" ("the Danube", "the Sahel"), unlike people.
+_FEATURE_CODES = frozenset({"STM", "SEA", "OCN", "GULF", "BAY", "STRT", "LK", "LKS", "RSV", "MTS",
+                            "MT", "ISL", "ISLS", "PEN", "DSRT", "VAL", "PLAT", "DLTA", "CHN", "RGN"})
 _SPEECH_VERBS = frozenset("""said says say told tells asked asks added adds wrote writes replied explained
 insisted noted argued claimed recalled stated warned admitted""".split())
 _GEO_HEADS = frozenset("""
@@ -197,6 +200,11 @@ def _locative_context(doc: Doc, i: int, j: int) -> bool:
     if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in _GEO_NOUNS:
         return True
     return j < len(doc) and doc[j].lower_ in _GEO_NOUNS and doc[j].text[:1].islower()
+
+
+def _the_feature(doc: Doc, i: int, info: NameInfo) -> bool:
+    """"the X" where the gazetteer knows X as a river, sea, range or region: never a person."""
+    return i > 0 and doc[i - 1].lower_ == "the" and bool(info.feature_codes & _FEATURE_CODES)
 
 
 def _sentence_initial(doc: Doc, i: int) -> bool:
@@ -422,6 +430,7 @@ def _collect(doc: Doc, index: PlaceIndex) -> list[_Cand]:
         if any(e.label_ in _NON_NAME_LABELS for e in ents.values()) or any((e.start, e.end) in numbered for e in ents.values()):
             continue
         located = (_locative_context(doc, i, j) or (doc[i].idx, _surface_end(doc, j)) in datelines
+                   or _the_feature(doc, i, info[surface])
                    or _paired(doc, i, j, known_starts, known_ends) and _prominent(info[surface]))
         if located and key not in surnames and key not in forenames:
             confirmed.add(key)
