@@ -1,10 +1,9 @@
 """Screenshots of the story page at phone and desktop widths, for a person to look at.
 
-    python scripts/screenshots.py [--out build/screenshots] [--story FILE] [--fake]
+    python scripts/screenshots.py [--out build/screenshots] [--story FILE]
 
 Serves the app on 127.0.0.1 (a fresh database in a temporary folder), stores the sample
-story (or --story FILE) with the real geoparser (or, with --fake, a tiny stand-in that needs
-neither spaCy nor the gazetteer), and drives Debian's chromium through Playwright. Writes PNGs
+story (or --story FILE) with the real geoparser, and drives Debian's chromium through Playwright. Writes PNGs
 of the story page (overview, a step, the review tools), the library and the map of all
 stories. Fails if any request leaves the app.
 """
@@ -36,7 +35,7 @@ VIEWPORTS = {
 }
 
 
-def make_app(instance: Path, fake: bool):  # type: ignore[no-untyped-def]
+def make_app(instance: Path):  # type: ignore[no-untyped-def]
     import flask_migrate
 
     from app import MIGRATIONS_DIR, create_app
@@ -47,34 +46,22 @@ def make_app(instance: Path, fake: bool):  # type: ignore[no-untyped-def]
         "TILES": None,
     }
     gazetteer = ROOT / "instance" / "gazetteer.sqlite"
-    if fake:
-        sys.path.insert(0, str(ROOT / "tests" / "browser"))
-        from storydata import StoryGeoparser
-
-        config["GEOPARSER"] = StoryGeoparser()
-        config["GAZETTEER_PATH"] = str(instance / "no-gazetteer.sqlite")
-    else:
-        if not gazetteer.is_file():
-            raise SystemExit(f"{gazetteer} is missing: run `make install` (or use --fake)")
-        config["GAZETTEER_PATH"] = str(gazetteer)
+    if not gazetteer.is_file():
+        raise SystemExit(f"{gazetteer} is missing: run `make install`")
+    config["GAZETTEER_PATH"] = str(gazetteer)
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
     return app
 
 
-def store_story(app, path: Path | None, fake: bool) -> int:  # type: ignore[no-untyped-def]
+def store_story(app, path: Path | None) -> int:  # type: ignore[no-untyped-def]
     from app import ingest
     from geo import sources
 
-    if fake:
-        from storydata import STORY_TEXT, STORY_TITLE
-
-        title, text, source = STORY_TITLE, STORY_TEXT, "screenshots"
-    else:
-        path = path or ROOT / "geo" / "data" / "sample_story.md"
-        title, text = sources.read_upload(path.name, path.read_bytes())
-        source = path.name
+    path = path or ROOT / "geo" / "data" / "sample_story.md"
+    title, text = sources.read_upload(path.name, path.read_bytes())
+    source = path.name
     with app.test_request_context():
         article, _ = ingest(title, source, text)
         return article.id
@@ -85,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "screenshots")
     parser.add_argument("--story", type=Path, help="a .txt/.md/.html file (default: the sample)")
-    parser.add_argument("--fake", action="store_true", help="a stand-in geoparser (no spaCy)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -93,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        app = make_app(Path(tmp), args.fake)
-        article_id = store_story(app, args.story, args.fake)
+        app = make_app(Path(tmp))
+        article_id = store_story(app, args.story)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         base = f"http://127.0.0.1:{server.server_port}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)
