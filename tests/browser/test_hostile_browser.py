@@ -8,7 +8,7 @@ import re
 import pytest
 
 from geo.types import Mention, Passage, Place, ResolvedMention, Story
-from test_story_page import upload_story
+from test_story_page import open_popup, upload_story
 
 pytestmark = pytest.mark.browser
 
@@ -102,8 +102,7 @@ def test_a_hostile_article_runs_nothing_anywhere(browser, live_server):
 
         # Text -> map: the hostile place's popup shows its name as text.
         page.locator(".mention", has_text="Lisbon").first.click()
-        popup = page.locator(".leaflet-popup")
-        popup.wait_for()
+        popup = open_popup(page)
         assert popup.locator(".popup-title").inner_text().startswith(EVIL_NAME)
         assert f"<script>{PAYLOAD}</script>" in popup.inner_text()  # the passage, literally
         assert_nothing_ran(page, dialogs)
@@ -114,7 +113,7 @@ def test_a_hostile_article_runs_nothing_anywhere(browser, live_server):
             "() => { const t = document.querySelector('.leaflet-popup .popup-title');"
             " return t && t.textContent.startsWith('Porto'); }"
         )
-        assert EVIL_SPAN in page.locator(".leaflet-popup").inner_text()
+        assert EVIL_SPAN in open_popup(page).inner_text()
         assert_nothing_ran(page, dialogs)
 
         # The unresolved hostile span: a button whose label is the markup, as text.

@@ -7,7 +7,7 @@ import pytest
 
 from geo.types import Place
 from storydata import LISBON, MADRID, PORTO
-from test_story_page import assert_offline, upload_story
+from test_story_page import assert_offline, open_popup, upload_story
 
 pytestmark = pytest.mark.browser
 
@@ -204,7 +204,7 @@ def test_not_a_place_removes_the_marker(page, server):
     assert page.locator("path.place-marker").count() == 3
     page.locator(".mention", has_text="Madrid").click()
     wait_popup_title(page, "Madrid")
-    open_review(page, page.locator(".leaflet-popup").get_by_role("button", name="Review this match"))
+    open_review(page, open_popup(page).get_by_role("button", name="Review this match"))
     with page.expect_navigation():
         page.get_by_role("button", name="Not a place").click()
     page.wait_for_selector("#story[data-map-state=ready]")
@@ -274,7 +274,7 @@ def test_combined_map_filters_by_article_and_links_to_place_pages(page, server):
     page.locator("#library-places .place-button", has_text="Lisbon").focus()
     page.keyboard.press("Enter")
     wait_popup_title(page, "Lisbon")
-    popup = page.locator(".leaflet-popup")
+    popup = open_popup(page)
     assert popup.locator(".pager-pos").inner_text() == "1 of 3 passages"
     assert popup.locator(".popup-article").inner_text() == "Derby day"  # newest story first
     popup.get_by_role("link", name="Every passage about Lisbon").click()
@@ -319,5 +319,5 @@ def test_place_list_follows_the_story_and_takes_arrow_keys(page, server):
     focused = page.evaluate("() => document.activeElement.getAttribute('data-place-key')")
     assert focused == page.locator(".place-list .place-button").nth(1).get_attribute("data-place-key")
     page.keyboard.press("Enter")  # opens that place's popup
-    page.locator(".leaflet-popup").wait_for()
+    open_popup(page)
     assert_offline(page, server.url)

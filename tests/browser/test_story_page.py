@@ -27,6 +27,15 @@ def in_viewport(locator) -> bool:
     )
 
 
+def open_popup(page):  # type: ignore[no-untyped-def]
+    """The open popup, once it is the only one (Leaflet fades a closing popup out for 200 ms)."""
+    from playwright.sync_api import expect
+
+    popups = page.locator(".leaflet-popup")
+    expect(popups).to_have_count(1)
+    return popups
+
+
 def assert_offline(page, base_url: str, expect_http_error: bool = False) -> None:
     foreign = page.recorder.foreign_requests(base_url)
     assert foreign == [], f"requests left the app: {foreign}"
@@ -63,8 +72,7 @@ def test_upload_map_and_links_both_ways(page, live_server):
     porto = page.locator(".mention-resolved", has_text="Porto")
     assert porto.count() == 2
     porto.first.click()
-    popup = page.locator(".leaflet-popup")
-    popup.wait_for()
+    popup = open_popup(page)
     assert popup.locator(".popup-title").inner_text().startswith("Porto")
     passages = popup.locator(".passage")
     assert passages.count() == 1  # one passage at a time: "1 of N passages" with arrows
@@ -117,7 +125,7 @@ def test_upload_map_and_links_both_ways(page, live_server):
 def test_marker_click_selects_mentions_in_text(page, live_server):
     upload_story(page, live_server.url)
     page.locator("path.place-marker[data-place-key='gn:2735943']").click(force=True)
-    page.locator(".leaflet-popup").wait_for()
+    open_popup(page)
     assert page.locator(".mention.is-selected").count() == 2
     page.locator(".leaflet-popup-close-button").click()
     page.wait_for_function("() => !document.querySelector('.mention.is-selected')")
@@ -182,7 +190,6 @@ def test_real_geoparser_story(page, real_live_server):
     assert page.locator("path.place-marker").count() >= 1
     first = page.locator(".mention-resolved").first
     first.click()
-    popup = page.locator(".leaflet-popup")
-    popup.wait_for()
+    popup = open_popup(page)
     assert popup.locator(".quote").count() >= 1
     assert_offline(page, base)
