@@ -390,6 +390,21 @@ def init_routes(app: Flask) -> None:
             }
             for f in feats
         ]
+        from geo import mapview
+
+        mention_rows = [
+            {
+                "id": m.id,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "kind": m.kind,
+                "confidence": m.confidence,
+                "place_key": geojson.place_key(rm),
+            }
+            for m, rm in zip(mentions, resolved)
+        ]
+        rv = review.article_review(article_id, mentions)
         return render_template(
             "article.html",
             article={
@@ -400,22 +415,12 @@ def init_routes(app: Flask) -> None:
                 "created_at": store.as_utc(row.created_at),
                 "status": row.status,
             },
-            mentions=[
-                {
-                    "id": m.id,
-                    "start": m.start,
-                    "end": m.end,
-                    "surface": m.surface,
-                    "kind": m.kind,
-                    "confidence": m.confidence,
-                    "place_key": geojson.place_key(rm),
-                }
-                for m, rm in zip(mentions, resolved)
-            ],
+            mentions=mention_rows,
             places=places,
+            story=mapview.story_text(row.text, mention_rows, places, rv.get("by_id")),
             geojson_url=url_for("article_geojson", article_id=article_id),
             map_html=_render_map_html(),
-            review=review.article_review(article_id),
+            review=rv,
         )
 
     @app.get("/articles/<int:article_id>.geojson", endpoint="article_geojson")

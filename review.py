@@ -177,11 +177,18 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
 # --------------------------------------------------------------------------- page context
 
 
-def article_review(article_id: int) -> dict[str, Any]:
-    """What article.html needs for review: per-mention state and the review list."""
+def article_review(
+    article_id: int, mentions: list[store.Mention] | None = None
+) -> dict[str, Any]:
+    """What article.html needs for review: per-mention state and the review list.
+
+    ``mentions``: the article's mentions as ``store.article_mentions`` returns them, when
+    the caller has already loaded them (the story page); else they are loaded here.
+    """
     session_ = _db().session
     reviews = store.mention_reviews(session_, article_id)
-    mentions = store.article_mentions(session_, article_id)
+    if mentions is None:
+        mentions = store.article_mentions(session_, article_id)
     by_id: dict[int, dict[str, Any]] = {}
     items = []
     for m in mentions:

@@ -20,7 +20,9 @@ its element id is fixed, so for a given ``tiles`` setting the script text is con
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import numbers
 import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -36,6 +38,7 @@ __all__ = [
     "BASEMAP",
     "render_map",
     "text_segments",
+    "story_text",
     "csp_script_hashes",
 ]
 
@@ -94,6 +97,21 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
     ``tiles``: ``None`` for the offline Natural Earth basemap only, or ``"osm"`` to add
     OpenStreetMap web tiles under it (the only case where the browser leaves our server).
     """
+    key = tiles.strip().lower() if isinstance(tiles, str) else tiles
+    if key in _OFFLINE:
+        key = None
+    elif key in ("osm", "openstreetmap"):
+        key = "osm"
+    else:
+        raise ValueError(f"unknown tiles setting {tiles!r}: use None (offline) or 'osm'")
+    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS))
+    return _map_html(key, urls)
+
+
+@functools.lru_cache(maxsize=64)
+def _folium_parts(tiles: str | None) -> tuple[str, str, bool]:
+    """folium's map div and script for a normalised ``tiles`` key (built once per key:
+    nothing in them depends on the article or the request)."""
     layer = _tile_layer(tiles)
     m = folium.Map(
         location=[20.0, 10.0],
@@ -117,6 +135,15 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
     div = figure.html.render()
     script = figure.script.render()
 
+    return div, script, layer is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
+    """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
+    div, script, has_layer = _folium_parts(tiles)
+    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS), urls))
+    static_url = url.__getitem__
     parts: list[str] = []
     for path in VENDOR_CSS:
         parts.append(f'<link rel="stylesheet" href="{escape(static_url(path))}">')
@@ -126,7 +153,7 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
         '<div class="story-map" id="story-map"'
         f' data-map-var="{MAP_VAR}"'
         f' data-basemap-url="{escape(static_url(BASEMAP))}"'
-        f' data-tiles="{"osm" if layer is not None else "none"}">'
+        f' data-tiles="{"osm" if has_layer else "none"}">'
         f"{div.strip()}</div>"
     )
     parts.append(_normalise_script(script))
@@ -147,15 +174,20 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S 
 
 def csp_script_hashes(html: str) -> list[str]:
     """``'sha256-...'`` CSP source expressions for every inline ``<script>`` in ``html``."""
+    return list(_csp_script_hashes(str(html)))
+
+
+@functools.lru_cache(maxsize=64)
+def _csp_script_hashes(html: str) -> tuple[str, ...]:
     out = []
-    for body in _INLINE_SCRIPT.findall(str(html)):
+    for body in _INLINE_SCRIPT.findall(html):
         digest = hashlib.sha256(body.encode("utf-8")).digest()
         out.append("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
-    return out
+    return tuple(out)
 
 
 def _get(mention: Any, key: str) -> Any:
-    if isinstance(mention, Mapping):
+    if type(mention) is dict or isinstance(mention, Mapping):
         return mention.get(key)
     return getattr(mention, key, None)
 
@@ -169,8 +201,8 @@ def text_segments(text: str, mentions: Iterable[Any]) -> list[tuple[str, Any]]:
     (its text stays plain), so ``"".join(s for s, _ in segments) == text`` always.
     The template escapes every segment; nothing here produces markup.
 
-    templates/article.html applies the same rule in a Jinja macro (so the page needs no
-    extra context); tests/test_mapview.py checks that both agree.
+    The story page renders these segments through :func:`story_text`;
+    tests/test_mapview.py checks the rendered template against this function.
     """
     text = text or ""
     spans: list[tuple[int, int, Any]] = []
@@ -198,3 +230,117 @@ def text_segments(text: str, mentions: Iterable[Any]) -> list[tuple[str, Any]]:
         out.append((text[cursor:], None))
     return out
 
+
+
+def _text_html(piece: str) -> Markup:
+    """A piece of the article text, escaped, with each carriage return as ``&#13;`` (the
+    HTML parser would drop a literal one; the page's script counts offsets exactly)."""
+    return Markup(str(escape(piece)).replace("\r", "&#13;"))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def story_text(
+    text: str,
+    mentions: Iterable[Any],
+    places: Iterable[Any] = (),
+    review_by_id: Mapping[Any, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """What templates/article.html needs to show the story text, built in one pass.
+
+    ``segments``: ``(html, attrs)`` pairs from :func:`text_segments`; ``html`` is the
+    piece of text escaped (carriage returns as ``&#13;``), ``attrs`` is ``None`` for plain
+    text, else the mention's button attributes as plain strings (the template escapes
+    them): ``id``, ``start``, ``end``, ``cls``, ``place_key``, ``conf`` (percent or
+    ``None``) and ``title``.
+    ``html``: the segments as the page's HTML (text pieces, and a ``<button>`` for each
+    mention with every attribute escaped).
+    ``unresolved``: the mentions whose place is unknown or has no coordinates, in the
+    given order, as dicts with ``start``, ``end`` and ``label`` (their text).
+
+    A mention is on the map when its ``place_key`` names one of ``places`` with both
+    ``lat`` and ``lon``. ``review_by_id`` maps a mention id to its review state
+    (``uncertain``, ``review``, ``reviewed_by``, ``approximate``).
+    """
+    text = text or ""
+    mentions = list(mentions or ())
+    by_key: dict[Any, Any] = {}
+    for p in places or ():
+        by_key[_get(p, "place_key")] = p
+    review_by_id = review_by_id or {}
+
+    def on_map_place(m: Any) -> Any:
+        key = _get(m, "place_key")
+        p = by_key.get(key) if key is not None else None
+        if p is None or _get(p, "lat") is None or _get(p, "lon") is None:
+            return None
+        return p
+
+    segments: list[tuple[Markup, dict[str, Any] | None]] = []
+    for piece, m in text_segments(text, mentions):
+        if m is None:
+            segments.append((_text_html(piece), None))
+            continue
+        p = on_map_place(m)
+        r = review_by_id.get(_get(m, "id")) or {}
+        confidence = _get(m, "confidence")
+        conf = int(round(confidence * 100, 0)) if isinstance(confidence, numbers.Number) else None
+        cls = ["mention", "mention-resolved" if p is not None else "mention-unresolved",
+               f"mention-kind-{_get(m, 'kind') or 'literal'}"]
+        if r.get("uncertain"):
+            cls.append("mention-uncertain")
+        if r.get("review"):
+            cls.append("mention-reviewed")
+        if r.get("approximate"):
+            cls.append("mention-approximate")
+        if p is not None:
+            title = str(_get(p, "name"))
+            if _get(p, "country_code"):
+                title += f" ({_get(p, 'country_code')})"
+            if r.get("review"):
+                title += ", reviewed"
+                if r.get("reviewed_by"):
+                    title += f" by {r.get('reviewed_by')}"
+            elif r.get("approximate"):
+                title += ", approximate placement"
+            elif conf is not None:
+                title += f", {conf}% sure"
+            if r.get("uncertain"):
+                title += " (uncertain)"
+            title += ": show on the map"
+        else:
+            title = "Not found on the map"
+        key = _get(m, "place_key")
+        segments.append((_text_html(piece), {
+            "id": _get(m, "id"),
+            "start": _get(m, "start"),
+            "end": _get(m, "end"),
+            "cls": " ".join(cls),
+            "place_key": key if key is not None else "",
+            "conf": conf,
+            "title": title,
+        }))
+
+    html: list[str] = []
+    for piece, a in segments:
+        if a is None:
+            html.append(piece)
+            continue
+        # Every value escaped, as the template's autoescape would.
+        conf_attr = f' data-confidence="{escape(a["conf"])}"' if a["conf"] is not None else ""
+        html.append(
+            f'<button type="button" class="{escape(a["cls"])}" data-mention-id="{escape(a["id"])}"'
+            f' data-start="{escape(a["start"])}" data-end="{escape(a["end"])}"'
+            f' data-place-key="{escape(a["place_key"])}"{conf_attr}'
+            f' title="{escape(a["title"])}">{piece}</button>'
+        )
+
+    unresolved = []
+    for m in mentions:
+        if on_map_place(m) is None:
+            start, end = _get(m, "start"), _get(m, "end")
+            label = text[start:end] if _is_int(start) and _is_int(end) else _get(m, "surface")
+            unresolved.append({"start": start, "end": end, "label": label})
+    return {"segments": segments, "html": Markup("".join(html)), "unresolved": unresolved}

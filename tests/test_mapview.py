@@ -12,6 +12,7 @@ from geo.mapview import (
     OSM_TILES,
     csp_script_hashes,
     render_map,
+    story_text,
     text_segments,
 )
 
@@ -213,6 +214,7 @@ def _render_article(text, mentions, places=()):
         article=dict(id=1, title="<T>", source="s", text=text, created_at=None, status="done"),
         mentions=list(mentions), places=list(places), geojson_url="/1.geojson",
         map_html=Markup("<div id=map></div>"),
+        story=story_text(text, mentions, places, {}),
     )
     body = re.search(r'<div class="article-text" id="article-text">(.*?)</div>', page, re.S).group(1)
     spans = [(int(a), int(b), html.unescape(s)) for a, b, s in re.findall(
