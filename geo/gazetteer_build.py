@@ -11,7 +11,7 @@ import os
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -32,6 +32,9 @@ __all__ = [
     "iter_subdivisions",
     "iter_naturalearth",
     "iter_extra",
+    "TownGrid",
+    "locate_place",
+    "locate_features",
     "default_sources",
     "write_index",
     "build",
@@ -135,6 +138,19 @@ NE_KIND_CODES: dict[str, tuple[str, str]] = {
 }
 # Continents come from GeoNames (at its points), so NE's copies are left out.
 _NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pole", "dragons-be-here"})
+
+# Natural Earth features carry no country. At build time, those whose point says where they are
+# take the country of the nearest GeoNames town within LOCATE_KM (see locate_features):
+# landmarks (a peak, a park, a waterfall, a cape) also take its admin-1 when it is within ADMIN1_KM;
+# lakes, islands and rivers only its country, and only when they are not among the most prominent
+# (scalerank <= LOCATE_MAX_PROMINENCE: Lake Victoria, Borneo, the Danube span several countries).
+# Seas, oceans, gulfs, straits, regions, ranges, deserts, plains, peninsulas, island groups and
+# disputed territories span countries (or are their subject) and stay without one.
+LOCATE_KM = 100.0
+ADMIN1_KM = 25.0
+LOCATE_MAX_PROMINENCE = 2
+NE_LANDMARK_CODES = frozenset({"MT", "PRK", "FLLS", "CAPE", "PASS", "GRGE", "ISTH", "RF", "INLT", "HLLS", "WTLD"})
+NE_LOCAL_CODES = frozenset({"LK", "LKN", "RSV", "LGN", "PLYA", "FJD", "ISL", "STM", "STMI", "CNL"})
 
 
 @dataclass(frozen=True)
@@ -403,6 +419,103 @@ def iter_naturalearth(path: Path | None = None) -> Iterator[Entry]:
             yield Entry(place, tuple(names))
 
 
+class TownGrid:
+    """Populated places bucketed in a lat/lon grid, for nearest-town look-ups during a build."""
+
+    CELL = 0.5  # degrees
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, str, str | None]]] = {}
+
+    def add(self, place: Place) -> None:
+        """Remember a town (one with a country)."""
+        if place.country_code:
+            key = (math.floor(place.lat / self.CELL), _wrap(math.floor(place.lon / self.CELL), round(360 / self.CELL)))
+            self.cells.setdefault(key, []).append((place.lat, place.lon, place.country_code, place.admin1))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.cells.values())
+
+    def nearest(self, lat: float, lon: float, max_km: float) -> tuple[float, str, str | None] | None:
+        """(km, country, admin1) of the town nearest (lat, lon) within max_km, or None.
+
+        Searches square rings of cells outwards and stops once a ring can hold nothing nearer.
+        """
+        ci, cj = math.floor(lat / self.CELL), math.floor(lon / self.CELL)
+        ncols = round(360 / self.CELL)
+        # Kilometres per cell along a parallel, at the pole-ward edge of the search band.
+        edge_lat = min(90.0, abs(lat) + max_km / 111.2)
+        cell_km = self.CELL * 111.2 * max(math.cos(math.radians(edge_lat)), 0.01)
+        best: tuple[float, str, str | None] | None = None
+        ring = 0
+        while True:
+            reach_km = max(0, ring - 1) * cell_km  # every cell of this ring lies at least this far
+            if reach_km > max_km or (best is not None and best[0] <= reach_km) or ring > ncols // 2:
+                break
+            for di in range(-ring, ring + 1):
+                for dj in range(-ring, ring + 1):
+                    if max(abs(di), abs(dj)) != ring:
+                        continue
+                    for tlat, tlon, cc, admin1 in self.cells.get((ci + di, _wrap(cj + dj, ncols)), ()):
+                        d = _haversine_km(lat, lon, tlat, tlon)
+                        if d <= max_km and (best is None or d < best[0]):
+                            best = (d, cc, admin1)
+            ring += 1
+        return best
+
+
+def _wrap(j: int, ncols: int) -> int:
+    """A grid column index wrapped across the antimeridian."""
+    half = ncols // 2
+    return (j + half) % ncols - half
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _ne_rank(place: Place) -> int | None:
+    """The Natural Earth scalerank of a place, or None when it is not from Natural Earth."""
+    source, _, rank = place.source.partition(":")
+    if source != "naturalearth":
+        return None
+    return int(rank or 10)
+
+
+def locate_place(place: Place, grid: TownGrid) -> Place:
+    """A Natural Earth place with the country (and admin-1) of its nearest town, when its kind allows."""
+    rank = _ne_rank(place)
+    if rank is None or place.country_code:
+        return place
+    code = place.feature_code or ""
+    landmark = code in NE_LANDMARK_CODES
+    if not landmark and not (code in NE_LOCAL_CODES and rank > LOCATE_MAX_PROMINENCE):
+        return place
+    found = grid.nearest(place.lat, place.lon, LOCATE_KM)
+    if found is None:
+        return place
+    dist, cc, admin1 = found
+    return replace(place, country_code=cc, admin1=admin1 if landmark and dist <= ADMIN1_KM else None)
+
+
+def locate_features(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Pass entries through, giving Natural Earth features the country of the nearest town seen
+    before them in the stream (the production sources list towns before Natural Earth)."""
+    grid = TownGrid()
+    for entry in entries:
+        place = entry.place
+        if place.feature_class == "P":
+            grid.add(place)
+        elif place.source.startswith("naturalearth"):
+            located = locate_place(place, grid)
+            if located is not place:
+                entry = Entry(located, entry.names)
+        yield entry
+
+
 def iter_extra(path: Path | None = None) -> Iterator[Entry]:
     """A short hand-made list of well-known regions that no other source carries."""
     with _open_text(path or DATA_DIR / "extra_places.tsv") as fh:
@@ -551,7 +664,7 @@ def build(
         for source in chosen:
             yield from source()
 
-    stats = write_index(entries(), out_path)
+    stats = write_index(locate_features(entries()), out_path)
     stats.seconds = round(time.monotonic() - started, 2)
     return stats
 

@@ -9,7 +9,7 @@ from geopy.location import Location
 
 from geo.errors import GazetteerMissing
 from geo.gazetteer import ATTRIBUTION, OfflineGazetteer
-from geo.gazetteer_build import Entry, build, keep_alt_name, ne_feature_code
+from geo.gazetteer_build import Entry, TownGrid, build, iter_naturalearth, keep_alt_name, ne_feature_code
 from geo.types import Place
 
 REAL_INDEX = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
@@ -143,3 +143,68 @@ def test_real_country_at_geonames_point() -> None:
 def test_real_no_carolina_from_pairs() -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates("Carolina", limit=100)
     assert not any(p.country_code == "US" and p.feature_class == "A" for p in places)
+
+
+# Natural Earth features take the country (and, for landmarks, the admin-1) of the nearest town.
+NE_TOWNS = [
+    Entry(_p("gn:792680", "Belgrade", 44.80401, 20.46513, "RS", "PPLC", 1_273_651, "Central Serbia"), ("Belgrade",)),
+    Entry(_p("gn:4140963", "Washington", 38.89511, -77.03637, "US", "PPLC", 689_545, "District of Columbia"),
+          ("Washington",)),
+]
+NE_ROWS = [
+    # name, kind, lat, lon, scalerank, ne_id
+    ("Sava", "river", 44.9, 20.1, 7, "1"),  # ~30 km from Belgrade: its country, no admin-1 (a line)
+    ("White House", "park", 38.89562, -77.03628, 8, "2"),  # a landmark next to a town: admin-1 too
+    ("Far Peak", "mountain", 40.5, -77.0, 5, "3"),  # ~180 km from Washington: too far for a country
+    ("Danube", "river", 45.26, 19.49, 2, "4"),  # among the most prominent: spans countries
+    ("Atlantic Ocean", "ocean", 38.7, -76.5, 0, "5"),  # near a town but an ocean: never a country
+    ("Chesapeake Bay", "bay", 38.8, -76.4, 5, "6"),
+]
+
+
+@pytest.fixture(scope="module")
+def located(tmp_path_factory: pytest.TempPathFactory) -> OfflineGazetteer:
+    base = tmp_path_factory.mktemp("ne")
+    tsv = base / "ne.tsv"
+    lines = ["name\talt_names\tkind\tregion_or_country\tlat\tlon\tscalerank\tsource_layer\tne_id\twikidataid"]
+    lines += [f"{n}\t\t{k}\t\t{lat}\t{lon}\t{rank}\ttest\t{i}\t" for n, k, lat, lon, rank, i in NE_ROWS]
+    tsv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = base / "located.sqlite"
+    build(path, sources=[lambda: NE_TOWNS, lambda: iter_naturalearth(tsv)])
+    return OfflineGazetteer(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "cc", "admin1"),
+    [("Sava", "RS", None), ("White House", "US", "District of Columbia"), ("Far Peak", None, None),
+     ("Danube", None, None), ("Atlantic Ocean", None, None), ("Chesapeake Bay", None, None)],
+)
+def test_naturalearth_feature_located(located: OfflineGazetteer, name: str, cc: str | None,
+                                      admin1: str | None) -> None:
+    (place,) = [p for p in located.candidates(name) if p.source.startswith("naturalearth")]
+    assert (place.country_code, place.admin1) == (cc, admin1)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "max_km", "expected"),
+    [(44.9, 20.1, 100.0, "RS"), (44.9, 20.1, 10.0, None), (38.9, -77.0, 100.0, "US"), (0.0, 0.0, 100.0, None)],
+)
+def test_town_grid_nearest(lat: float, lon: float, max_km: float, expected: str | None) -> None:
+    grid = TownGrid()
+    for entry in NE_TOWNS:
+        grid.add(entry.place)
+    found = grid.nearest(lat, lon, max_km)
+    assert (found[1] if found else None) == expected
+
+
+def test_town_grid_across_antimeridian() -> None:
+    grid = TownGrid()
+    grid.add(Place("gn:1", "Edge", -16.5, 179.9, None, "FJ", "P", "PPL", 0, None, "test"))
+    found = grid.nearest(-16.5, -179.9, 100.0)
+    assert found is not None and found[1] == "FJ" and found[0] < 25
+
+
+@real
+def test_real_naturalearth_landmark_has_country() -> None:
+    places = OfflineGazetteer(REAL_INDEX).candidates("White House", limit=60)
+    assert any(p.feature_code == "PRK" and p.country_code == "US" for p in places)
