@@ -329,11 +329,39 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
 _SUPPORT_K = 12
 _CELL = 2.0
 _AREAL = frozenset({"PCLI", "CONT", "OCN", "RGN", "SEA", "TERR"})
+# Physical features whose point stands for a wide area (a gulf, a range, a desert, a peninsula):
+# nearness to their point says little, so unlike local features (a river, a lake, a peak, a park)
+# they get no bonus for lying near the article's other places (_rescore) and count as inside no
+# country (_add_support).
+_BROAD = _AREAL | frozenset({
+    "GULF", "BAY", "STRT", "CHN", "SD", "ISHF", "GLCR", "MTS", "DSRT", "PLAT", "PLN", "BSN", "LWLD",
+    "DPR", "PEN", "ISLS", "CST", "DLTA", "VAL",
+})
+_PHYSICAL_CLASSES = frozenset("HTLSVU")
+# Rivers and canals: their point is one spot on a line hundreds of km long, so places that far
+# from it may still lie on it.
+_LINEAR = frozenset({"STM", "STMI", "CNL"})
+_LINEAR_KM = 150.0
 
 
 def _cell(place: Place) -> tuple[int, int]:
     """The coarse grid cell of a place."""
     return int(math.floor(place.lat / _CELL)), int(math.floor(place.lon / _CELL))
+
+
+def _is_local_feature(place: Place) -> bool:
+    """A physical feature with a meaningful point (a river, lake, peak, park), not a wide area."""
+    return place.feature_class in _PHYSICAL_CLASSES and place.feature_code not in _BROAD
+
+
+def _takes_context(place: Place) -> bool:
+    """Whether spatial and country context applies: towns and units, and local physical features."""
+    return place.feature_class in ("P", "A") or _is_local_feature(place)
+
+
+def _slack_km(a: Place, b: Place) -> float:
+    """Distance below which two points count as together: more when either is a river's point."""
+    return _LINEAR_KM if a.feature_code in _LINEAR or b.feature_code in _LINEAR else 0.0
 
 
 def _add_support(groups: dict[str, _Group]) -> None:
@@ -358,7 +386,7 @@ def _add_support(groups: dict[str, _Group]) -> None:
                 continue
             if place.feature_code == "ADM1" and cc and place.admin1:
                 _keep_max(admins[(cc, place.admin1)], key, weight)
-            elif place.feature_class in ("P", "A") and cc:
+            elif cc and _takes_context(place):
                 _keep_max(inside_cc[cc], key, weight)
                 if place.admin1:
                     _keep_max(inside_adm[(cc, place.admin1)], key, weight)
@@ -383,11 +411,12 @@ def _add_support(groups: dict[str, _Group]) -> None:
                         _keep_max(support, other, 0.8 * w)
             if place.feature_code not in _AREAL:
                 ci, cj = _cell(place)
-                for di in (-1, 0, 1):
-                    for dj in (-1, 0, 1):
+                reach = 2 if place.feature_code in _LINEAR else 1
+                for di in range(-reach, reach + 1):
+                    for dj in range(-reach, reach + 1):
                         for other, near, w in cells.get((ci + di, cj + dj), ()):
                             if other != key:
-                                d = km(place, near)
+                                d = km(place, near) - _slack_km(place, near)
                                 _keep_max(support, other, w * (1.0 if d < 60 else math.exp(-(d - 60) / 150)))
             support.pop(key, None)
             extra.append(1.5 * min(3.0, sum(support.values())))
@@ -494,8 +523,9 @@ def _rescore(groups: dict[str, _Group]) -> None:
                 )
                 if same_admin > 0:
                     bonus += 0.8 + 1.5 * min(1.0, same_admin / max(1, total - own))
-            if place.feature_class in ("P", "A") and anchors:
-                nearest = min((km(place, other) for key, other, _w in anchors if key != group.key), default=None)
+            if anchors and _takes_context(place):
+                nearest = min((max(0.0, km(place, other) - _slack_km(place, other))
+                               for key, other, _w in anchors if key != group.key), default=None)
                 if nearest is not None:
                     bonus += 2.0 * math.exp(-nearest / 250.0)
             extra.append(bonus)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -238,3 +239,37 @@ def test_abbreviation_names_need_capitals() -> None:
     assert abbreviation_names("B.C.")[0][0] == "British Columbia"
     assert {n for n, _ in abbreviation_names("SA")} == {"South Africa", "South Australia"}
     assert abbreviation_names("bc") == () and abbreviation_names("Sask") == ()
+
+
+def _ne(pid: str, name: str, lat: float, lon: float, cc: str | None, cls: str, code: str, rank: int) -> Place:
+    return Place(pid, name, lat, lon, None, cc, cls, code, 0, None, f"naturalearth:{rank}")
+
+
+SAVA_MG = _p("gn:7670846", "Sava", -14.12516, 49.96438, "MG", "ADM1", 255_910, "Sava")
+SAVA_RIVER = _ne("ne:1159121461", "Sava", 45.08137, 17.91066, "BA", "H", "STM", 7)
+DANUBE = _ne("ne:1159115307", "Danube", 45.26427, 19.4909, None, "H", "STM", 2)
+BELGRADE = _p("gn:792680", "Belgrade", 44.80401, 20.46513, "RS", "PPLC", 1_273_651, "Central Serbia")
+BUDAPEST = _p("gn:3054643", "Budapest", 47.49835, 19.04045, "HU", "PPLC", 1_741_041, "Budapest")
+ANTANANARIVO = _p("gn:1070940", "Antananarivo", -18.91368, 47.53613, "MG", "PPLC", 1_391_433, "Analamanga")
+WHITE_HOUSE = replace(_ne("ne:row8510", "White House", 38.89562, -77.03628, "US", "L", "PRK", 8),
+                      admin1="District of Columbia")
+WHITE_HOUSE_TN = _p("gn:4667282", "White House", 36.47032, -86.65138, "US", "PPL", 11_226, "Tennessee")
+RIVERS = FakeIndex([SAVA_MG, SAVA_RIVER, DANUBE, BELGRADE, BUDAPEST, ANTANANARIVO, WASHINGTON_DC,
+                    WHITE_HOUSE, WHITE_HOUSE_TN])
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "target", "expected"),
+    [
+        ("We dined in Belgrade, where the Sava joins the Danube.", ["Belgrade", "Sava", "Danube"], "Sava",
+         SAVA_RIVER),
+        ("Vanilla growers in Sava sold their crop.", ["Sava"], "Sava", SAVA_MG),
+        ("Cyclone damage in Sava reached Antananarivo.", ["Sava", "Antananarivo"], "Sava", SAVA_MG),
+        ("Officials at the White House in Washington denied it.", ["White House", "Washington"], "White House",
+         WHITE_HOUSE),
+    ],
+)
+def test_physical_features_take_context(text: str, names: list[str], target: str, expected: Place) -> None:
+    mentions = _mentions(text, names)
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, RIVERS))}
+    assert chosen[target] == expected
