@@ -377,21 +377,24 @@ def init_routes(app: Flask) -> None:
     def article(article_id: int) -> str:
         row = _article_or_404(article_id)
         mentions = store.article_mentions(db.session, article_id)
-        resolved = [store.to_resolved(m) for m in mentions]
-        feats = geojson.features(resolved, article_id=article_id)
-        places = [
-            {
-                "place_key": f["properties"]["place_key"],
-                "name": f["properties"]["name"],
-                "country_code": f["properties"]["country_code"],
-                "lat": f["geometry"]["coordinates"][1] if f["geometry"] else None,
-                "lon": f["geometry"]["coordinates"][0] if f["geometry"] else None,
-                "count": len(f["properties"]["mentions"]),
-            }
-            for f in feats
-        ]
-        from geo import mapview
-
+        # The places as geojson.features groups them (one per place key, in order of first
+        # mention by (start, end); coordinates rounded alike), straight from the rows.
+        groups: dict[str, dict[str, Any]] = {}
+        for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+            p = m.place
+            key = p.place_id if p is not None else f"unresolved:{m.name}"
+            group = groups.get(key)
+            if group is None:
+                groups[key] = group = {
+                    "place_key": key,
+                    "name": p.name if p is not None else m.name,
+                    "country_code": p.country_code if p is not None else None,
+                    "lat": round(p.lat, geojson._COORD_DIGITS) if p is not None else None,
+                    "lon": round(p.lon, geojson._COORD_DIGITS) if p is not None else None,
+                    "count": 0,
+                }
+            group["count"] += 1
+        places = list(groups.values())
         mention_rows = [
             {
                 "id": m.id,
@@ -400,10 +403,12 @@ def init_routes(app: Flask) -> None:
                 "surface": m.surface,
                 "kind": m.kind,
                 "confidence": m.confidence,
-                "place_key": geojson.place_key(rm),
+                "place_key": m.place.place_id if m.place is not None else f"unresolved:{m.name}",
             }
-            for m, rm in zip(mentions, resolved)
+            for m in mentions
         ]
+        from geo import mapview
+
         rv = review.article_review(article_id, mentions)
         return render_template(
             "article.html",
