@@ -33,6 +33,7 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -221,6 +222,7 @@ def article_review(
         "reviewer": reviewer_name(),
         "by_id": by_id,
         "queue": items,
+        "queue_html": Markup("".join(_queue_item_html(i) for i in items)),
         "to_review": sum(1 for i in items if i["uncertain"]),
         "corrections": [
             {
@@ -234,6 +236,46 @@ def article_review(
             for c in reversed(corrections)
         ],
     }
+
+
+def _queue_item_html(i: dict[str, Any]) -> str:
+    """One ``<li>`` of article.html's review list (every value escaped), with the
+    whitespace the template's loop around it gives."""
+    if i["review"]:
+        state = f"✓ {escape(i['review'])}"
+        if i["reviewed_by"]:
+            state += f" by {escape(i['reviewed_by'])}"
+        if i["reviewed_at"]:
+            at = i["reviewed_at"]
+            state += (f' <time datetime="{escape(at.isoformat())}">'
+                      f"{escape(at.strftime('%Y-%m-%d %H:%M'))}</time>")
+    elif i["approximate"]:
+        state = "? approximate"
+    elif i["uncertain"] and not i["place_name"]:
+        state = "? not found"
+    else:
+        state = ("? " if i["uncertain"] else "") + f"{int(round(i['confidence'] * 100, 0))}% sure"
+    if i["place_name"]:
+        place = str(escape(i["place_name"]))
+        if i["country_code"]:
+            place += f" {escape(i['country_code'])}"
+    else:
+        place = "not found"
+    cls = "review-item" + (" is-uncertain" if i["uncertain"] else "") + (
+        " is-reviewed" if i["review"] else "")
+    mid = escape(i["id"])
+    return (
+        f'\n          <li class="{cls}" data-mention-id="{mid}">'
+        f'\n            <button type="button" class="review-open" data-mention-id="{mid}"'
+        f' data-start="{escape(i["start"])}">'
+        f'\n              <span class="review-surface">{escape(i["surface"])}</span>'
+        '\n              <span class="review-arrow" aria-hidden="true">&rarr;</span>'
+        f'\n              <span class="review-place">{place}</span>'
+        f'\n              <span class="review-state">{state}</span>'
+        "\n            </button>"
+        "\n          </li>"
+        "\n          "
+    )
 
 
 # --------------------------------------------------------------------------- JSON API
