@@ -35,6 +35,7 @@ from sqlalchemy.orm import (
     Session,
     aliased,
     mapped_column,
+    joinedload,
     relationship,
     selectinload,
 )
@@ -410,7 +411,7 @@ def article_mentions(session: Session, article_id: int) -> list[Mention]:
     stmt = (
         select(Mention)
         .where(Mention.article_id == article_id)
-        .options(selectinload(Mention.place))
+        .options(joinedload(Mention.place))
         .order_by(Mention.start, Mention.end, Mention.id)
     )
     return list(session.scalars(stmt))
