@@ -187,9 +187,11 @@ def article_review(
     the caller has already loaded them (the story page); else they are loaded here.
     """
     session_ = _db().session
-    reviews = store.mention_reviews(session_, article_id)
     if mentions is None:
+        reviews = store.mention_reviews(session_, article_id)
         mentions = store.article_mentions(session_, article_id)
+    else:
+        reviews = _mention_reviews(mentions)
     by_id: dict[int, dict[str, Any]] = {}
     items = []
     for m in mentions:
@@ -236,6 +238,25 @@ def article_review(
             for c in reversed(corrections)
         ],
     }
+
+
+def _mention_reviews(mentions: list[store.Mention]) -> dict[tuple[int, int], store.MentionReview]:
+    """store.mention_reviews from mentions already loaded with their places (no query;
+    without the alternatives, which the page does not show). In id order, as the query
+    reads them, so that of two mentions on one span the later one's state counts."""
+    out: dict[tuple[int, int], store.MentionReview] = {}
+    for m in sorted(mentions, key=lambda m: m.id):
+        source = m.place.source if m.place is not None else None
+        out[(m.start, m.end)] = store.MentionReview(
+            mention_id=m.id,
+            review=m.review,
+            reviewed_by=m.reviewed_by,
+            reviewed_at=store.as_utc(m.reviewed_at) if m.reviewed_at is not None else None,
+            place_source=source,
+            uncertain=store.is_uncertain(m.confidence, source, m.place_id is not None, m.review),
+            alternatives=(),
+        )
+    return out
 
 
 def _queue_item_html(i: dict[str, Any]) -> str:
