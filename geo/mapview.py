@@ -238,6 +238,11 @@ def _text_html(piece: str) -> Markup:
     return Markup(str(escape(piece)).replace("\r", "&#13;"))
 
 
+def _attr(value: Any) -> str:
+    """An attribute value's text, escaped (ints, the usual case, need none)."""
+    return str(value) if type(value) is int else escape(value)
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -328,11 +333,11 @@ def story_text(
         if a is None:
             html.append(piece)
             continue
-        # Every value escaped, as the template's autoescape would.
-        conf_attr = f' data-confidence="{escape(a["conf"])}"' if a["conf"] is not None else ""
+        # Every value escaped, as the template's autoescape would (an int's text needs none).
+        conf_attr = f' data-confidence="{a["conf"]}"' if a["conf"] is not None else ""
         html.append(
-            f'<button type="button" class="{escape(a["cls"])}" data-mention-id="{escape(a["id"])}"'
-            f' data-start="{escape(a["start"])}" data-end="{escape(a["end"])}"'
+            f'<button type="button" class="{escape(a["cls"])}" data-mention-id="{_attr(a["id"])}"'
+            f' data-start="{_attr(a["start"])}" data-end="{_attr(a["end"])}"'
             f' data-place-key="{escape(a["place_key"])}"{conf_attr}'
             f' title="{escape(a["title"])}">{piece}</button>'
         )
