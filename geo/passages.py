@@ -3,23 +3,16 @@ from __future__ import annotations
 
 import re
 
+from typing import Iterable
+
 from spacy.tokens import Doc
 
 from geo.types import Passage
 
-__all__ = ["MAX_PASSAGE_CHARS", "passage_for", "passage_in_text"]
+__all__ = ["MAX_PASSAGE_CHARS", "passage_for", "passage_in_text", "passages_for"]
 
 MAX_PASSAGE_CHARS = 400
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Character bounds of the sentence(s) covering [start, end), or the whole text if unsplit."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not doc.has_annotation("SENT_START"):
-        return 0, len(doc.text)
-    first, last = span[0].sent, span[-1].sent
-    return first.start_char, last.end_char
 
 
 def passage_in_text(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> Passage:
@@ -51,7 +44,24 @@ def passage_in_text(text: str, start: int, end: int, lo: int = 0, hi: int | None
     return Passage(start=lo, end=hi, text=text[lo:hi])
 
 
+def passages_for(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Passage]:
+    """The sentence around each [start, end) of doc.text, with offsets into that text.
+
+    doc.text and the sentence annotation are read once for all spans: spaCy rebuilds doc.text
+    from the tokens on every access. Without sentence boundaries, the whole text bounds them.
+    """
+    text = doc.text
+    split = doc.has_annotation("SENT_START")
+    out = []
+    for start, end in spans:
+        lo, hi = 0, len(text)
+        span = doc.char_span(start, end, alignment_mode="expand") if split else None
+        if span is not None:
+            lo, hi = span[0].sent.start_char, span[-1].sent.end_char
+        out.append(passage_in_text(text, start, end, lo, hi))
+    return out
+
+
 def passage_for(doc: Doc, start: int, end: int) -> Passage:
     """The sentence around the mention [start, end) of doc.text, with offsets into that text."""
-    lo, hi = _sentence_bounds(doc, start, end)
-    return passage_in_text(doc.text, start, end, lo, hi)
+    return passages_for(doc, [(start, end)])[0]

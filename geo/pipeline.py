@@ -8,33 +8,12 @@ from typing import Iterable, Iterator
 from geopy.geocoders.base import Geocoder
 
 from geo.geocoders import GeocoderIndex
-from geo.passages import passage_in_text
+from geo.passages import passages_for
 from geo.recognize import recognize
 from geo.resolve import resolve
-from geo.types import Mention, Passage, PlaceIndex, ResolvedMention, Story
+from geo.types import PlaceIndex, ResolvedMention, Story
 
-__all__ = ["Geoparser", "load_geoparser", "passages"]
-
-
-def passages(doc, text: str, mentions: list[Mention]) -> list[Passage]:
-    """geo.passages.passage_for(doc, m.start, m.end) for each mention, with doc.text read once.
-
-    spaCy rebuilds ``doc.text`` from the tokens on every access, and passage_for reads it per
-    mention: on news text that was a tenth of the whole geoparse. Same bounds, same passages.
-    """
-    if not mentions:
-        return []
-    if not doc.has_annotation("SENT_START"):
-        return [passage_in_text(text, m.start, m.end, 0, len(text)) for m in mentions]
-    out = []
-    for m in mentions:
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
-            lo, hi = 0, len(text)
-        else:
-            lo, hi = span[0].sent.start_char, span[-1].sent.end_char
-        out.append(passage_in_text(text, m.start, m.end, lo, hi))
-    return out
+__all__ = ["Geoparser", "load_geoparser"]
 
 
 class Geoparser:
@@ -57,7 +36,7 @@ class Geoparser:
     def _story(self, text: str, doc) -> Story:
         mentions = recognize(doc, self.index)
         resolutions = resolve(text, mentions, self.index)
-        found = passages(doc, text, mentions)
+        found = passages_for(doc, [(m.start, m.end) for m in mentions])
         return Story(
             text=text,
             mentions=tuple(

@@ -1,10 +1,12 @@
 """geo/passages.py: the sentence around a mention, cut at paragraph breaks and capped."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geo.nlp import load_nlp
-from geo.passages import MAX_PASSAGE_CHARS, passage_for
+from geo.passages import MAX_PASSAGE_CHARS, passage_for, passages_for
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +43,42 @@ def test_huge_run_on_line_is_capped_around_the_mention(nlp):
     p = passage_for(nlp(text), start, start + 7)
     assert len(p.text) <= MAX_PASSAGE_CHARS
     assert "Tbilisi" in p.text and text[p.start:p.end] == p.text
+
+
+BATCH_TEXT = (
+    "BEIRUT (Reuters) - Fighting spread from Homs towards the Lebanese border on Monday. "
+    "Damascus said the road to Aleppo was open again.\n\n"
+    "In Istanbul, analysts said   the talks would resume. " + "Words go on and on here. " * 30
+    + "Finally Ankara spoke.\n\nTurkey"
+)
+BATCH_WORDS = ("BEIRUT", "Homs", "Lebanese", "Damascus", "Aleppo", "Istanbul", "Ankara", "Turkey")
+
+
+def batch_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in re.finditer("|".join(BATCH_WORDS), text)]
+    spans.append((text.index("talks") + 2, text.index("talks") + 4))  # inside a token
+    return spans
+
+
+def test_passages_for_many_spans_match_passage_for(nlp):
+    doc = nlp(BATCH_TEXT)
+    spans = batch_spans(BATCH_TEXT)
+    found = passages_for(doc, spans)
+    assert found == [passage_for(doc, s, e) for s, e in spans]
+    by_word = dict(zip(BATCH_WORDS, found))
+    assert by_word["Damascus"].text == "Damascus said the road to Aleppo was open again."
+    assert by_word["Aleppo"] == by_word["Damascus"]
+    assert by_word["Turkey"].text == "Turkey"
+    for (s, e), p in zip(spans, found):
+        assert p.start <= s and e <= p.end and BATCH_TEXT[p.start:p.end] == p.text
+        assert len(p.text) <= MAX_PASSAGE_CHARS
+
+
+def test_passages_for_without_sentences_or_spans(nlp):
+    doc = nlp.make_doc(BATCH_TEXT)  # tokenised only: no sentence boundaries
+    spans = batch_spans(BATCH_TEXT)
+    found = passages_for(doc, spans)
+    assert found == [passage_for(doc, s, e) for s, e in spans]
+    damascus = found[BATCH_WORDS.index("Damascus")]
+    assert damascus.text.startswith("BEIRUT") and "\n" not in damascus.text  # the paragraph
+    assert passages_for(doc, []) == []
