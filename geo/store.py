@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Literal
@@ -332,6 +333,17 @@ def _distinct_candidates(candidates: tuple[types.Candidate, ...]) -> list[types.
     return out
 
 
+@contextmanager
+def _committing(session: Session) -> Iterator[None]:
+    """Commit what the block wrote, or roll all of it back on any error and re-raise."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def save_story(session: Session, title: str, source: str, story: types.Story) -> Article:
     """Store a geoparsed story in one transaction and return its Article.
 
@@ -344,17 +356,14 @@ def save_story(session: Session, title: str, source: str, story: types.Story) ->
         if existing is not None:
             return existing
         try:
-            article = _insert_story(session, title, source, story)
-            session.commit()
+            with _committing(session):
+                article = _insert_story(session, title, source, story)
             return article
         except IntegrityError:
-            # Another writer stored the same text or place between our check and our commit.
-            session.rollback()
+            # Another writer stored the same text or place between our check and our commit
+            # (already rolled back): look again.
             if attempt:
                 raise
-        except BaseException:
-            session.rollback()
-            raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -397,12 +406,8 @@ def delete_article(session: Session, article_id: int) -> bool:
     article = session.get(Article, article_id)
     if article is None:
         return False
-    try:
+    with _committing(session):
         session.delete(article)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return True
 
 
@@ -702,7 +707,7 @@ def add_correction(
         raise ValueError("the span is outside the article's text")
     if action in ("change", "add") and place is None:
         raise ValueError(f"{action!r} needs a place")
-    try:
+    with _committing(session):
         corr = Correction(
             article_id=article.id,
             action=action,
@@ -717,10 +722,6 @@ def add_correction(
         session.add(corr)
         session.flush()
         touched = _apply(session, article, corr, _loaded_mentions(session, article.id))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return corr, touched
 
 
@@ -738,17 +739,13 @@ def reanalyze(session: Session, article: Article, story: types.Story) -> int:
     the article's corrections; returns how many mentions the corrections touched."""
     if story.text != article.text:
         raise ValueError("the story's text differs from the article's")
-    try:
+    with _committing(session):
         article.mentions.clear()
         session.flush()
         _add_mentions(session, article, story)
         session.flush()
         touched = apply_corrections(session, article)
         article.status = "done"
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return touched
 
 
@@ -860,12 +857,8 @@ def rename_article(session: Session, article_id: int, title: str) -> bool:
     article = session.get(Article, article_id)
     if article is None:
         return False
-    try:
+    with _committing(session):
         article.title = title[:200]
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return True
 
 
