@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from app import MIGRATIONS_DIR, create_app, db
 from geo.store import Article
@@ -212,3 +214,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+class LiveServer:
+    """The app served on a free port of 127.0.0.1 by a threaded server, for the block's length."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)

@@ -23,11 +23,10 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 import pytest
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
 from app import create_app, db
 from geo.store import Mention as MentionRow
-from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
+from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, LiveServer, make_app, n_articles, upload
 from test_hostile import assert_still_serves, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,21 +41,6 @@ class SlowGeoparser(FakeGeoparser):
         for story in super().parse_many(texts, batch_size):
             time.sleep(0.2)
             yield story
-
-
-class Server:
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "Server":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 def post_json(url: str, payload: dict) -> tuple[int, dict]:
@@ -126,7 +110,7 @@ def assert_complete(app, texts: list[str]) -> None:  # type: ignore[no-untyped-d
 @pytest.fixture
 def server(tmp_path):  # type: ignore[no-untyped-def]
     app = make_app(tmp_path, GEOPARSER=SlowGeoparser())
-    with Server(app) as live:
+    with LiveServer(app) as live:
         live.app = app
         yield live
 
@@ -164,7 +148,7 @@ def test_eight_real_geoparses_at_once(tmp_path, real_geoparser):
     app = make_app(tmp_path, GEOPARSER=real_geoparser)
     cities = ["Dhaka", "Lagos", "Lima", "Oslo", "Cairo", "Hanoi", "Quito", "Accra"]
     texts = [f"Flooding hit {c} on Monday, officials in {c} said." for c in cities]
-    with Server(app) as live:
+    with LiveServer(app) as live:
         results = in_parallel(lambda t: post_json(live.url + "/api/articles", {"text": t}),
                               [(t,) for t in texts] + [(texts[0],)] * 4)
     assert {status for status, _ in results} <= {200, 201}

@@ -7,16 +7,15 @@ the system chromium through ``executable_path``.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import flask_migrate
 import pytest
-from werkzeug.serving import make_server
 
 from app import MIGRATIONS_DIR, create_app
+from mapper_testkit import LiveServer
 from storydata import StoryGeoparser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,21 +42,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # --------------------------------------------------------------------------- server + browser
-
-
-class LiveServer:
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 def _make_app(tmp_path: Path, geoparser, **config):  # type: ignore[no-untyped-def]
