@@ -378,35 +378,34 @@ def init_routes(app: Flask) -> None:
         row = _article_or_404(article_id)
         mentions = store.article_mentions(db.session, article_id)
         # The places as geojson.features groups them (one per place key, in order of first
-        # mention by (start, end); coordinates rounded alike), straight from the rows.
+        # mention: article_mentions comes ordered by (start, end); coordinates rounded alike),
+        # straight from the rows.
         groups: dict[str, dict[str, Any]] = {}
-        for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        mention_rows = []
+        for m in mentions:
             p = m.place
-            key = p.place_id if p is not None else f"unresolved:{m.name}"
+            key = geojson.key_for(p.place_id if p is not None else None, m.name)
             group = groups.get(key)
             if group is None:
                 groups[key] = group = {
                     "place_key": key,
                     "name": p.name if p is not None else m.name,
                     "country_code": p.country_code if p is not None else None,
-                    "lat": round(p.lat, geojson._COORD_DIGITS) if p is not None else None,
-                    "lon": round(p.lon, geojson._COORD_DIGITS) if p is not None else None,
+                    "lat": round(p.lat, geojson.COORD_DIGITS) if p is not None else None,
+                    "lon": round(p.lon, geojson.COORD_DIGITS) if p is not None else None,
                     "count": 0,
                 }
             group["count"] += 1
-        places = list(groups.values())
-        mention_rows = [
-            {
+            mention_rows.append({
                 "id": m.id,
                 "start": m.start,
                 "end": m.end,
                 "surface": m.surface,
                 "kind": m.kind,
                 "confidence": m.confidence,
-                "place_key": m.place.place_id if m.place is not None else f"unresolved:{m.name}",
-            }
-            for m in mentions
-        ]
+                "place_key": key,
+            })
+        places = list(groups.values())
         from geo import mapview
 
         rv = review.article_review(article_id, mentions)

@@ -16,6 +16,8 @@ __all__ = [
     "ATTRIBUTION",
     "OSM_ATTRIBUTION",
     "attribution",
+    "COORD_DIGITS",
+    "key_for",
     "place_key",
     "features",
     "feature_collection",
@@ -30,7 +32,7 @@ ATTRIBUTION: tuple[str, ...] = (
 )
 OSM_ATTRIBUTION = "Map tiles © OpenStreetMap contributors (openstreetmap.org/copyright), ODbL"
 
-_COORD_DIGITS = 6  # ~0.1 m; RFC 7946 section 11.2 recommends not to pretend more
+COORD_DIGITS = 6  # ~0.1 m; RFC 7946 section 11.2 recommends not to pretend more
 _CONFIDENCE_DIGITS = 3
 
 
@@ -39,11 +41,14 @@ def attribution(tiles: bool = False) -> list[str]:
     return [*ATTRIBUTION, OSM_ATTRIBUTION] if tiles else list(ATTRIBUTION)
 
 
+def key_for(place_id: str | None, name: str) -> str:
+    """A stable per-article place key: the gazetteer place id, or "unresolved:<name>"."""
+    return place_id if place_id is not None else f"unresolved:{name}"
+
+
 def place_key(rm: ResolvedMention) -> str:
-    """A stable per-article key: the gazetteer place id, or "unresolved:<name>"."""
-    if rm.place is not None:
-        return rm.place.place_id
-    return f"unresolved:{rm.mention.name}"
+    """The place key of a resolved mention."""
+    return key_for(rm.place.place_id if rm.place is not None else None, rm.mention.name)
 
 
 def _mention_properties(rm: ResolvedMention) -> dict[str, Any]:
@@ -79,7 +84,7 @@ def _feature(key: str, group: list[ResolvedMention], article_id: int | None) -> 
     else:
         geometry = {
             "type": "Point",
-            "coordinates": [round(place.lon, _COORD_DIGITS), round(place.lat, _COORD_DIGITS)],
+            "coordinates": [round(place.lon, COORD_DIGITS), round(place.lat, COORD_DIGITS)],
         }
         properties = {
             "place_key": key,
