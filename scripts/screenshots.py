@@ -56,7 +56,7 @@ def make_app(instance: Path):  # type: ignore[no-untyped-def]
 
 
 def store_story(app, path: Path | None) -> int:  # type: ignore[no-untyped-def]
-    from app import ingest
+    from web.ingest import ingest
     from geo import sources
 
     path = path or ROOT / "geo" / "data" / "sample_story.md"

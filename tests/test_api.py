@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles
+from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles
 
 HTML = ("<html><head><title>Paris news</title></head><body><nav>Home | Sport</nav><article>"
         "<p>Paris is the capital of France and the largest city in the country.</p>"

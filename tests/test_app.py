@@ -7,7 +7,7 @@ import json
 import pytest
 from app import create_app, db, load_or_create_secret_key, settings_from_env
 from geo.store import Article
-from mapper_testkit import (
+from testkit import (
     PARIS_UPLOAD,
     FakeGeoparser,
     located,

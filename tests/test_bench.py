@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import db
-from mapper_testkit import make_app
+from testkit import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("mapper_bench", ROOT / "scripts" / "bench.py")

@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from mapper_testkit import PARIS, PARIS_UPLOAD, located, n_articles, near
+from testkit import PARIS, PARIS_UPLOAD, located, n_articles, near
 
 
 def write(tmp_path, name, data):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import db
 from geo.store import Article
 from geo.store import Mention as MentionRow
-from mapper_testkit import PARIS_UPLOAD, make_app, n_articles
+from testkit import PARIS_UPLOAD, make_app, n_articles
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gwn-dev.jsonl"

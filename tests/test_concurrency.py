@@ -26,7 +26,7 @@ from sqlalchemy import event
 
 from app import create_app, db
 from geo.store import Mention as MentionRow
-from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, LiveServer, make_app, n_articles, upload
+from testkit import PARIS_UPLOAD, FakeGeoparser, LiveServer, make_app, n_articles, upload
 from test_hostile import assert_still_serves, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +198,7 @@ CHILD = textwrap.dedent(
     from sqlalchemy import event
     from app import create_app
     from geo.store import Mention
-    from conftest import CsrfClient, FakeGeoparser
+    from testkit import CsrfClient, FakeGeoparser
 
     app = create_app({{"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": {url!r},
                       "GAZETTEER_PATH": "/nonexistent", "GEOPARSER": FakeGeoparser()}})

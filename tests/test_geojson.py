@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mapper_testkit import FRANCE, PARIS, PARIS_TEXT, mention, paris_story
+from testkit import FRANCE, PARIS, PARIS_TEXT, mention, paris_story
 from geo.geojson import (
     MEDIA_TYPE,
     attribution,

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from app import db
 from geo.sources import MAX_FILENAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from geo.store import Article
-from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
+from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
 
 SEED_TEXT = "A seed story: Paris in France.\nAtlantis is lost."
 

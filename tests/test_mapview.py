@@ -1,4 +1,5 @@
-"""geo/mapview.py: text segmentation for the highlighted article text, and the map HTML."""
+"""web/storytext.py and web/mapview.py: text segmentation for the highlighted article text,
+and the map HTML."""
 from __future__ import annotations
 
 import re
@@ -7,14 +8,9 @@ from dataclasses import dataclass
 import pytest
 from markupsafe import Markup
 
-from geo.mapview import (
-    MAP_VAR,
-    OSM_TILES,
-    csp_script_hashes,
-    render_map,
-    story_text,
-    text_segments,
-)
+from web.mapview import MAP_VAR, OSM_TILES, csp_script_hashes, render_map
+from web.settings import parse_tiles
+from web.storytext import story_text, text_segments
 
 
 def M(start, end, **kw):
@@ -149,12 +145,12 @@ def test_render_map_offline_has_only_local_assets():
 
 @pytest.mark.parametrize("tiles", [None, "", "none", "off"])
 def test_render_map_offline_spellings(tiles):
-    assert "openstreetmap" not in render_map(tiles, static_url).lower()
+    assert "openstreetmap" not in render_map(parse_tiles(tiles), static_url).lower()
 
 
 @pytest.mark.parametrize("tiles", ["osm", "OSM", "openstreetmap"])
 def test_render_map_osm_tiles(tiles):
-    html = render_map(tiles, static_url)
+    html = render_map(parse_tiles(tiles), static_url)
     assert OSM_TILES in html
     assert "OpenStreetMap" in html  # attribution
     assert 'data-tiles="osm"' in html
@@ -165,6 +161,8 @@ def test_render_map_osm_tiles(tiles):
 def test_render_map_rejects_unknown_tiles():
     with pytest.raises(ValueError):
         render_map("https://evil.example/{z}/{x}/{y}.png", static_url)
+    with pytest.raises(ValueError):
+        parse_tiles("https://evil.example/{z}/{x}/{y}.png")
 
 
 def test_render_map_uses_static_url_and_escapes_it():

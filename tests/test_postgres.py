@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from app import MIGRATIONS_DIR, create_app, db
 from geo import store
-from mapper_testkit import PARIS_TEXT, paris_story
+from testkit import PARIS_TEXT, paris_story
 
 SERVER_URL = os.environ.get("TEST_POSTGRES_URL")
 

@@ -1,4 +1,4 @@
-"""review.py: corrections (JSON), gazetteer search, re-analysis, rename, the library map and
+"""web/review.py and web/library.py: corrections (JSON), gazetteer search, re-analysis, rename, the library map and
 the place page, and how corrections flow into the GeoJSON export."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from app import db
 from geo import store
 from geo.types import Place
-from mapper_testkit import FRANCE, PARIS, PARIS_TEXT, PARIS_TX, make_app, paris_story
+from testkit import FRANCE, PARIS, PARIS_TEXT, PARIS_TX, make_app, paris_story
 
 LYON = Place("gn:2996944", "Lyon", 45.74846, 4.84671, 2996944, "FR", "P", "PPLA", 472317)
 
@@ -266,7 +266,7 @@ def test_read_only_without_the_editor_token(tmp_path, fake_geoparser):
 
 def test_approximate_placements_are_uncertain_until_reviewed(app, client):
     from geo.types import Story
-    from mapper_testkit import mention
+    from testkit import mention
 
     text = "Fighting in Baba Amr, a quarter of Paris."
     host = Place("approx:baba-amr@gn:2988507", "Baba Amr", 48.85, 2.35, None, "FR", None, None,

@@ -1,6 +1,6 @@
 """Only the right requests change data; untrusted text stays text; every response is hardened.
 
-See security.py for the rules. Each refusal also checks that the database did not change.
+See web/auth.py for the rules. Each refusal also checks that the database did not change.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 import app as app_module
 from app import create_app, db, settings_from_env
-from mapper_testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
+from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
 from test_hostile import assert_still_serves, snapshot
 
 TOKEN = "editor-token-for-tests"
@@ -194,7 +194,7 @@ def test_state_changes_only_by_post_put_patch_delete(seeded):
             endpoint, _ = adapter.match(url, method="GET")
         except HTTPException:  # 405: this URL only takes state changes
             continue
-        assert endpoint != rule.endpoint or rule.endpoint == "signin", url  # GET is another view
+        assert endpoint != rule.endpoint or rule.endpoint == "auth.signin", url  # GET is another view
     assert snapshot(seeded) == before
 
 
@@ -220,7 +220,7 @@ def test_every_state_changing_route_needs_the_editor_token(editor_app):
     before = snapshot(editor_app)
     seen = []
     for method, url, rule in routes(editor_app, UNSAFE):
-        if rule.endpoint == "signin_submit":
+        if rule.endpoint == "auth.signin_submit":
             continue
         seen.append(rule.endpoint)
         response = client.open(url, method=method, json={"text": "Paris by an intruder"})
@@ -231,7 +231,8 @@ def test_every_state_changing_route_needs_the_editor_token(editor_app):
             assert response.status_code == 403, url
             assert "Sign in with the editor token" in response.get_data(as_text=True)
         assert snapshot(editor_app) == before, url
-    assert {"upload", "load_sample", "delete_article", "api_create_article"} <= set(seen)
+    assert {"library.upload", "library.load_sample", "library.delete_article",
+            "api.create_article"} <= set(seen)
     assert any(e.startswith("review.") for e in seen)
     assert_still_serves(client)
 
@@ -331,7 +332,8 @@ def test_a_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatc
 
 def test_no_secret_key_constant_in_the_code():
     root = Path(app_module.__file__).parent
-    for path in [root / "app.py", root / "security.py", *root.glob("*.py"), *(root / "geo").glob("*.py")]:
+    for path in [root / "app.py", *root.glob("*.py"), *(root / "web").glob("*.py"),
+                 *(root / "geo").glob("*.py")]:
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"""SECRET_KEY["']?\s*[\]:=]\s*["'][^"']+["']""", source), path
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import db
-from mapper_testkit import FRANCE, PARIS, PARIS_TEXT, paris_story
+from testkit import FRANCE, PARIS, PARIS_TEXT, paris_story
 from geo import store
 from geo.store import Article, Mention, MentionAlternative, Place
 from geo.types import Story

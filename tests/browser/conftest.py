@@ -15,7 +15,7 @@ import flask_migrate
 import pytest
 
 from app import MIGRATIONS_DIR, create_app
-from mapper_testkit import LiveServer
+from testkit import LiveServer
 from storydata import StoryGeoparser
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,4 +1,4 @@
-"""Review and correction, and the library-wide views: a Flask blueprint.
+"""Review and correction: a Flask blueprint, and the review state for pages and GeoJSON.
 
 Routes
 ------
@@ -7,50 +7,45 @@ Routes
 * ``GET /api/articles/<id>/mentions/<mid>/alternatives``: the places the resolver considered.
 * ``GET /api/gazetteer?q=``: search the offline gazetteer (for "Change" and "Add place").
 * ``POST /api/reviewer`` (JSON): the reviewer's name, kept in the session.
-* ``POST /articles/<id>/rename`` and ``POST /articles/<id>/reanalyze`` (forms).
-* ``GET /map``: every article's places on one map; ``GET /places/<place id>``: every passage
-  in the library that mentions a place, newest first.
-* ``flask reanalyze ID``: geoparse an article again; its corrections are applied again.
+* ``POST /articles/<id>/reanalyze`` (form): geoparse an article again (also ``flask reanalyze``,
+  web/cli.py); its corrections are applied again.
 
 Corrections are stored (geo.store.Correction) by span and surface, so that a re-analysis of
 the same text re-applies them; they flow into the GeoJSON through :func:`annotate`.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-import click
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from markupsafe import Markup, escape
+from flask import Blueprint, abort, g, jsonify, redirect, request, session, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from geo import sources, store, types
+from geo import store, types
+from web.extensions import db, gazetteer, get_geoparser
 
-bp = Blueprint("review", __name__, cli_group=None)
+__all__ = [
+    "bp",
+    "SESSION_REVIEWER",
+    "SEARCH_LIMIT",
+    "APPROXIMATE_ID_PREFIX",
+    "reviewer_name",
+    "article_or_404",
+    "search_places",
+    "place_json",
+    "annotate",
+    "article_review",
+    "reanalyze_article",
+    "review_states",
+]
+
+bp = Blueprint("review", __name__)
 
 SESSION_REVIEWER = "reviewer"
 SEARCH_LIMIT = 12
-#: The resolver's approximate placements have ids "approx:<name>@<host place id>".
-APPROXIMATE_PREFIX = "approx:"
-
-
-def _db():  # type: ignore[no-untyped-def]
-    from app import db  # app imports this module inside create_app (no cycle at import time)
-
-    return db
+#: The resolver's approximate placements have ids "approx:<name>@<host place id>"
+#: (geo.resolve.approximate_place; geo has no public constant for the prefix yet).
+APPROXIMATE_ID_PREFIX = "approx:"
 
 
 def reviewer_name() -> str:
@@ -65,28 +60,15 @@ def _set_reviewer(name: Any) -> str:
     return reviewer_name()
 
 
-def _article(article_id: int) -> store.Article:
-    article = store.get_article(_db().session, article_id)
+def article_or_404(article_id: int) -> store.Article:
+    """The stored article, or 404."""
+    article = store.get_article(db.session, article_id)
     if article is None:
         raise NotFound(f"There is no article {article_id}.")
     return article
 
 
 # --------------------------------------------------------------------------- the gazetteer
-
-
-def gazetteer() -> Any:
-    """The place index to search: an injected one (``GAZETTEER_INDEX``), else the offline file."""
-    injected = current_app.config.get("GAZETTEER_INDEX")
-    if injected is not None:
-        return injected
-    cached = current_app.extensions.get("review_gazetteer")
-    if cached is None:
-        from geo.gazetteer import OfflineGazetteer
-
-        cached = OfflineGazetteer(Path(current_app.config["GAZETTEER_PATH"]))
-        current_app.extensions["review_gazetteer"] = cached
-    return cached
 
 
 def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[types.Place]:
@@ -99,7 +81,7 @@ def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[types.Place]:
 
 
 def _find_place(place_id: str) -> types.Place | None:
-    row = store.get_place(_db().session, place_id)
+    row = store.get_place(db.session, place_id)
     if row is not None:
         return store.to_place(row)
     index = gazetteer()
@@ -134,7 +116,7 @@ def _reviewed_articles() -> set[int]:
     """Ids of the articles with any reviewed mention, once per request (or CLI command)."""
     cached = g.get("_reviewed_articles")
     if cached is None:
-        cached = g._reviewed_articles = store.reviewed_article_ids(_db().session)
+        cached = g._reviewed_articles = store.reviewed_article_ids(db.session)
     return cached
 
 
@@ -150,11 +132,11 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
     """
     reviews: dict[tuple[int, int], store.MentionReview] = {}
     if article_id in _reviewed_articles():
-        reviews = store.mention_reviews(_db().session, article_id)
+        reviews = store.mention_reviews(db.session, article_id)
     for feature in features:
         props = feature["properties"]
         mentions = props.get("mentions") or []
-        approximate = str(props.get("place_key") or "").startswith(APPROXIMATE_PREFIX)
+        approximate = str(props.get("place_key") or "").startswith(APPROXIMATE_ID_PREFIX)
         resolved = bool(props.get("resolved"))
         for m in mentions:
             r = reviews.get((m["start"], m["end"]))
@@ -186,7 +168,7 @@ def article_review(
     ``mentions``: the article's mentions as ``store.article_mentions`` returns them, when
     the caller has already loaded them (the story page); else they are loaded here.
     """
-    session_ = _db().session
+    session_ = db.session
     if mentions is None:
         reviews = store.mention_reviews(session_, article_id)
         mentions = store.article_mentions(session_, article_id)
@@ -205,6 +187,7 @@ def article_review(
             "reviewed_at": r.reviewed_at,
             "approximate": r.place_source == store.APPROXIMATE_SOURCE,
             "confidence": m.confidence,
+            "percent": int(round(m.confidence * 100, 0)),
         }
         by_id[m.id] = info
         items.append({
@@ -224,7 +207,6 @@ def article_review(
         "reviewer": reviewer_name(),
         "by_id": by_id,
         "queue": items,
-        "queue_html": Markup("".join(_queue_item_html(i) for i in items)),
         "to_review": sum(1 for i in items if i["uncertain"]),
         "corrections": [
             {
@@ -259,46 +241,6 @@ def _mention_reviews(mentions: list[store.Mention]) -> dict[tuple[int, int], sto
     return out
 
 
-def _queue_item_html(i: dict[str, Any]) -> str:
-    """One ``<li>`` of article.html's review list (every value escaped), with the
-    whitespace the template's loop around it gives."""
-    if i["review"]:
-        state = f"✓ {escape(i['review'])}"
-        if i["reviewed_by"]:
-            state += f" by {escape(i['reviewed_by'])}"
-        if i["reviewed_at"]:
-            at = i["reviewed_at"]
-            state += (f' <time datetime="{escape(at.isoformat())}">'
-                      f"{escape(at.strftime('%Y-%m-%d %H:%M'))}</time>")
-    elif i["approximate"]:
-        state = "? approximate"
-    elif i["uncertain"] and not i["place_name"]:
-        state = "? not found"
-    else:
-        state = ("? " if i["uncertain"] else "") + f"{int(round(i['confidence'] * 100, 0))}% sure"
-    if i["place_name"]:
-        place = str(escape(i["place_name"]))
-        if i["country_code"]:
-            place += f" {escape(i['country_code'])}"
-    else:
-        place = "not found"
-    cls = "review-item" + (" is-uncertain" if i["uncertain"] else "") + (
-        " is-reviewed" if i["review"] else "")
-    mid = escape(i["id"])
-    return (
-        f'\n          <li class="{cls}" data-mention-id="{mid}">'
-        f'\n            <button type="button" class="review-open" data-mention-id="{mid}"'
-        f' data-start="{escape(i["start"])}">'
-        f'\n              <span class="review-surface">{escape(i["surface"])}</span>'
-        '\n              <span class="review-arrow" aria-hidden="true">&rarr;</span>'
-        f'\n              <span class="review-place">{place}</span>'
-        f'\n              <span class="review-state">{state}</span>'
-        "\n            </button>"
-        "\n          </li>"
-        "\n          "
-    )
-
-
 # --------------------------------------------------------------------------- JSON API
 
 
@@ -321,7 +263,7 @@ def _int(payload: dict[str, Any], key: str) -> int | None:
 @bp.post("/api/articles/<int:article_id>/corrections")
 def correct(article_id: int) -> Any:
     """Confirm, change, reject or add a mention (see geo.store.add_correction)."""
-    article = _article(article_id)
+    article = article_or_404(article_id)
     payload = _json_body()
     action = payload.get("action")
     if action not in store.CORRECTION_ACTIONS:
@@ -330,7 +272,7 @@ def correct(article_id: int) -> Any:
         _set_reviewer(payload["reviewer"])
     mention_id = _int(payload, "mention_id")
     if mention_id is not None:
-        mention = _db().session.get(store.Mention, mention_id)
+        mention = db.session.get(store.Mention, mention_id)
         if mention is None or mention.article_id != article.id:
             raise NotFound(f"Article {article_id} has no mention {mention_id}.")
         start, end = mention.start, mention.end
@@ -350,7 +292,7 @@ def correct(article_id: int) -> Any:
         abort(400, "Select some text to add as a place.")
     try:
         corr, touched = store.add_correction(
-            _db().session, article, action, start=start, end=end, place=place,
+            db.session, article, action, start=start, end=end, place=place,
             reviewer=reviewer_name(), apply_all=bool(payload.get("apply_all")),
         )
     except ValueError as exc:
@@ -363,18 +305,18 @@ def correct(article_id: int) -> Any:
         touched=touched,
         reviewer=corr.reviewer,
         created_at=store.as_utc(corr.created_at).isoformat(),
-        geojson=url_for("article_geojson", article_id=article.id),
+        geojson=url_for("stories.article_geojson", article_id=article.id),
     )
 
 
 @bp.get("/api/articles/<int:article_id>/mentions/<int:mention_id>/alternatives")
 def alternatives(article_id: int, mention_id: int) -> Any:
     """The places the resolver considered for a mention, and how many mentions share its text."""
-    _article(article_id)
-    mention = _db().session.get(store.Mention, mention_id)
+    article_or_404(article_id)
+    mention = db.session.get(store.Mention, mention_id)
     if mention is None or mention.article_id != article_id:
         raise NotFound(f"Article {article_id} has no mention {mention_id}.")
-    same = sum(1 for m in store.article_mentions(_db().session, article_id)
+    same = sum(1 for m in store.article_mentions(db.session, article_id)
                if m.surface == mention.surface)
     current = mention.place.place_id if mention.place is not None else None
     return jsonify(
@@ -385,7 +327,7 @@ def alternatives(article_id: int, mention_id: int) -> Any:
         same_text=same,
         candidates=[
             place_json(c.place, c.score)
-            for c in store.mention_alternatives(_db().session, mention)
+            for c in store.mention_alternatives(db.session, mention)
             if c.place.place_id != current
         ],
     )
@@ -409,92 +351,19 @@ def set_reviewer() -> Any:
 # --------------------------------------------------------------------------- forms
 
 
-@bp.post("/articles/<int:article_id>/rename")
-def rename(article_id: int) -> BaseResponse:
-    """Give an article a new title (cleaned like an upload's title)."""
-    title = sources.clean_title(request.form.get("title", ""))
-    if not title:
-        abort(400, "A title cannot be empty.")
-    if not store.rename_article(_db().session, article_id, title):
-        raise NotFound(f"There is no article {article_id}.")
-    target = request.form.get("next", "")
-    if target != "article":
-        return redirect(url_for("index"), code=303)
-    return redirect(url_for("article", article_id=article_id), code=303)
-
-
 def reanalyze_article(article: store.Article) -> int:
     """Geoparse the article's text again and re-apply its corrections."""
-    from app import get_geoparser
-
     story = get_geoparser().parse(article.text)
-    return store.reanalyze(_db().session, article, story)
+    return store.reanalyze(db.session, article, story)
 
 
 @bp.post("/articles/<int:article_id>/reanalyze")
 def reanalyze(article_id: int) -> BaseResponse:
-    reanalyze_article(_article(article_id))
-    return redirect(url_for("article", article_id=article_id), code=303)
-
-
-# --------------------------------------------------------------------------- library views
-
-
-@bp.get("/map")
-def library_map() -> str:
-    """Every article's places on one map, filterable by article."""
-    from app import _render_map_html
-
-    articles = [a for a in store.list_articles(_db().session) if a.status == "done"]
-    return render_template(
-        "library_map.html",
-        articles=articles,
-        geojson_url=url_for("export_geojson"),
-        map_html=_render_map_html(),
-    )
-
-
-@bp.get("/places/<path:place_id>")
-def place_page(place_id: str) -> str:
-    """Every passage in the library that mentions a place, newest article first."""
-    row = store.get_place(_db().session, place_id)
-    if row is None:
-        raise NotFound(f"No story mentions the place {place_id!r}.")
-    passages = store.place_passages(_db().session, place_id)
-    articles: list[dict[str, Any]] = []
-    for p in passages:
-        if not articles or articles[-1]["id"] != p.article_id:
-            articles.append({"id": p.article_id, "title": p.article_title,
-                             "created_at": p.article_created_at, "passages": []})
-        articles[-1]["passages"].append({
-            "mention_id": p.mention_id,
-            "passage": p.passage,
-            "before": p.passage[: max(0, p.start - p.passage_start)],
-            "quote": p.passage[max(0, p.start - p.passage_start): max(0, p.end - p.passage_start)],
-            "after": p.passage[max(0, p.end - p.passage_start):],
-            "confidence": p.confidence,
-            "review": p.review,
-        })
-    return render_template(
-        "place.html", place=store.to_place(row), articles=articles, count=len(passages)
-    )
+    """Geoparse the article again (its corrections are applied again) and show it."""
+    reanalyze_article(article_or_404(article_id))
+    return redirect(url_for("stories.article", article_id=article_id), code=303)
 
 
 def review_states() -> dict[int, store.ReviewState]:
     """article id -> review state (the library page)."""
-    return store.review_states(_db().session)
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-@bp.cli.command("reanalyze")
-@click.argument("article_ids", nargs=-1, type=int, required=True)
-def reanalyze_command(article_ids: Iterable[int]) -> None:
-    """Geoparse stored articles again; their corrections are applied again."""
-    for article_id in article_ids:
-        article = store.get_article(_db().session, article_id)
-        if article is None:
-            raise click.ClickException(f"There is no article {article_id}.")
-        touched = reanalyze_article(article)
-        click.echo(f"{article_id}\t{len(article.mentions)} mentions\t{touched} corrected")
+    return store.review_states(db.session)

@@ -1,7 +1,7 @@
 """Who may change data, and what the browser may run: CSRF, the editor token, security headers.
 
-``init_app(app)`` wires everything below; it must run before any route is registered (it also
-bounds the ``int`` URL converter).
+``init_app(app)`` wires everything below and registers the sign-in blueprint; it must run
+before any other blueprint is registered (it also bounds the ``int`` URL converter).
 
 Rules
 -----
@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
+    Blueprint,
     Flask,
     Response,
     current_app,
@@ -58,7 +59,10 @@ from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from web.settings import osm_tiles
+
 __all__ = [
+    "bp",
     "CSRF_FIELD",
     "CSRF_HEADER",
     "UNSAFE_METHODS",
@@ -76,6 +80,9 @@ _NON_SIMPLE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 _SESSION_CSRF = "_csrf"
 _SESSION_EDITOR = "_editor"
 _MAX_SQL_INT = 2**63 - 1
+_SIGNIN_SUBMIT = "auth.signin_submit"
+
+bp = Blueprint("auth", __name__)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -222,7 +229,7 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault(
         "Content-Security-Policy",
-        csp(g.get("script_hashes", []), current_app.config.get("TILES") == "osm"),
+        csp(g.get("script_hashes", []), osm_tiles()),
     )
     return response
 
@@ -233,49 +240,62 @@ def _security_headers(response: Response) -> Response:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (never another host, never a scheme)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("index")
+        return url_for("library.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return url_for("index")
+        return url_for("library.index")
     return target
 
 
-def _register_signin(app: Flask) -> None:
-    @app.get("/signin", endpoint="signin")
-    def signin_form() -> Any:
-        if not editor_required():
-            raise NotFound("This library has no editor token: anyone can edit it.")
-        return render_template(
-            "signin.html", next=_safe_next(request.args.get("next")), error=None,
-            signed_in=is_editor(),
+@bp.get("/signin")
+def signin() -> Any:
+    """The sign-in form (or the sign-out button, when signed in)."""
+    if not editor_required():
+        raise NotFound("This library has no editor token: anyone can edit it.")
+    return render_template(
+        "signin.html", next=_safe_next(request.args.get("next")), error=None,
+        signed_in=is_editor(),
+    )
+
+
+@bp.post("/signin")
+def signin_submit() -> Any:
+    """Sign in with the editor token: a fresh session that holds its HMAC."""
+    if not editor_required():
+        raise NotFound("This library has no editor token: anyone can edit it.")
+    token = current_app.config["EDITOR_TOKEN"]
+    target = _safe_next(request.form.get("next"))
+    if not _same(request.form.get("token", ""), token):
+        page = render_template(
+            "signin.html", next=target, error="That is not the editor token.", signed_in=False
         )
+        return page, 403
+    session.clear()  # a fresh session (and CSRF token) on every sign-in
+    session[_SESSION_EDITOR] = _editor_mark(token)
+    return redirect(target, code=303)
 
-    @app.post("/signin", endpoint="signin_submit")
-    def signin_submit() -> Any:
-        if not editor_required():
-            raise NotFound("This library has no editor token: anyone can edit it.")
-        token = current_app.config["EDITOR_TOKEN"]
-        target = _safe_next(request.form.get("next"))
-        if not _same(request.form.get("token", ""), token):
-            page = render_template(
-                "signin.html", next=target, error="That is not the editor token.", signed_in=False
-            )
-            return page, 403
-        session.clear()  # a fresh session (and CSRF token) on every sign-in
-        session[_SESSION_EDITOR] = _editor_mark(token)
-        return redirect(target, code=303)
 
-    @app.post("/signout", endpoint="signout")
-    def signout() -> BaseResponse:
-        session.clear()
-        return redirect(url_for("index"), code=303)
+@bp.post("/signout")
+def signout() -> BaseResponse:
+    """Forget the session (and with it the editor sign-in)."""
+    session.clear()
+    return redirect(url_for("library.index"), code=303)
+
+
+def _guard_state_changes() -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    if request.endpoint != _SIGNIN_SUBMIT:
+        _check_editor()
+    _check_origin()
+    _check_csrf()
 
 
 # --------------------------------------------------------------------------- wiring
 
 
 def init_app(app: Flask) -> None:
-    """Register the checks, the headers, the Jinja globals and the sign-in routes."""
+    """Register the checks, the headers, the Jinja globals and the sign-in blueprint."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
@@ -284,15 +304,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["editor_required"] = editor_required
     app.jinja_env.globals["is_editor"] = is_editor
-
-    @app.before_request
-    def guard_state_changes() -> None:
-        if request.method not in UNSAFE_METHODS:
-            return
-        if request.endpoint != "signin_submit":
-            _check_editor()
-        _check_origin()
-        _check_csrf()
-
+    app.before_request(_guard_state_changes)
     app.after_request(_security_headers)
-    _register_signin(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,86 @@
+"""The JSON API: add a story (``POST /api/articles``) and list the library."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+
+from geo import sources, store
+from web.errors import error_response
+from web.extensions import db
+from web.ingest import ingest
+from web.settings import max_upload_bytes
+
+__all__ = ["bp", "article_json"]
+
+bp = Blueprint("api", __name__)
+
+
+def article_json(summary: store.ArticleSummary) -> dict[str, Any]:
+    """An article of the library as the API lists it."""
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "source": summary.source,
+        "created_at": summary.created_at.isoformat(),
+        "status": summary.status,
+        "place_count": summary.place_count,
+        "mention_count": summary.mention_count,
+        "url": url_for("stories.article", article_id=summary.id, _external=True),
+        "geojson": url_for("stories.article_geojson", article_id=summary.id, _external=True),
+    }
+
+
+def _payload() -> Any:
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # absurdly nested JSON: as malformed as any other
+        return None
+
+
+def _payload_problem(payload: Any) -> str | None:
+    """What is wrong with a create request's JSON, or None."""
+    if not isinstance(payload, dict):
+        return 'Send a JSON object: {"title": ..., "text": ...} or {"title": ..., "html": ...}.'
+    title = payload.get("title")
+    if title is not None and not isinstance(title, str):
+        return '"title" must be a string.'
+    has_text, has_html = "text" in payload, "html" in payload
+    if has_text == has_html:
+        return 'Send exactly one of "text" or "html".'
+    if not isinstance(payload["text" if has_text else "html"], str):
+        return f'"{"text" if has_text else "html"}" must be a string.'
+    return None
+
+
+@bp.post("/api/articles")
+def create_article() -> Any:
+    """Geoparse and store a text or an HTML page: 201 (new) or 200 (already stored)."""
+    payload = _payload()
+    problem = _payload_problem(payload)
+    if problem is not None:
+        return error_response(400, problem)
+    has_html = "html" in payload
+    source = sources.clean_source(payload.get("source"), "api")
+    title, text = sources.read_pasted(
+        payload.get("title"), payload["html" if has_html else "text"],
+        max_bytes=max_upload_bytes(), html=has_html,
+    )
+    article, created = ingest(title, source, text)
+    url = url_for("stories.article", article_id=article.id, _external=True)
+    return (
+        jsonify(
+            id=article.id,
+            url=url,
+            geojson=url_for("stories.article_geojson", article_id=article.id, _external=True),
+            created=created,
+        ),
+        201 if created else 200,
+        {"Location": url},
+    )
+
+
+@bp.get("/api/articles")
+def list_articles() -> Any:
+    """Every article of the library."""
+    return jsonify(articles=[article_json(a) for a in store.list_articles(db.session)])

@@ -1,0 +1,189 @@
+"""The story and library pages' map: folium, served entirely from our own static files.
+
+:func:`render_map` is pure (the caller passes ``static_url``); :func:`page_map` is the same
+for the current request, and records the CSP hashes of the map's inline script.
+
+How the page's JavaScript finds the map
+---------------------------------------
+folium writes ``var map_story = L.map("map_story", ...)`` in a classic script, so the
+Leaflet map is the global ``window.map_story``. :func:`render_map` wraps folium's div in
+``<div class="story-map" data-map-var="map_story" data-basemap-url="..." ...>``;
+``static/js/story.js`` reads ``data-map-var`` to get the map object, then draws the
+offline basemap from ``data-basemap-url`` and the places from the page's GeoJSON URL.
+
+Content-Security-Policy
+-----------------------
+The map's own inline script contains nothing derived from the article or the user, and
+its element id is fixed, so for a given ``tiles`` setting the script text is constant:
+:func:`csp_script_hashes` gives the ``'sha256-...'`` source expressions that let a strict
+``script-src`` (no ``'unsafe-inline'``) allow exactly that script. All page logic lives in
+``static/js/story.js``.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from typing import Callable
+
+import folium
+from flask import current_app, g, url_for
+from markupsafe import Markup, escape
+
+__all__ = [
+    "MAP_VAR",
+    "OSM_TILES",
+    "OSM_ATTRIBUTION",
+    "VENDOR_JS",
+    "VENDOR_CSS",
+    "BASEMAP",
+    "render_map",
+    "page_map",
+    "csp_script_hashes",
+]
+
+#: The fixed folium element id: the Leaflet map is ``window[MAP_VAR]`` in the page.
+MAP_ID = "story"
+MAP_VAR = f"map_{MAP_ID}"
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+#: Paths under static/ (copied there from node_modules by scripts/vendor_assets.sh),
+#: then our own files. Only what the page needs: no jQuery, Bootstrap or font icons.
+VENDOR_CSS: tuple[str, ...] = (
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet.markercluster/MarkerCluster.css",
+    "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+)
+VENDOR_JS: tuple[str, ...] = (
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet.markercluster/leaflet.markercluster.js",
+    "vendor/topojson-client/topojson-client.min.js",
+)
+OWN_JS: tuple[str, ...] = ("js/story.js",)
+BASEMAP = "vendor/world-atlas/countries-50m.json"
+
+
+
+def _tile_layer(tiles: str | None) -> folium.TileLayer | None:
+    if tiles is None:
+        return None
+    layer = folium.TileLayer(
+        tiles=OSM_TILES,
+        attr=OSM_ATTRIBUTION,
+        name="OpenStreetMap",
+        max_zoom=19,
+    )
+    layer._id = "osm"  # fixed id: constant script text (see csp_script_hashes)
+    return layer
+
+
+def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
+    """The map's HTML for embedding in article.html.
+
+    Returns the ``<link>``/``<script src>`` tags for Leaflet (all via ``static_url``),
+    a ``.story-map`` container holding folium's map div, folium's map script (which
+    creates ``window.map_story``), and the ``<script src>`` for ``js/story.js`` (which
+    must come after the map script). ``static_url(path)`` maps a path under static/
+    to its URL, e.g. ``lambda p: url_for("static", filename=p)``.
+
+    ``tiles``: the setting as ``web.settings.parse_tiles`` gives it: ``None`` for the offline
+    Natural Earth basemap only, or ``"osm"`` to add OpenStreetMap web tiles under it (the only
+    case where the browser leaves our server).
+    """
+    if tiles not in (None, "osm"):
+        raise ValueError(f"unknown tiles setting {tiles!r}: use None (offline) or 'osm'")
+    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS))
+    return _map_html(tiles, urls)
+
+
+def page_map() -> Markup:
+    """The current app's map for a page; the page's CSP allows its inline script by hash."""
+    html = render_map(
+        tiles=current_app.config["TILES"],
+        static_url=lambda path: url_for("static", filename=path),
+    )
+    g.script_hashes = csp_script_hashes(str(html))
+    return html
+
+
+@functools.lru_cache(maxsize=64)
+def _folium_parts(tiles: str | None) -> tuple[str, str, bool]:
+    """folium's map div and script for a normalised ``tiles`` key (built once per key:
+    nothing in them depends on the article or the request)."""
+    layer = _tile_layer(tiles)
+    m = folium.Map(
+        location=[20.0, 10.0],
+        zoom_start=2,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        world_copy_jump=True,
+    )
+    m._id = MAP_ID
+    m.options["min_zoom"] = 1
+    m.options["max_zoom"] = 19 if layer is not None else 12
+    # Never let folium put its CDN links anywhere (instance-level, the class lists stay).
+    m.default_js = []
+    m.default_css = []
+    if layer is not None:
+        m.add_child(layer, name="osm")
+
+    figure = m.get_root()
+    figure.render()  # renders children into figure.html / figure.script
+    div = figure.html.render()
+    script = figure.script.render()
+
+    return div, script, layer is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
+    """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
+    div, script, has_layer = _folium_parts(tiles)
+    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS), urls))
+    static_url = url.__getitem__
+    parts: list[str] = []
+    for path in VENDOR_CSS:
+        parts.append(f'<link rel="stylesheet" href="{escape(static_url(path))}">')
+    for path in VENDOR_JS:
+        parts.append(f'<script src="{escape(static_url(path))}"></script>')
+    parts.append(
+        '<div class="story-map" id="story-map"'
+        f' data-map-var="{MAP_VAR}"'
+        f' data-basemap-url="{escape(static_url(BASEMAP))}"'
+        f' data-tiles="{"osm" if has_layer else "none"}">'
+        f"{div.strip()}</div>"
+    )
+    parts.append(_normalise_script(script))
+    for path in OWN_JS:
+        parts.append(f'<script src="{escape(static_url(path))}"></script>')
+    return Markup("\n".join(parts))
+
+
+def _normalise_script(script: str) -> str:
+    """folium's ``<script>`` block with blank lines trimmed (the text stays constant)."""
+    lines = [line.rstrip() for line in script.strip().splitlines()]
+    body = "\n".join(line for line in lines if line.strip())
+    return f"<script>\n{body}\n</script>"
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def csp_script_hashes(html: str) -> list[str]:
+    """``'sha256-...'`` CSP source expressions for every inline ``<script>`` in ``html``."""
+    return list(_csp_script_hashes(str(html)))
+
+
+@functools.lru_cache(maxsize=64)
+def _csp_script_hashes(html: str) -> tuple[str, ...]:
+    out = []
+    for body in _INLINE_SCRIPT.findall(html):
+        digest = hashlib.sha256(body.encode("utf-8")).digest()
+        out.append("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+    return tuple(out)

@@ -1,0 +1,108 @@
+"""Settings from the environment (with defaults in the instance folder) and the secret key."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import current_app
+
+from geo.geocoders import GEOCODERS, PUBLIC_NOMINATIM
+
+__all__ = [
+    "TILES",
+    "parse_tiles",
+    "osm_tiles",
+    "max_upload_bytes",
+    "load_or_create_secret_key",
+    "settings_from_env",
+]
+
+#: The spellings of the tiles setting: None is the offline Natural Earth basemap only,
+#: "osm" adds OpenStreetMap web tiles under it.
+TILES: Mapping[str, str | None] = {
+    "": None, "off": None, "none": None, "offline": None, "osm": "osm", "openstreetmap": "osm",
+}
+
+
+def parse_tiles(value: str | None) -> str | None:
+    """The tiles setting as None (offline) or "osm"; ValueError for anything else."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    if key is None:
+        return None
+    if key not in TILES:
+        raise ValueError(f"unknown tiles setting {value!r}: use None (offline) or 'osm'")
+    return TILES[key]
+
+
+def osm_tiles() -> bool:
+    """Whether the current app shows OpenStreetMap web tiles."""
+    return current_app.config.get("TILES") == "osm"
+
+
+def max_upload_bytes() -> int | None:
+    """The current app's upload limit in bytes (None: no limit)."""
+    return current_app.config.get("MAX_CONTENT_LENGTH")
+
+
+def load_or_create_secret_key(instance_path: str | os.PathLike[str]) -> str:
+    """The secret key kept in the instance folder, generated (once) if it does not exist yet."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if not key:
+            raise RuntimeError(f"{path} is empty; delete it to generate a new secret key")
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def _upload_bytes(environ: Mapping[str, str]) -> int:
+    try:
+        upload_mb = float(environ.get("MAX_UPLOAD_MB", "5"))
+    except ValueError as exc:
+        raise RuntimeError("MAX_UPLOAD_MB must be a number of megabytes") from exc
+    return int(upload_mb * 1024 * 1024)
+
+
+def _database_url(instance_path: str, environ: Mapping[str, str]) -> str:
+    url = environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "app.sqlite")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Settings from environment variables, with defaults inside the instance folder."""
+    try:
+        tiles = parse_tiles(environ.get("TILES", ""))
+    except ValueError as exc:
+        raise RuntimeError(
+            f"TILES must be empty, 'off' or 'osm', not {environ.get('TILES')!r}"
+        ) from exc
+    upload_bytes = _upload_bytes(environ)
+    settings: dict[str, Any] = {
+        "DATABASE_URL": _database_url(instance_path, environ),
+        "MAX_CONTENT_LENGTH": upload_bytes,
+        # A pasted text is a form field: Werkzeug's own 500 kB cap on fields would refuse a
+        # long article well under the upload limit (with a misleading "limit is 5 MB" page).
+        "MAX_FORM_MEMORY_SIZE": upload_bytes,
+        "GAZETTEER_PATH": environ.get("GAZETTEER_PATH")
+        or os.path.join(instance_path, "gazetteer.sqlite"),
+        "TILES": tiles,
+    }
+    geocoder = environ.get("GEOCODER", "offline").strip().lower() or "offline"
+    if geocoder not in GEOCODERS:
+        raise RuntimeError(f"GEOCODER must be one of {', '.join(GEOCODERS)}, not {geocoder!r}")
+    settings["GEOCODER"] = geocoder
+    settings["NOMINATIM_URL"] = environ.get("NOMINATIM_URL", "").strip() or f"https://{PUBLIC_NOMINATIM}"
+    if environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("EDITOR_TOKEN", "").strip():  # optional: read-only without it (web/auth.py)
+        settings["EDITOR_TOKEN"] = environ["EDITOR_TOKEN"].strip()
+    return settings
