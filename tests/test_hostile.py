@@ -11,7 +11,6 @@ import gzip
 import io
 import json
 import sqlite3
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -390,38 +389,40 @@ def test_an_extremely_long_line_is_stored_and_served(seeded):
     client = seeded.test_client()
     filler = "the man on the long train talked about the weather and nothing else " * 13_000
     line = ("Paris " + filler + " France " + filler + " Atlantis")[:900_000]
-    start = time.perf_counter()
+    geoparser = seeded.config["GEOPARSER"]
+    calls_before = len(geoparser.calls)
     response = upload(client, file=(io.BytesIO(line.encode()), "one-line.txt"))
     assert response.status_code == 303
     article = stored(seeded, 2)
     assert article.text == line and len(article.title) == MAX_TITLE_CHARS
-    assert client.get("/articles/2").status_code == 200
+    page = client.get("/articles/2")
+    assert page.status_code == 200
     fc = client.get("/articles/2.geojson").get_json(force=True)
     assert [f["properties"]["name"] for f in fc["features"]] == ["Paris", "France"]
-    assert time.perf_counter() - start < 30
+    # Bounded work (the speed is scripts/bench.py's business): one parse, the text written
+    # into the page once, and each mention stored once (the seed's three; Paris and France:
+    # the cut at 900,000 characters drops Atlantis).
+    assert geoparser.calls[calls_before:] == [line]
+    assert len(page.get_data()) < len(line) + 50_000
+    assert len(snapshot(seeded)["mentions"]) == 3 + 2
     assert_still_serves(client, 2)
 
 
-def test_a_long_line_through_the_real_geoparser(real_app, capsys):
+def test_a_long_line_through_the_real_geoparser(real_app):
     """100,000 characters with no sentence end: every passage stays short (MAX_PASSAGE_CHARS)."""
     from geo.passages import MAX_PASSAGE_CHARS
 
     client = real_app.test_client()
     line = "The river runs past Dhaka and the farms near Chittagong while traders talk " * 1333
-    start = time.perf_counter()
     response = client.post("/api/articles", json={"text": line})
-    elapsed = time.perf_counter() - start
     assert response.status_code == 201
-    with capsys.disabled():
-        print(f"\n{len(line):,}-character line: geoparsed and stored in {elapsed:.1f} s")
     rows = snapshot(real_app)
-    assert len(rows["mentions"]) >= 2000
+    assert 2000 <= len(rows["mentions"]) <= 2 * 1333  # at most the two place names per repeat
     fc = client.get("/articles/1.geojson").get_json(force=True)
     for f in fc["features"]:
         for m in f["properties"]["mentions"]:
             assert line[m["start"]:m["end"]] == m["text"]
             assert len(m["passage"]) <= MAX_PASSAGE_CHARS
-    assert elapsed < 60
 
 
 def test_a_long_pasted_text_under_the_upload_limit_is_accepted(seeded):
@@ -458,20 +459,15 @@ def five_thousand_places() -> str:
     return " ".join(sentences)
 
 
-def test_a_text_with_5000_place_names_is_stored_completely_in_reasonable_time(real_app, capsys):
-    """Measured on the development machine: about 10 s to geoparse, 2-3 s to store."""
+def test_a_text_with_5000_place_names_is_stored_completely(real_app):
+    """Every name stored once and shown once (the speed is scripts/bench.py's business)."""
     client = real_app.test_client()
     text = five_thousand_places()
-    start = time.perf_counter()
     response = client.post("/api/articles", json={"title": "Many places", "text": text})
-    elapsed = time.perf_counter() - start
     assert response.status_code == 201
-    with capsys.disabled():
-        print(f"\n5,000 place names: geoparsed and stored in {elapsed:.1f} s")
-    assert elapsed < 90
     rows = snapshot(real_app)
     assert len(rows["articles"]) == 1 and stored(real_app, 1).status == "done"
-    assert len(rows["mentions"]) >= 4900  # the model may merge or drop a rare pair
+    assert 4900 <= len(rows["mentions"]) <= 5000  # the model may merge or drop a rare pair
     fc = client.get("/articles/1.geojson").get_json(force=True)
     by_name = {f["properties"]["name"]: f for f in fc["features"] if f["geometry"]}
     assert sum(f["properties"]["mention_count"] for f in fc["features"]) == len(rows["mentions"])
@@ -479,6 +475,8 @@ def test_a_text_with_5000_place_names_is_stored_completely_in_reasonable_time(re
     for f in fc["features"]:
         for m in f["properties"]["mentions"]:
             assert text[m["start"]:m["end"]] == m["text"]
-    start = time.perf_counter()
-    assert client.get("/articles/1").status_code == 200
-    assert time.perf_counter() - start < 10
+    page = client.get("/articles/1")
+    assert page.status_code == 200
+    # One button per mention in the text: the page's work grows with the mentions, no more.
+    body = page.get_data(as_text=True)
+    assert body.count('<button type="button" class="mention ') == len(rows["mentions"])

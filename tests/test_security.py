@@ -116,15 +116,34 @@ def test_the_token_is_stable_within_a_session(seeded):
     assert page_token(client, "/") == page_token(client, "/articles/1") == page_token(client, "/map")
 
 
+#: The POST forms each page must have: the library's rename, delete and upload forms; the
+#: story's re-analyse form; none on the map and place pages (a missing form fails the test).
+POST_FORMS = {"/": 3, "/articles/1": 1, "/map": 0, "/places/gn:2988507": 0}
+
+
 def test_every_form_on_every_page_carries_the_token(seeded):
     client = seeded.test_client()
-    for path in ("/", "/articles/1", "/map", "/places/gn:2988507"):
+    for path, expected in POST_FORMS.items():
         body = client.get(path).get_data(as_text=True)
         token = page_token(client, path)
         forms = re.findall(r"<form\b[^>]*>.*?</form>", body, re.S | re.I)
-        for form in forms:
-            if re.search(r'method="post"', form, re.I):
-                assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
+        posts = [form for form in forms if re.search(r'method="post"', form, re.I)]
+        assert len(posts) == expected, (path, len(posts))
+        for form in posts:
+            assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
+
+
+def test_the_empty_library_and_the_signin_page_forms_carry_the_token(tmp_path):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), EDITOR_TOKEN=TOKEN)
+    client = app.test_client()
+    for path, expected in (("/", 2), ("/signin", 1)):  # sample + upload; sign in
+        body = client.get(path).get_data(as_text=True)
+        token = page_token(client, path)
+        posts = [form for form in re.findall(r"<form\b[^>]*>.*?</form>", body, re.S | re.I)
+                 if re.search(r'method="post"', form, re.I)]
+        assert len(posts) == expected, (path, len(posts))
+        for form in posts:
+            assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
 
 
 def test_cross_site_origin_is_refused_even_with_a_token(seeded):
