@@ -7,6 +7,7 @@ import json
 import pytest
 from app import create_app, db, load_or_create_secret_key, settings_from_env
 from geo.store import Article
+from web.settings import parse_tiles
 from testkit import (
     PARIS_UPLOAD,
     FakeGeoparser,
@@ -39,6 +40,21 @@ from testkit import (
 )
 def test_settings_from_env(env, key, expected):
     assert settings_from_env("/inst", env)[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, None), ("", None), ("off", None), (" None ", None), ("offline", None),
+     ("osm", "osm"), ("OSM", "osm"), ("openstreetmap", "osm")],
+)
+def test_parse_tiles(value, expected):
+    assert parse_tiles(value) == expected
+
+
+@pytest.mark.parametrize("value", ["google", "https://evil.example/{z}/{x}/{y}.png", "osm2"])
+def test_parse_tiles_refuses_anything_else(value):
+    with pytest.raises(ValueError):
+        parse_tiles(value)
 
 
 @pytest.mark.parametrize("env", [{"TILES": "google"}, {"MAX_UPLOAD_MB": "lots"}])

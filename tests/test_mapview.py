@@ -271,3 +271,91 @@ def test_article_template_keeps_carriage_returns_as_references():
     page, body, spans, plain_text = _render_article(text, mentions)
     assert "\r" not in body and body.count("&#13;") == 2
     assert plain_text == text and spans == [(12, 16, "Lyon")]
+
+
+# --------------------------------------------------------------------------- story_text data
+
+REVIEWED = {"review": "changed", "reviewed_by": "Ana", "uncertain": False}
+
+
+@pytest.mark.parametrize(
+    ("place", "review", "cls", "title"),
+    [
+        (dict(name="Paris", country_code="FR"), {},
+         "mention mention-resolved mention-kind-literal", "Paris (FR), 80% sure: show on the map"),
+        (dict(name="Paris", country_code=None), {"uncertain": True},
+         "mention mention-resolved mention-kind-literal mention-uncertain",
+         "Paris, 80% sure (uncertain): show on the map"),
+        (dict(name="Paris", country_code="FR"), REVIEWED,
+         "mention mention-resolved mention-kind-literal mention-reviewed",
+         "Paris (FR), reviewed by Ana: show on the map"),
+        (dict(name="Baba Amr", country_code="SY"), {"approximate": True, "uncertain": True},
+         "mention mention-resolved mention-kind-literal mention-uncertain mention-approximate",
+         "Baba Amr (SY), approximate placement (uncertain): show on the map"),
+        (None, {"uncertain": True},
+         "mention mention-unresolved mention-kind-literal mention-uncertain", "Not found on the map"),
+    ],
+)
+def test_story_text_mention_classes_and_titles(place, review, cls, title):
+    text = "In Paris."
+    mention = dict(id=7, start=3, end=8, kind="literal", confidence=0.8, place_key="k")
+    places = [dict(place_key="k", lat=1.0, lon=2.0, **place)] if place else []
+    story = story_text(text, [mention], places, {7: review})
+    (button,) = [s for s in story.segments if s.cls]
+    assert (button.cls, button.title) == (cls, title)
+    assert (button.id, button.start, button.end, button.place_key, button.conf) == (7, 3, 8, "k", 80)
+    assert [(u.start, u.end, u.label) for u in story.unresolved] == ([] if place else [(3, 8, "Paris")])
+
+
+@pytest.mark.parametrize(
+    ("confidence", "kind", "conf", "cls_part"),
+    [(0.125, "demonym", 12, "mention-kind-demonym"), (None, None, None, "mention-kind-literal"),
+     (1.0, "literal", 100, "mention-kind-literal")],
+)
+def test_story_text_confidence_and_kind(confidence, kind, conf, cls_part):
+    mention = dict(id=1, start=0, end=5, kind=kind, confidence=confidence, place_key=None)
+    (segment,) = story_text("Paris", [mention]).segments
+    assert segment.conf == conf and cls_part in segment.cls.split()
+
+
+def _review_list_html(items):
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from web.review import ReviewItem
+
+    env = Environment(
+        loader=FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
+        autoescape=select_autoescape(["html"]),
+    )
+    base = dict(id=1, start=0, end=5, surface="<Paris>", place_name="Paris", country_code="FR",
+                place_id="gn:1", uncertain=False, review=None, reviewed_by=None, reviewed_at=None,
+                approximate=False, confidence=0.8, percent=80)
+    at = datetime(2024, 5, 1, 12, 30, tzinfo=timezone.utc)
+    rows = [ReviewItem(**{**base, **({"reviewed_at": at} if i.pop("at", False) else {}), **i})
+            for i in items]
+    return str(env.get_template("_story.html").module.review_items(rows))
+
+
+@pytest.mark.parametrize(
+    ("item", "state", "cls"),
+    [
+        ({}, "80% sure", "review-item"),
+        ({"uncertain": True, "percent": 30}, "? 30% sure", "review-item is-uncertain"),
+        ({"uncertain": True, "place_name": None}, "? not found", "review-item is-uncertain"),
+        ({"uncertain": True, "approximate": True}, "? approximate", "review-item is-uncertain"),
+        ({"review": "confirmed"}, "✓ confirmed", "review-item is-reviewed"),
+        ({"review": "changed", "reviewed_by": "A<b>", "at": True},
+         '✓ changed by A&lt;b&gt; <time datetime="2024-05-01T12:30:00+00:00">2024-05-01 12:30</time>',
+         "review-item is-reviewed"),
+    ],
+)
+def test_review_items_macro(item, state, cls):
+    html = _review_list_html([item])
+    assert f'<li class="{cls}" data-mention-id="1">' in html
+    assert f'<span class="review-state">{state}</span>' in html
+    assert '<span class="review-surface">&lt;Paris&gt;</span>' in html
+    place = "not found" if item.get("place_name", "Paris") is None else "Paris FR"
+    assert f'<span class="review-place">{place}</span>' in html

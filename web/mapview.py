@@ -25,11 +25,13 @@ import base64
 import functools
 import hashlib
 import re
+from pathlib import Path
 from typing import Callable
 
 import folium
+import jinja2
 from flask import current_app, g, url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 __all__ = [
     "MAP_VAR",
@@ -66,6 +68,7 @@ VENDOR_JS: tuple[str, ...] = (
 )
 OWN_JS: tuple[str, ...] = ("js/story.js",)
 BASEMAP = "vendor/world-atlas/countries-50m.json"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 
@@ -146,30 +149,31 @@ def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
     """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
     div, script, has_layer = _folium_parts(tiles)
     url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS), urls))
-    static_url = url.__getitem__
-    parts: list[str] = []
-    for path in VENDOR_CSS:
-        parts.append(f'<link rel="stylesheet" href="{escape(static_url(path))}">')
-    for path in VENDOR_JS:
-        parts.append(f'<script src="{escape(static_url(path))}"></script>')
-    parts.append(
-        '<div class="story-map" id="story-map"'
-        f' data-map-var="{MAP_VAR}"'
-        f' data-basemap-url="{escape(static_url(BASEMAP))}"'
-        f' data-tiles="{"osm" if has_layer else "none"}">'
-        f"{div.strip()}</div>"
+    return Markup(_templates().get_template("_map.html").render(
+        css=[url[p] for p in VENDOR_CSS],
+        vendor_js=[url[p] for p in VENDOR_JS],
+        own_js=[url[p] for p in OWN_JS],
+        map_var=MAP_VAR,
+        basemap=url[BASEMAP],
+        has_layer=has_layer,
+        div=Markup(div.strip()),
+        script=Markup(_normalise_script(script)),
+    ))
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The templates folder, autoescaped (render_map needs no app, so not Flask's loader)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, auto_reload=False
     )
-    parts.append(_normalise_script(script))
-    for path in OWN_JS:
-        parts.append(f'<script src="{escape(static_url(path))}"></script>')
-    return Markup("\n".join(parts))
 
 
 def _normalise_script(script: str) -> str:
-    """folium's ``<script>`` block with blank lines trimmed (the text stays constant)."""
+    """folium's map script with blank lines and trailing spaces trimmed (the text stays
+    constant, so its CSP hash does)."""
     lines = [line.rstrip() for line in script.strip().splitlines()]
-    body = "\n".join(line for line in lines if line.strip())
-    return f"<script>\n{body}\n</script>"
+    return "\n".join(line for line in lines if line.strip())
 
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
