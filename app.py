@@ -12,21 +12,11 @@ from typing import Any, Mapping
 from flask import Flask
 
 from web import api, auth, cli, errors, extensions, library, review, stories
-from web.extensions import MIGRATIONS_DIR, GeoparserLike, db, get_geoparser, migrate
-from web.ingest import ingest
+from web.extensions import MIGRATIONS_DIR, db
 from web.settings import load_or_create_secret_key, settings_from_env
 
-__all__ = [
-    "create_app",
-    "db",
-    "migrate",
-    "ingest",
-    "MIGRATIONS_DIR",
-    "GeoparserLike",
-    "get_geoparser",
-    "load_or_create_secret_key",
-    "settings_from_env",
-]
+# db, MIGRATIONS_DIR and settings_from_env stay importable from here for older callers.
+__all__ = ["create_app", "db", "MIGRATIONS_DIR", "settings_from_env"]
 
 
 def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:

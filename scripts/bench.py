@@ -259,7 +259,8 @@ def make_app(db_path: Path, gazetteer: Path):
     """An app on a new, migrated SQLite database."""
     import flask_migrate
 
-    from app import MIGRATIONS_DIR, create_app
+    from app import create_app
+    from web.extensions import MIGRATIONS_DIR
 
     app = create_app(bench_config(db_path, gazetteer))
     logging.disable(logging.INFO)  # alembic's progress lines
@@ -595,7 +596,7 @@ def part_throughput(c: Ctx) -> None:
 
 def part_ingest_and_pages(c: Ctx) -> Path:
     """Ingest latency through the API; map page / GeoJSON of a 500-place article. Returns the DB."""
-    from app import db
+    from web.extensions import db
     from geo import store
     from geo.pipeline import load_geoparser
 
@@ -692,7 +693,7 @@ def _raw_scan(db_path: Path) -> float:
 
 def part_export(c: Ctx) -> None:
     """/export.geojson over 100 and then 1,000 synthetic stored articles, in fresh processes."""
-    from app import db
+    from web.extensions import db
 
     total = 100 if c.quick else 1000
     c.report.start(f"/export.geojson over {total:,} stored articles (streamed)")

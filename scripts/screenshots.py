@@ -38,7 +38,8 @@ VIEWPORTS = {
 def make_app(instance: Path):  # type: ignore[no-untyped-def]
     import flask_migrate
 
-    from app import MIGRATIONS_DIR, create_app
+    from app import create_app
+    from web.extensions import MIGRATIONS_DIR
 
     config = {
         "SECRET_KEY": "screenshots",

@@ -5,9 +5,10 @@ import io
 import json
 
 import pytest
-from app import create_app, db, load_or_create_secret_key, settings_from_env
+from app import create_app
 from geo.store import Article
-from web.settings import parse_tiles
+from web.extensions import db
+from web.settings import load_or_create_secret_key, parse_tiles, settings_from_env
 from testkit import (
     PARIS_UPLOAD,
     FakeGeoparser,

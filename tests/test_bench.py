@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import db
+from web.extensions import db
 from testkit import make_app
 
 ROOT = Path(__file__).resolve().parent.parent

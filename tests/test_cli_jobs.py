@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import db
+from web.extensions import db
 from geo.store import Article
 from geo.store import Mention as MentionRow
 from testkit import PARIS_UPLOAD, make_app, n_articles

@@ -24,7 +24,8 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 import pytest
 from sqlalchemy import event
 
-from app import create_app, db
+from app import create_app
+from web.extensions import db
 from geo.store import Mention as MentionRow
 from testkit import PARIS_UPLOAD, FakeGeoparser, LiveServer, make_app, n_articles, upload
 from test_hostile import assert_still_serves, snapshot

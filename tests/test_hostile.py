@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import db
+from web.extensions import db
 from geo.sources import MAX_FILENAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from geo.store import Article
 from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload

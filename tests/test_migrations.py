@@ -7,7 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from app import MIGRATIONS_DIR, create_app, db
+from app import create_app
+from web.extensions import MIGRATIONS_DIR, db
 from geo.store import Base
 
 

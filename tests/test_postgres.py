@@ -18,7 +18,8 @@ from flask import Flask
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from app import MIGRATIONS_DIR, create_app, db
+from app import create_app
+from web.extensions import MIGRATIONS_DIR, db
 from geo import store
 from testkit import PARIS_TEXT, paris_story
 

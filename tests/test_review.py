@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app import db
+from web.extensions import db
 from geo import store
 from geo.types import Place
 from testkit import FRANCE, PARIS, PARIS_TEXT, PARIS_TX, make_app, paris_story

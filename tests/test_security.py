@@ -17,7 +17,9 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 import app as app_module
-from app import create_app, db, settings_from_env
+from app import create_app
+from web.extensions import db
+from web.settings import settings_from_env
 from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
 from test_hostile import assert_still_serves, snapshot
 

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import flask_migrate
 import pytest
 
-from app import MIGRATIONS_DIR, create_app
+from app import create_app
+from web.extensions import MIGRATIONS_DIR
 from testkit import LiveServer
 from storydata import StoryGeoparser
 
