@@ -10,12 +10,12 @@ from typing import Sequence
 
 from geo.names import name_key
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
+from geo.usstates import qualifier_abbreviations, us_states
 
 __all__ = [
     "APPROXIMATE_CONFIDENCE",
     "APPROXIMATE_SOURCE",
     "approximate_place",
-    "US_STATE_ABBREVIATIONS",
     "GENERIC_SUFFIXES",
     "prior",
     "lookup_keys",
@@ -23,27 +23,6 @@ __all__ = [
     "km",
     "resolve",
 ]
-
-# AP-style and postal abbreviations of US states, as written after a town ("Lebanon, Pa.").
-US_STATE_ABBREVIATIONS: dict[str, str] = {
-    **{k: v for v, ks in {
-        "Alabama": ("Ala", "AL"), "Alaska": ("AK",), "Arizona": ("Ariz", "AZ"), "Arkansas": ("Ark", "AR"),
-        "California": ("Calif", "Cal", "CA"), "Colorado": ("Colo", "CO"), "Connecticut": ("Conn", "CT"),
-        "Delaware": ("Del", "DE"), "District of Columbia": ("D.C", "DC"), "Florida": ("Fla", "FL"),
-        "Georgia": ("Ga", "GA"), "Hawaii": ("HI",), "Idaho": ("ID",), "Illinois": ("Ill", "IL"),
-        "Indiana": ("Ind", "IN"), "Iowa": ("IA",), "Kansas": ("Kan", "Kans", "KS"), "Kentucky": ("Ky", "KY"),
-        "Louisiana": ("La", "LA"), "Maine": ("ME",), "Maryland": ("Md", "MD"), "Massachusetts": ("Mass", "MA"),
-        "Michigan": ("Mich", "MI"), "Minnesota": ("Minn", "MN"), "Mississippi": ("Miss", "MS"),
-        "Missouri": ("Mo", "MO"), "Montana": ("Mont", "MT"), "Nebraska": ("Neb", "Nebr", "NE"),
-        "Nevada": ("Nev", "NV"), "New Hampshire": ("N.H", "NH"), "New Jersey": ("N.J", "NJ"),
-        "New Mexico": ("N.M", "NM"), "New York": ("N.Y", "NY"), "North Carolina": ("N.C", "NC"),
-        "North Dakota": ("N.D", "ND"), "Ohio": ("OH",), "Oklahoma": ("Okla", "OK"), "Oregon": ("Ore", "Oreg", "OR"),
-        "Pennsylvania": ("Pa", "Penn", "PA"), "Rhode Island": ("R.I", "RI"), "South Carolina": ("S.C", "SC"),
-        "South Dakota": ("S.D", "SD"), "Tennessee": ("Tenn", "TN"), "Texas": ("Tex", "TX"), "Utah": ("UT",),
-        "Vermont": ("Vt", "VT"), "Virginia": ("Va", "VA"), "Washington": ("Wash", "WA"),
-        "West Virginia": ("W.Va", "W.V", "WV"), "Wisconsin": ("Wis", "Wisc", "WI"), "Wyoming": ("Wyo", "WY"),
-    }.items() for k in ks},
-}
 
 # Abbreviations written in capitals (or with dots) that the gazetteer does not index, each with the
 # names (and optionally the country) it may stand for; context picks among several ("SA").
@@ -59,8 +38,7 @@ _CANADA_AU = {
     "VIC": (("Victoria", "AU"),),
 }
 ABBREVIATIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    **{k.upper().replace(".", ""): ((v, "US"),) for k, v in US_STATE_ABBREVIATIONS.items()
-       if len(k) == 2 and k.isupper() and k not in ("LA", "WA", "DC")},
+    **{s.postal: ((s.name, "US"),) for s in us_states() if s.postal not in ("LA", "WA", "DC")},
     **_CANADA_AU,
     "SA": (("South Africa", None), ("South Australia", "AU")),
     "WA": (("Washington", "US"), ("Western Australia", "AU")),
@@ -228,7 +206,7 @@ def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict) -> set[tu
     """(country, admin1) pairs a qualifier like "Pa." / "Texas" / "Syria" names."""
     if qualifier in cache:
         return cache[qualifier]
-    name = US_STATE_ABBREVIATIONS.get(qualifier.rstrip("."), qualifier)
+    name = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)
     regions: set[tuple[str, str | None]] = set()
     for place in index.candidates(name, limit=10):
         if place.feature_code == "PCLI" and place.country_code:
@@ -277,7 +255,7 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
         qualifier = qualifier_after(text, mention.end)
         if qualifier:
             group.regions |= _qualifier_regions(index, qualifier, qualifier_cache)
-        if mention.surface != mention.name and US_STATE_ABBREVIATIONS.get(mention.surface.rstrip(".")) == mention.name:
+        if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
             group.state = True  # "Wash." is the state, never the capital
         if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
             group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
