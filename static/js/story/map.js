@@ -31,9 +31,21 @@ export const places = {
   popup: null, // feature -> the popup's DOM node (set by main.js)
 };
 
+/** Say on the container whether the map is moving (data-map-motion: "moving" or "still"). */
+function trackMotion(map, container) {
+  container.setAttribute("data-map-motion", "still");
+  map.on("movestart", function () {
+    container.setAttribute("data-map-motion", "moving");
+  });
+  map.on("moveend", function () {
+    container.setAttribute("data-map-motion", "still");
+  });
+}
+
 /** Use folium's map, and keep its size right when its container changes. */
 export function attachMap(map, container) {
   places.map = map;
+  trackMotion(map, container);
   // folium's script runs before the rest of the page is parsed, so the map measured
   // its container in a provisional layout: measure again now, and on every resize
   // of the container (Leaflet itself only watches the window).
