@@ -157,8 +157,8 @@ def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
         f"{div.strip()}</div>"
     )
     parts.append(_normalise_script(script))
-    for path in OWN_JS:
-        parts.append(f'<script src="{escape(static_url(path))}"></script>')
+    for path in OWN_JS:  # ES modules: deferred, so they run after the map script
+        parts.append(f'<script type="module" src="{escape(static_url(path))}"></script>')
     return Markup("\n".join(parts))
 
 
