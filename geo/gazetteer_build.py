@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.types import Place
 
@@ -457,7 +458,7 @@ class TownGrid:
                     if max(abs(di), abs(dj)) != ring:
                         continue
                     for tlat, tlon, cc, admin1 in self.cells.get((ci + di, _wrap(cj + dj, ncols)), ()):
-                        d = _haversine_km(lat, lon, tlat, tlon)
+                        d = great_circle_km(lat, lon, tlat, tlon)
                         if d <= max_km and (best is None or d < best[0]):
                             best = (d, cc, admin1)
             ring += 1
@@ -468,13 +469,6 @@ def _wrap(j: int, ncols: int) -> int:
     """A grid column index wrapped across the antimeridian."""
     half = ncols // 2
     return (j + half) % ncols - half
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _ne_rank(place: Place) -> int | None:
