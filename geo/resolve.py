@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 from geo import lexicon
 from geo.geomath import great_circle_km
@@ -51,6 +51,7 @@ _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
+Regions = set[tuple[str, "str | None"]]  # (country code, admin1 or None for the whole country)
 
 
 @cache
@@ -208,7 +209,7 @@ class _Group:
     indices: list[int] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     base: list[float] = field(default_factory=list)
-    regions: set[tuple[str, str | None]] = field(default_factory=set)  # qualifiers: (cc, admin1|None)
+    regions: Regions = field(default_factory=set)  # named by qualifiers after its mentions
     state: bool = False  # written as a US state abbreviation somewhere
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
@@ -241,8 +242,12 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
     """The groups by lookup key, and each mention's group (None for names without candidates)."""
     groups: dict[str, _Group] = {}
     order: list[_Group | None] = []
-    qualifier_cache: dict[str, set[tuple[str, str | None]]] = {}
+    qualifier_cache: dict[str, Regions] = {}
     retrieved: dict[str, tuple[str, list[Place]]] = {}
+
+    def regions_of(qualifier: str) -> Regions:
+        return _qualifier_regions(index, qualifier, qualifier_cache, s.w)
+
     for i, mention in enumerate(mentions):
         if mention.name not in retrieved:
             retrieved[mention.name] = _candidates(index, mention.name, limit, s.w)
@@ -255,13 +260,13 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
             group = groups[key] = _Group(key=key, places=places)
             group.base = [prior(p, key, s.w) for p in places]
             _favour_capitals(group, s.w)
-        _note_mention(group, text, mentions, i, order, lambda q: _qualifier_regions(index, q, qualifier_cache, s.w))
+        _note_mention(group, text, mentions, i, order, regions_of)
         order.append(group)
     return groups, order
 
 
 def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
-                  order: list[_Group | None], regions_of) -> None:
+                  order: list[_Group | None], regions_of: Callable[[str], Regions]) -> None:
     """Record mention i in its group: demonym, qualifier regions, state form, what it qualifies."""
     mention = mentions[i]
     group.indices.append(i)
@@ -309,13 +314,12 @@ def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w
     return places
 
 
-def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, set[tuple[str, str | None]]],
-                       w: ResolveWeights) -> set[tuple[str, str | None]]:
+def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, Regions], w: ResolveWeights) -> Regions:
     """(country, admin1) pairs a qualifier like "Pa." / "Texas" / "Syria" names."""
     if qualifier in cache:
         return cache[qualifier]
     name = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)
-    regions: set[tuple[str, str | None]] = set()
+    regions: Regions = set()
     for place in index.candidates(name, limit=w.region_lookup_limit):
         if place.feature_code == "PCLI" and place.country_code:
             regions.add((place.country_code, None))
@@ -403,7 +407,7 @@ def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: in
 # --------------------------------------------------------------------------- per-name bonuses
 
 
-def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]], w: ResolveWeights) -> float:
+def _qualifier_bonus(place: Place, regions: Regions, w: ResolveWeights) -> float:
     """Reward places inside a region named right after the mention; penalise the others."""
     for cc, admin1 in regions:
         if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
