@@ -525,51 +525,66 @@ def write_index(entries: Iterable[Entry], out_path: str | os.PathLike[str]) -> B
     con = sqlite3.connect(tmp)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        seen: set[str] = set()
-        place_rows: list[tuple] = []
-        name_rows: list[tuple[str, int, int]] = []
-        rowid = 0
-        for entry in entries:
-            p = entry.place
-            if p.place_id in seen:
-                continue
-            seen.add(p.place_id)
-            rowid += 1
-            place_rows.append(
-                (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
-                 p.feature_class, p.feature_code, p.population, p.admin1, p.source)
-            )
-            src = p.source.split(":")[0]
-            stats.by_source[src] = stats.by_source.get(src, 0) + 1
-            keys: dict[str, int] = {}
-            for i, name in enumerate(entry.names):
-                key = name_key(name)
-                if key and key not in keys:
-                    keys[key] = 1 if i == 0 or key == name_key(p.name) else 0
-            name_rows.extend((k, rowid, prim) for k, prim in keys.items())
-            if len(place_rows) >= 50_000:
-                _flush(con, place_rows, name_rows)
-        _flush(con, place_rows, name_rows)
-        con.execute(
-            "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
-            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
-        )
-        con.execute("CREATE INDEX places_lat ON places(lat)")
-        con.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))],
-        )
-        con.commit()
-        stats.places = con.execute("SELECT count(*) FROM places").fetchone()[0]
-        stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
-        stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
-        con.execute("VACUUM")
+        _insert_entries(con, entries, stats)
+        _finish_index(con, stats)
     finally:
         con.close()
     os.replace(tmp, out)
     stats.bytes = out.stat().st_size
     stats.seconds = round(time.monotonic() - started, 2)
     return stats
+
+
+def _insert_entries(con: sqlite3.Connection, entries: Iterable[Entry], stats: BuildStats) -> None:
+    """Insert each place (the first entry of a place_id wins) and its name keys, in batches."""
+    seen: set[str] = set()
+    place_rows: list[tuple] = []
+    name_rows: list[tuple[str, int, int]] = []
+    rowid = 0
+    for entry in entries:
+        p = entry.place
+        if p.place_id in seen:
+            continue
+        seen.add(p.place_id)
+        rowid += 1
+        place_rows.append(
+            (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
+             p.feature_class, p.feature_code, p.population, p.admin1, p.source)
+        )
+        src = p.source.split(":")[0]
+        stats.by_source[src] = stats.by_source.get(src, 0) + 1
+        name_rows.extend((k, rowid, prim) for k, prim in _name_keys(entry).items())
+        if len(place_rows) >= 50_000:
+            _flush(con, place_rows, name_rows)
+    _flush(con, place_rows, name_rows)
+
+
+def _name_keys(entry: Entry) -> dict[str, int]:
+    """Each distinct name key of an entry -> 1 when it is a primary name (the first, or the place's own)."""
+    keys: dict[str, int] = {}
+    for i, name in enumerate(entry.names):
+        key = name_key(name)
+        if key and key not in keys:
+            keys[key] = 1 if i == 0 or key == name_key(entry.place.name) else 0
+    return keys
+
+
+def _finish_index(con: sqlite3.Connection, stats: BuildStats) -> None:
+    """Fill the keys summary table, index latitudes, stamp the schema, count and compact."""
+    con.execute(
+        "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
+        "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+    )
+    con.execute("CREATE INDEX places_lat ON places(lat)")
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))],
+    )
+    con.commit()
+    stats.places = con.execute("SELECT count(*) FROM places").fetchone()[0]
+    stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
+    stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
+    con.execute("VACUUM")
 
 
 def _flush(con: sqlite3.Connection, place_rows: list[tuple], name_rows: list[tuple[str, int, int]]) -> None:
