@@ -11,14 +11,19 @@ import pytest
 from geo.names import name_key
 from geo.resolve import (
     APPROXIMATE_CONFIDENCE,
+    APPROXIMATE_PREFIX,
     APPROXIMATE_SOURCE,
+    abbreviations,
     approximate_place,
+    generic_suffixes,
+    is_approximate,
     lookup_keys,
     prior,
     qualifier_after,
     resolve,
 )
 from geo.types import Candidate, Mention, NameInfo, Place
+from geo.weights import DEFAULT_WEIGHTS
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_INDEX = ROOT / "instance" / "gazetteer.sqlite"
@@ -328,14 +333,10 @@ def test_physical_features_take_context(text: str, names: list[str], target: str
     ],
 )
 def test_abbreviations_table(abbreviation: str, expected: tuple) -> None:
-    from geo.resolve import abbreviations
-
     assert abbreviations()[abbreviation] == expected
 
 
 def test_generic_suffixes_table() -> None:
-    from geo.resolve import generic_suffixes
-
     assert {"valley", "province", "governorate", "oblast", "parish"} <= generic_suffixes()
     assert "city" not in generic_suffixes()  # "Quebec City" keeps its towns (lookup_keys)
 
@@ -345,8 +346,6 @@ def test_generic_suffixes_table() -> None:
     [("approx:baba-amr@gn:169577", True), ("gn:169577", False), ("ne:approx", False), ("", False)],
 )
 def test_is_approximate(place_id: str, expected: bool) -> None:
-    from geo.resolve import APPROXIMATE_PREFIX, is_approximate
-
     assert is_approximate(place_id) is expected
     assert is_approximate(approximate_place("Baba Amr", HOMS_SY).place_id)
     assert APPROXIMATE_PREFIX == "approx:"
@@ -355,14 +354,10 @@ def test_is_approximate(place_id: str, expected: bool) -> None:
 def test_weights_are_passed_through() -> None:
     """resolve(..., weights=) and prior(..., weights) score with the given weights: without the
     article's context Lebanon is the country again."""
-    from dataclasses import replace as replace_weights
-
-    from geo.weights import DEFAULT_WEIGHTS
-
     text = "From Harrisburg we drove to Lebanon."
     mentions = _mentions(text, ["Harrisburg", "Lebanon"])
     assert resolve(text, mentions, INDEX)[1].place == LEBANON_PA
-    no_context = replace_weights(DEFAULT_WEIGHTS, rescore_rounds=0, support_scale=0.0)
+    no_context = replace(DEFAULT_WEIGHTS, rescore_rounds=0, support_scale=0.0)
     assert resolve(text, mentions, INDEX, weights=no_context)[1].place == LEBANON_LB
-    assert prior(LEBANON_LB, "lebanon", replace_weights(DEFAULT_WEIGHTS, population_log=0.0)) < prior(
+    assert prior(LEBANON_LB, "lebanon", replace(DEFAULT_WEIGHTS, population_log=0.0)) < prior(
         LEBANON_LB, "lebanon")
