@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from geo.usstates import text_abbreviations
+
 __all__ = ["ABBREVIATIONS", "DEMONYMS", "abbreviation_place", "demonym_place"]
 
 # adjective/singular -> place name looked up in the gazetteer.  Plurals are derived in
@@ -112,21 +114,9 @@ _IRREGULAR_PLURALS: dict[str, str] = {
 }
 _NO_PLURAL_ENDINGS = ("ese", "ish", "ch", "ss", "man", "Arabic", "Hebrew")
 
-# AP-style and postal abbreviations of US states, provinces and countries (with their periods).
+# Abbreviations of places other than the US states (with their periods); the states' AP forms come
+# from the one US-state table (geo.usstates).
 ABBREVIATIONS: dict[str, str] = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
-    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
-    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
-    "Kans.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
-    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota",
-    "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska",
-    "Nebr.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
-    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
-    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Oreg.": "Oregon",
-    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina",
-    "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont",
-    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
-    "W. Va.": "West Virginia", "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming",
     "D.C.": "Washington, D.C.", "U.S.": "United States", "U.S.A.": "United States",
     "U.K.": "United Kingdom", "L.A.": "Los Angeles", "Phila.": "Philadelphia",
     "US": "United States", "USA": "United States", "UK": "United Kingdom",
@@ -159,4 +149,4 @@ def demonym_place(word: str) -> str | None:
 
 def abbreviation_place(word: str) -> str | None:
     """The place name an abbreviation ("Calif.", "U.S.", "UK") stands for, or None."""
-    return ABBREVIATIONS.get(word)
+    return ABBREVIATIONS.get(word) or text_abbreviations().get(word)

@@ -1,7 +1,6 @@
 """OfflineGazetteer: the read-only SQLite place index, as a PlaceIndex and a geopy Geocoder."""
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
 from dataclasses import asdict
@@ -13,6 +12,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.errors import GazetteerMissing
+from geo.geomath import box_around, great_circle_km
 from geo.names import name_key
 from geo.types import NameInfo, Place
 
@@ -182,13 +182,15 @@ class OfflineGazetteer(Geocoder):
             raise GeocoderQueryError(f"reverse() needs a (lat, lon) point, got {query!r}") from err
         con = self._con()
         for radius in (0.25, 1.0, 4.0):
+            box = box_around(lat, lon, radius, radius * 2)
             rows = con.execute(
                 f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.feature_class = 'P' "
                 "AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?",
-                (lat - radius, lat + radius, lon - radius * 2, lon + radius * 2),
+                box,
             ).fetchall()
             if rows:
-                places = sorted((place_from_row(r) for r in rows), key=lambda p: _km(lat, lon, p.lat, p.lon))
+                places = sorted((place_from_row(r) for r in rows),
+                                key=lambda p: great_circle_km(lat, lon, p.lat, p.lon))
                 locations = [_location(p) for p in places[:limit]]
                 return locations[0] if exactly_one else locations
         return None
@@ -209,11 +211,3 @@ def _location(place: Place) -> Location:
     if place.country_code and place.feature_code != "PCLI":
         parts.append(place.country_code)
     return Location(", ".join(parts), (place.lat, place.lon), asdict(place))
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))

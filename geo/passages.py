@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import re
-
-from typing import Iterable
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Iterable
 
 from geo.types import Passage
 
-__all__ = ["MAX_PASSAGE_CHARS", "passage_for", "passage_in_text", "passages_for"]
+if TYPE_CHECKING:  # only annotations: importing geo.passages does not load spaCy
+    from spacy.tokens import Doc
+
+__all__ = ["MAX_PASSAGE_CHARS", "passage_around", "passage_for", "passage_in_text", "passages_for", "sentence_bounds"]
 
 MAX_PASSAGE_CHARS = 400
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+# The end of a sentence in plain text: a stop with any closing quotes or brackets, then space; or a line end.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n")
 
 
 def passage_in_text(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> Passage:
@@ -65,3 +67,18 @@ def passages_for(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Passage]:
 def passage_for(doc: Doc, start: int, end: int) -> Passage:
     """The sentence around the mention [start, end) of doc.text, with offsets into that text."""
     return passages_for(doc, [(start, end)])[0]
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence (within its line) around [start, end) of plain text begins and ends."""
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    nxt = _SENTENCE_END.search(text, end)
+    hi = nxt.start() + (1 if nxt.group(0)[0] in ".!?" else 0) if nxt else len(text)
+    return max(0, min(lo, start)), max(hi, end)
+
+
+def passage_around(text: str, start: int, end: int) -> Passage:
+    """The passage for [start, end) of plain text, without a parsed doc (mentions a person adds)."""
+    return passage_in_text(text, start, end, *sentence_bounds(text, start, end))

@@ -1,4 +1,12 @@
-"""Toponym resolution: choose each mention's place from its candidates using the whole article."""
+"""Toponym resolution: choose each mention's place from its candidates using the whole article.
+
+The steps of ``resolve``: group the mentions by the name they look up (``_build_groups``), score
+each group's candidates by prior and by what the article writes around the name
+(``_written_evidence``), by the other names' candidates lying near, inside or around them
+(``_add_support``), then re-choose every name a few times with the others' choices as context
+(``_rescore``). Every number it scores with is a field of ``geo.weights.ResolveWeights``; the rule
+tables are data files under ``geo/data/lexicon/resolve_*``.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,114 +14,126 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from functools import cache
+from typing import Callable, Sequence
 
+from geo import lexicon
+from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
+from geo.usstates import qualifier_abbreviations, us_states
+from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
 
 __all__ = [
     "APPROXIMATE_CONFIDENCE",
+    "APPROXIMATE_PREFIX",
     "APPROXIMATE_SOURCE",
+    "abbreviation_names",
+    "abbreviations",
     "approximate_place",
-    "US_STATE_ABBREVIATIONS",
-    "GENERIC_SUFFIXES",
-    "prior",
+    "generic_suffixes",
+    "is_approximate",
     "lookup_keys",
+    "prior",
     "qualifier_after",
-    "km",
     "resolve",
 ]
 
-# AP-style and postal abbreviations of US states, as written after a town ("Lebanon, Pa.").
-US_STATE_ABBREVIATIONS: dict[str, str] = {
-    **{k: v for v, ks in {
-        "Alabama": ("Ala", "AL"), "Alaska": ("AK",), "Arizona": ("Ariz", "AZ"), "Arkansas": ("Ark", "AR"),
-        "California": ("Calif", "Cal", "CA"), "Colorado": ("Colo", "CO"), "Connecticut": ("Conn", "CT"),
-        "Delaware": ("Del", "DE"), "District of Columbia": ("D.C", "DC"), "Florida": ("Fla", "FL"),
-        "Georgia": ("Ga", "GA"), "Hawaii": ("HI",), "Idaho": ("ID",), "Illinois": ("Ill", "IL"),
-        "Indiana": ("Ind", "IN"), "Iowa": ("IA",), "Kansas": ("Kan", "Kans", "KS"), "Kentucky": ("Ky", "KY"),
-        "Louisiana": ("La", "LA"), "Maine": ("ME",), "Maryland": ("Md", "MD"), "Massachusetts": ("Mass", "MA"),
-        "Michigan": ("Mich", "MI"), "Minnesota": ("Minn", "MN"), "Mississippi": ("Miss", "MS"),
-        "Missouri": ("Mo", "MO"), "Montana": ("Mont", "MT"), "Nebraska": ("Neb", "Nebr", "NE"),
-        "Nevada": ("Nev", "NV"), "New Hampshire": ("N.H", "NH"), "New Jersey": ("N.J", "NJ"),
-        "New Mexico": ("N.M", "NM"), "New York": ("N.Y", "NY"), "North Carolina": ("N.C", "NC"),
-        "North Dakota": ("N.D", "ND"), "Ohio": ("OH",), "Oklahoma": ("Okla", "OK"), "Oregon": ("Ore", "Oreg", "OR"),
-        "Pennsylvania": ("Pa", "Penn", "PA"), "Rhode Island": ("R.I", "RI"), "South Carolina": ("S.C", "SC"),
-        "South Dakota": ("S.D", "SD"), "Tennessee": ("Tenn", "TN"), "Texas": ("Tex", "TX"), "Utah": ("UT",),
-        "Vermont": ("Vt", "VT"), "Virginia": ("Va", "VA"), "Washington": ("Wash", "WA"),
-        "West Virginia": ("W.Va", "W.V", "WV"), "Wisconsin": ("Wis", "Wisc", "WI"), "Wyoming": ("Wyo", "WY"),
-    }.items() for k in ks},
-}
-
-# Abbreviations written in capitals (or with dots) that the gazetteer does not index, each with the
-# names (and optionally the country) it may stand for; context picks among several ("SA").
-_CANADA_AU = {
-    "BC": (("British Columbia", "CA"),), "AB": (("Alberta", "CA"),), "ALTA": (("Alberta", "CA"),),
-    "SK": (("Saskatchewan", "CA"),), "SASK": (("Saskatchewan", "CA"),), "MB": (("Manitoba", "CA"),),
-    "ONT": (("Ontario", "CA"),), "QC": (("Quebec", "CA"),), "QUE": (("Quebec", "CA"),),
-    "NS": (("Nova Scotia", "CA"),), "NB": (("New Brunswick", "CA"),), "PEI": (("Prince Edward Island", "CA"),),
-    "NL": (("Newfoundland and Labrador", "CA"),), "NFLD": (("Newfoundland and Labrador", "CA"),),
-    "NWT": (("Northwest Territories", "CA"),), "NSW": (("New South Wales", "AU"),),
-    "QLD": (("Queensland", "AU"),), "NT": (("Northern Territory", "AU"),),
-    "ACT": (("Australian Capital Territory", "AU"),), "TAS": (("Tasmania", "AU"),),
-    "VIC": (("Victoria", "AU"),),
-}
-ABBREVIATIONS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    **{k.upper().replace(".", ""): ((v, "US"),) for k, v in US_STATE_ABBREVIATIONS.items()
-       if len(k) == 2 and k.isupper() and k not in ("LA", "WA", "DC")},
-    **_CANADA_AU,
-    "SA": (("South Africa", None), ("South Australia", "AU")),
-    "WA": (("Washington", "US"), ("Western Australia", "AU")),
-    "LA": (("Los Angeles", "US"),), "DC": (("Washington, D.C.", "US"), ("District of Columbia", "US")),
-    "NYC": (("New York City", "US"),), "SF": (("San Francisco", "US"),), "HK": (("Hong Kong", None),),
-    "NZ": (("New Zealand", None),), "KSA": (("Saudi Arabia", None),), "PRC": (("China", None),),
-    "ROK": (("South Korea", None),), "PNG": (("Papua New Guinea", None),), "BIH": (("Bosnia and Herzegovina", None),),
-}
-
-# Generic words whose removal may find the named thing ("Bekaa Valley" -> "Bekaa"); the shorter
-# name then only counts for regions, units and physical features, never for towns.
-GENERIC_SUFFIXES: tuple[str, ...] = (
-    "valley", "heights", "region", "province", "governorate", "state", "county", "district",
-    "mountains", "hills", "plain", "plains", "area", "territory", "oblast", "prefecture", "parish",
-)
-
-_CODE_BONUS: dict[str, float] = {
-    "CONT": 9.0, "OCN": 8.0, "PCLI": 4.5, "TERR": 5.0, "RGN": 6.5, "SEA": 6.5, "GULF": 5.0,
-    "ADM1": 2.3, "PPLC": 2.5, "ADM2": -0.3, "PPL": 0.0,
-}
 # Confidence given to a mention placed at the town mentioned nearest to it because the gazetteer
 # lacks its own name ("Royal Street" -> New Orleans): a rough, marked-as-approximate placement.
-APPROXIMATE_CONFIDENCE = 0.05
-# Place.source of such a placement; its place_id is "approx:<name key>@<host place_id>".
+APPROXIMATE_CONFIDENCE = DEFAULT_WEIGHTS.approximate_confidence
+# Place.source of such a placement; its place_id is APPROXIMATE_PREFIX + "<name key>@<host place_id>".
 APPROXIMATE_SOURCE = "approximate"
+APPROXIMATE_PREFIX = "approx:"
 _PLACE_ID_MAX = 64  # the store's place_id column
+_QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
-_EARTH_KM = 6371.0
-CAPITAL_OVER_REGION = 1.5
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 
-
-def km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places in km."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
+Regions = set[tuple[str, "str | None"]]  # (country code, admin1 or None for the whole country)
 
 
-def prior(place: Place, key: str) -> float:
+@cache
+def abbreviations() -> dict[str, tuple[Expansion, ...]]:
+    """Capitalised abbreviations the gazetteer does not index and what each may stand for.
+
+    US postal codes stand for their state unless ``resolve_abbreviations.tsv`` lists the code.
+    """
+    table: dict[str, tuple[Expansion, ...]] = {s.postal: ((s.name, "US"),) for s in us_states()}
+    listed: set[str] = set()
+    for row in lexicon.table("resolve_abbreviations"):
+        abbreviation, name, country = (*row, "")[:3]
+        expansion = (name, country or None)
+        table[abbreviation] = (*table[abbreviation], expansion) if abbreviation in listed else (expansion,)
+        listed.add(abbreviation)
+    return table
+
+
+@cache
+def generic_suffixes() -> frozenset[str]:
+    """Generic last words whose removal may find the named thing ("Bekaa Valley" -> "Bekaa")."""
+    return lexicon.words("resolve_generic_suffixes")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The feature-code sets of ``resolve_feature_codes.tsv`` (see the comments there)."""
+
+    areal: frozenset[str]
+    broad: frozenset[str]
+    physical_classes: frozenset[str]
+    linear: frozenset[str]
+    demonym_targets: frozenset[str]
+    not_anchors: frozenset[str]
+    host_units: frozenset[str]
+
+
+@cache
+def _rules() -> _Rules:
+    """The feature-code sets, read once."""
+    sets = {name: frozenset(codes.split()) for name, codes in lexicon.table("resolve_feature_codes")}
+    return _Rules(
+        areal=sets["areal"],
+        broad=sets["areal"] | sets["broad"],
+        physical_classes=sets["physical_classes"],
+        linear=sets["linear"],
+        demonym_targets=sets["demonym_targets"],
+        not_anchors=sets["not_anchors"],
+        host_units=sets["host_units"],
+    )
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """What every scoring step reads: the weights and the rule tables (and distances met so far)."""
+
+    w: ResolveWeights
+    rules: _Rules
+    # (id(place), id(anchor)) -> great-circle km, kept for one resolve call (its places outlive it)
+    km: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def is_approximate(place_id: str) -> bool:
+    """Whether a place id is an approximate placement's (see approximate_place)."""
+    return place_id.startswith(APPROXIMATE_PREFIX)
+
+
+def prior(place: Place, key: str, weights: ResolveWeights = DEFAULT_WEIGHTS) -> float:
     """Context-free plausibility of place as the meaning of name key (bigger is likelier)."""
+    w = weights
     code = place.feature_code or ""
-    score = 0.9 * math.log10(place.population + 1)
+    score = w.population_log * math.log10(place.population + 1)
     if place.source.startswith("naturalearth"):
-        rank = int(place.source.partition(":")[2] or 10)
-        score += max(1.0, 6.5 - 0.5 * rank, _CODE_BONUS.get(code, 0.0) if rank <= 3 else 0.0)
+        rank = int(place.source.partition(":")[2] or w.ne_default_rank)
+        score += max(w.ne_min_bonus, w.ne_rank_base - w.ne_rank_step * rank,
+                     w.code_bonus.get(code, 0.0) if rank <= w.ne_code_bonus_max_rank else 0.0)
     else:
-        score += _CODE_BONUS.get(code, 0.0)
+        score += w.code_bonus.get(code, 0.0)
     if place.source == "curated":
-        score += 3.0
+        score += w.curated_bonus
     if name_key(place.name) == key:
-        score += 1.5
+        score += w.exact_name_bonus
     return score
 
 
@@ -127,12 +147,12 @@ def approximate_place(name: str, host: Place) -> Place:
     """
     slug = name_key(name).replace(" ", "-") or "unnamed"
     suffix = f"@{host.place_id}"
-    room = _PLACE_ID_MAX - len("approx:") - len(suffix)
+    room = _PLACE_ID_MAX - len(APPROXIMATE_PREFIX) - len(suffix)
     if len(slug) > room:
         digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
         slug = f"{slug[: max(1, room - 9)]}~{digest}"
     return Place(
-        place_id=f"approx:{slug}{suffix}",
+        place_id=f"{APPROXIMATE_PREFIX}{slug}{suffix}",
         name=name,
         lat=host.lat,
         lon=host.lon,
@@ -157,17 +177,27 @@ def lookup_keys(name: str) -> list[tuple[str, bool]]:
     words = key.split()
     if len(words) > 1 and words[-1] == "city":
         keys.append((" ".join(words[:-1]), True))
-    elif len(words) > 1 and words[-1] in GENERIC_SUFFIXES:
+    elif len(words) > 1 and words[-1] in generic_suffixes():
         keys.append((" ".join(words[:-1]), False))
     return keys
 
 
 def qualifier_after(text: str, end: int) -> str | None:
     """The "Pennsylvania" of "Lebanon, Pennsylvania" right after a mention ending at end, if any."""
-    match = _QUALIFIER.match(text, end, min(len(text), end + 40))
+    match = _QUALIFIER.match(text, end, min(len(text), end + _QUALIFIER_REACH))
     if not match:
         return None
     return match.group(1).rstrip(".,")
+
+
+def abbreviation_names(name: str) -> tuple[Expansion, ...]:
+    """What a capitalised abbreviation ("BC", "B.C.", "NSW", "SA") may stand for: (name, country)."""
+    letters = name.replace(".", "").replace(" ", "")
+    if not (1 < len(letters) <= 4 and letters.isalpha()):
+        return ()
+    if not (letters.isupper() or ("." in name and letters[0].isupper())):
+        return ()
+    return abbreviations().get(letters.upper(), ())
 
 
 @dataclass
@@ -179,39 +209,85 @@ class _Group:
     indices: list[int] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     base: list[float] = field(default_factory=list)
-    regions: set[tuple[str, str | None]] = field(default_factory=set)  # qualifiers: (cc, admin1|None)
+    regions: Regions = field(default_factory=set)  # named by qualifiers after its mentions
     state: bool = False  # written as a US state abbreviation somewhere
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
     confidence: float = 0.0
+    totals: list[float] = field(default_factory=list)  # base plus the last context bonus
 
 
-def abbreviation_names(name: str) -> tuple[tuple[str, str | None], ...]:
-    """What a capitalised abbreviation ("BC", "B.C.", "NSW", "SA") may stand for: (name, country)."""
-    letters = name.replace(".", "").replace(" ", "")
-    if not (1 < len(letters) <= 4 and letters.isalpha()):
-        return ()
-    if not (letters.isupper() or ("." in name and letters[0].isupper())):
-        return ()
-    return ABBREVIATIONS.get(letters.upper(), ())
+# --------------------------------------------------------------------------- the steps of resolve
 
 
-def _candidates(index: PlaceIndex, name: str, limit: int) -> tuple[str, list[Place]]:
+def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int = 60,
+            weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[Resolution]:
+    """One Resolution per mention (same order): the chosen place, a confidence and alternatives."""
+    s = _Scoring(weights, _rules())
+    groups, order = _build_groups(text, mentions, index, limit, s)
+    _add_support(groups, s)
+    for group in groups.values():
+        _written_evidence(group, s)
+        _choose(group, [0.0] * len(group.places))
+    for _ in range(weights.rescore_rounds):
+        _rescore(groups, s)
+    return [
+        _resolution(group, weights) if group is not None else _approximate_resolution(mentions, order, i, s)
+        for i, group in enumerate(order)
+    ]
+
+
+def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+                  s: _Scoring) -> tuple[dict[str, _Group], list[_Group | None]]:
+    """The groups by lookup key, and each mention's group (None for names without candidates)."""
+    groups: dict[str, _Group] = {}
+    order: list[_Group | None] = []
+    qualifier_cache: dict[str, Regions] = {}
+    retrieved: dict[str, tuple[str, list[Place]]] = {}
+
+    def regions_of(qualifier: str) -> Regions:
+        return _qualifier_regions(index, qualifier, qualifier_cache, s.w)
+
+    for i, mention in enumerate(mentions):
+        if mention.name not in retrieved:
+            retrieved[mention.name] = _candidates(index, mention.name, limit, s.w)
+        key, places = retrieved[mention.name]
+        if not places:
+            order.append(None)
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(key=key, places=places)
+            group.base = [prior(p, key, s.w) for p in places]
+            _favour_capitals(group, s.w)
+        _note_mention(group, text, mentions, i, order, regions_of)
+        order.append(group)
+    return groups, order
+
+
+def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
+                  order: list[_Group | None], regions_of: Callable[[str], Regions]) -> None:
+    """Record mention i in its group: demonym, qualifier regions, state form, what it qualifies."""
+    mention = mentions[i]
+    group.indices.append(i)
+    group.demonym = group.demonym or mention.kind == "demonym"
+    qualifier = qualifier_after(text, mention.end)
+    if qualifier:
+        group.regions |= regions_of(qualifier)
+    if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
+        group.state = True  # "Wash." is the state, never the capital
+    if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
+        group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
+
+
+def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> tuple[str, list[Place]]:
     """The first lookup key with places, and those places (towns dropped for generic-stripped keys).
 
     Capitalised abbreviations add the places they stand for ("BC" -> British Columbia).
     """
     expansions = abbreviation_names(name)
     if expansions:
-        places: list[Place] = []
-        for full, cc in expansions:
-            for place in index.candidates(full, limit=10):
-                if cc is not None and place.country_code != cc:
-                    continue
-                if place.feature_class == "P" and name_key(place.name) != name_key(full):
-                    continue  # towns only under the full name itself, not as its namesakes' alias
-                if place not in places:
-                    places.append(place)
+        places = _expanded_candidates(index, expansions, w)
         if places:
             key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
             return key, places
@@ -224,19 +300,48 @@ def _candidates(index: PlaceIndex, name: str, limit: int) -> tuple[str, list[Pla
     return name_key(name), []
 
 
-def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict) -> set[tuple[str, str | None]]:
+def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w: ResolveWeights) -> list[Place]:
+    """The places an abbreviation's full names stand for, in their countries."""
+    places: list[Place] = []
+    for full, cc in expansions:
+        for place in index.candidates(full, limit=w.region_lookup_limit):
+            if cc is not None and place.country_code != cc:
+                continue
+            if place.feature_class == "P" and name_key(place.name) != name_key(full):
+                continue  # towns only under the full name itself, not as its namesakes' alias
+            if place not in places:
+                places.append(place)
+    return places
+
+
+def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, Regions], w: ResolveWeights) -> Regions:
     """(country, admin1) pairs a qualifier like "Pa." / "Texas" / "Syria" names."""
     if qualifier in cache:
         return cache[qualifier]
-    name = US_STATE_ABBREVIATIONS.get(qualifier.rstrip("."), qualifier)
-    regions: set[tuple[str, str | None]] = set()
-    for place in index.candidates(name, limit=10):
+    name = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)
+    regions: Regions = set()
+    for place in index.candidates(name, limit=w.region_lookup_limit):
         if place.feature_code == "PCLI" and place.country_code:
             regions.add((place.country_code, None))
         elif place.feature_code == "ADM1" and place.country_code:
             regions.add((place.country_code, place.admin1 or place.name))
     cache[qualifier] = regions
     return regions
+
+
+def _written_evidence(group: _Group, s: _Scoring) -> None:
+    """Add what the article writes about the name: demonym, qualifier, state form, what it qualifies."""
+    w, places = s.w, group.places
+    if group.demonym:
+        group.base = [b + (w.demonym_bonus if p.feature_code in s.rules.demonym_targets else 0.0)
+                      for b, p in zip(group.base, places)]
+    if group.regions:
+        group.base = [b + _qualifier_bonus(p, group.regions, w) for b, p in zip(group.base, places)]
+    if group.state:
+        group.base = [b + (w.state_bonus if p.feature_code == "ADM1" and p.country_code == "US" else 0.0)
+                      for b, p in zip(group.base, places)]
+    if group.qualifies:
+        group.base = [b + _container_bonus(p, group.qualifies, w) for b, p in zip(group.base, places)]
 
 
 def _softmax_top(scores: list[float]) -> float:
@@ -251,176 +356,119 @@ def _choose(group: _Group, extra: list[float]) -> None:
     best = max(range(len(totals)), key=totals.__getitem__)
     group.choice = group.places[best]
     group.confidence = _softmax_top(totals)
-    group.base_totals = totals  # type: ignore[attr-defined]
+    group.totals = totals
 
 
-def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int = 60) -> list[Resolution]:
-    """One Resolution per mention (same order): the chosen place, a confidence and alternatives."""
-    groups: dict[str, _Group] = {}
-    order: list[_Group | None] = []
-    qualifier_cache: dict = {}
-    retrieved: dict[str, tuple[str, list[Place]]] = {}
-    for i, mention in enumerate(mentions):
-        if mention.name not in retrieved:
-            retrieved[mention.name] = _candidates(index, mention.name, limit)
-        key, places = retrieved[mention.name]
-        if not places:
-            order.append(None)
+def _resolution(group: _Group, w: ResolveWeights) -> Resolution:
+    """The group's choice, its confidence and its best runners-up with their softmax shares."""
+    totals = group.totals
+    best = max(totals)
+    norm = sum(math.exp(t - best) for t in totals)
+    ranked = sorted(zip(totals, group.places), key=lambda tp: -tp[0])
+    alternatives = tuple(
+        Candidate(place=p, score=round(math.exp(t - best) / norm, 4))
+        for t, p in ranked[1 : 1 + w.alternatives]
+    )
+    return Resolution(place=group.choice, confidence=round(group.confidence, 4), alternatives=alternatives)
+
+
+def _approximate_resolution(mentions: Sequence[Mention], order: list[_Group | None], i: int,
+                            s: _Scoring) -> Resolution:
+    """For a name without candidates: an approximate placement at its host town, or nothing."""
+    host = _nearest_host(mentions, order, i, s)
+    if host is None:
+        return Resolution(place=None, confidence=0.0)
+    confidence = s.w.approximate_confidence
+    return Resolution(
+        place=approximate_place(mentions[i].name, host),
+        confidence=confidence,
+        alternatives=(Candidate(place=host, score=confidence),),
+    )
+
+
+def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: int, s: _Scoring) -> Place | None:
+    """For a name the gazetteer lacks: a confident town of the article's main country, nearest in the text."""
+    countries: Counter[str] = Counter()
+    for group in order:
+        if group is not None and group.choice is not None and group.choice.country_code:
+            countries[group.choice.country_code] += 1
+    best: tuple[int, int, Place] | None = None
+    for j, group in enumerate(order):
+        if group is None or group.choice is None or group.confidence < s.w.host_min_confidence:
             continue
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(key=key, places=places)
-            group.base = [prior(p, key) for p in places]
-            _favour_capitals(group)
-        group.indices.append(i)
-        group.demonym = group.demonym or mention.kind == "demonym"
-        qualifier = qualifier_after(text, mention.end)
-        if qualifier:
-            group.regions |= _qualifier_regions(index, qualifier, qualifier_cache)
-        if mention.surface != mention.name and US_STATE_ABBREVIATIONS.get(mention.surface.rstrip(".")) == mention.name:
-            group.state = True  # "Wash." is the state, never the capital
-        if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
-            group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
-        order.append(group)
-
-    _add_support(groups)
-    for group in groups.values():
-        if group.demonym:
-            group.base = [b + (3.0 if p.feature_code in ("PCLI", "CONT", "RGN") else 0.0)
-                          for b, p in zip(group.base, group.places)]
-        if group.regions:
-            group.base = [b + _qualifier_bonus(p, group.regions) for b, p in zip(group.base, group.places)]
-        if group.state:
-            group.base = [b + (4.0 if p.feature_code == "ADM1" and p.country_code == "US" else 0.0)
-                          for b, p in zip(group.base, group.places)]
-        if group.qualifies:
-            group.base = [b + _container_bonus(p, group.qualifies) for b, p in zip(group.base, group.places)]
-        _choose(group, [0.0] * len(group.places))
-
-    for _ in range(3):
-        _rescore(groups)
-
-    results: list[Resolution] = []
-    for i, group in enumerate(order):
-        if group is None:
-            host = _nearest_host(mentions, order, i)
-            if host is None:
-                results.append(Resolution(place=None, confidence=0.0))
-            else:
-                results.append(Resolution(
-                    place=approximate_place(mentions[i].name, host),
-                    confidence=APPROXIMATE_CONFIDENCE,
-                    alternatives=(Candidate(place=host, score=APPROXIMATE_CONFIDENCE),),
-                ))
+        if group.choice.feature_class != "P" and group.choice.feature_code not in s.rules.host_units:
             continue
-        totals: list[float] = group.base_totals  # type: ignore[attr-defined]
-        best = max(totals)
-        norm = sum(math.exp(t - best) for t in totals)
-        ranked = sorted(zip(totals, group.places), key=lambda tp: -tp[0])
-        alternatives = tuple(
-            Candidate(place=p, score=round(math.exp(t - best) / norm, 4))
-            for t, p in ranked[1:6]
-        )
-        results.append(Resolution(place=group.choice, confidence=round(group.confidence, 4),
-                                  alternatives=alternatives))
-    return results
+        rank = (-countries[group.choice.country_code or ""], abs(mentions[j].start - mentions[i].start))
+        if best is None or rank < best[:2]:
+            best = (*rank, group.choice)
+    return best[2] if best else None
 
 
-_SUPPORT_K = 12
-_CELL = 2.0
-_AREAL = frozenset({"PCLI", "CONT", "OCN", "RGN", "SEA", "TERR"})
-# Physical features whose point stands for a wide area (a gulf, a range, a desert, a peninsula):
-# nearness to their point says little, so unlike local features (a river, a lake, a peak, a park)
-# they get no bonus for lying near the article's other places (_rescore) and count as inside no
-# country (_add_support).
-_BROAD = _AREAL | frozenset({
-    "GULF", "BAY", "STRT", "CHN", "SD", "ISHF", "GLCR", "MTS", "DSRT", "PLAT", "PLN", "BSN", "LWLD",
-    "DPR", "PEN", "ISLS", "CST", "DLTA", "VAL",
-})
-_PHYSICAL_CLASSES = frozenset("HTLSVU")
-# Rivers and canals: their point is one spot on a line hundreds of km long, so places that far
-# from it may still lie on it.
-_LINEAR = frozenset({"STM", "STMI", "CNL"})
-_LINEAR_KM = 150.0
+# --------------------------------------------------------------------------- per-name bonuses
 
 
-def _cell(place: Place) -> tuple[int, int]:
-    """The coarse grid cell of a place."""
-    return int(math.floor(place.lat / _CELL)), int(math.floor(place.lon / _CELL))
+def _qualifier_bonus(place: Place, regions: Regions, w: ResolveWeights) -> float:
+    """Reward places inside a region named right after the mention; penalise the others."""
+    for cc, admin1 in regions:
+        if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
+            return w.qualifier_inside_bonus if place.feature_code not in ("PCLI", "ADM1") else w.qualifier_region_bonus
+    return w.qualifier_outside_penalty
 
 
-def _is_local_feature(place: Place) -> bool:
-    """A physical feature with a meaningful point (a river, lake, peak, park), not a wide area."""
-    return place.feature_class in _PHYSICAL_CLASSES and place.feature_code not in _BROAD
-
-
-def _takes_context(place: Place) -> bool:
-    """Whether spatial and country context applies: towns and units, and local physical features."""
-    return place.feature_class in ("P", "A") or _is_local_feature(place)
-
-
-def _slack_km(a: Place, b: Place) -> float:
-    """Distance below which two points count as together: more when either is a river's point."""
-    return _LINEAR_KM if a.feature_code in _LINEAR or b.feature_code in _LINEAR else 0.0
-
-
-def _add_support(groups: dict[str, _Group]) -> None:
-    """Raise candidates that other names' plausible candidates lie near or inside (or contain)."""
-    if len(groups) < 2:
+def _favour_capitals(group: _Group, w: ResolveWeights) -> None:
+    """A national capital outranks a first-level region of its own name and country: on its
+    own, "Washington" (like "Mexico City" or "Brussels") in the news is the capital. So does a
+    city that holds a good share of the region named after it."""
+    regions = {(p.country_code, p.admin1): p.population for p in group.places if p.feature_code == "ADM1"}
+    if not regions:
         return
-    cells: dict[tuple[int, int], list[tuple[str, Place, float]]] = defaultdict(list)
-    countries: dict[str, dict[str, float]] = defaultdict(dict)  # cc -> group -> weight (PCLI there)
-    admins: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)  # ADM1 candidates
-    inside_cc: dict[str, dict[str, float]] = defaultdict(dict)  # cc -> group -> weight (place in cc)
-    inside_adm: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    tops: dict[str, list[tuple[Place, float]]] = {}
-    for key, group in groups.items():
-        best = max(group.base)
-        ranked = sorted(zip(group.places, group.base), key=lambda pb: -pb[1])[:_SUPPORT_K]
-        top = [(p, min(1.0, math.exp(-(best - b - 1.5) / 1.5))) for p, b in ranked]
-        tops[key] = top
-        for place, weight in top:
-            cc = place.country_code
-            if place.feature_code == "PCLI" and cc:
-                _keep_max(countries[cc], key, weight)
-                continue
-            if place.feature_code == "ADM1" and cc and place.admin1:
-                _keep_max(admins[(cc, place.admin1)], key, weight)
-            elif cc and _takes_context(place):
-                _keep_max(inside_cc[cc], key, weight)
-                if place.admin1:
-                    _keep_max(inside_adm[(cc, place.admin1)], key, weight)
-            if place.feature_code not in _AREAL:
-                cells[_cell(place)].append((key, place, weight))
-    for key, group in groups.items():
-        extra = []
-        for place, base in zip(group.places, group.base):
-            support: dict[str, float] = {}
-            cc = place.country_code
-            if cc and place.feature_code == "PCLI":
-                for other, w in inside_cc[cc].items():
-                    _keep_max(support, other, 0.5 * w)
-            elif cc:
-                for other, w in countries[cc].items():
-                    _keep_max(support, other, 0.7 * w)
-                if place.admin1 and place.feature_code != "ADM1":
-                    for other, w in admins[(cc, place.admin1)].items():
-                        _keep_max(support, other, w)
-                if place.feature_code == "ADM1" and place.admin1:
-                    for other, w in inside_adm[(cc, place.admin1)].items():
-                        _keep_max(support, other, 0.8 * w)
-            if place.feature_code not in _AREAL:
-                ci, cj = _cell(place)
-                reach = 2 if place.feature_code in _LINEAR else 1
-                for di in range(-reach, reach + 1):
-                    for dj in range(-reach, reach + 1):
-                        for other, near, w in cells.get((ci + di, cj + dj), ()):
-                            if other != key:
-                                d = km(place, near) - _slack_km(place, near)
-                                _keep_max(support, other, w * (1.0 if d < 60 else math.exp(-(d - 60) / 150)))
-            support.pop(key, None)
-            extra.append(1.5 * min(3.0, sum(support.values())))
-        group.base = [b + e for b, e in zip(group.base, extra)]
+    adm1_ccs = {cc for cc, _ in regions}
+    group.base = [b + _capital_bonus(p, group.key, regions, adm1_ccs, w) for b, p in zip(group.base, group.places)]
+
+
+def _capital_bonus(p: Place, key: str, regions: dict[tuple[str | None, str | None], int],
+                   adm1_ccs: set[str | None], w: ResolveWeights) -> float:
+    """The _favour_capitals bonus of one candidate."""
+    if p.feature_code == "PPLC" and p.country_code in adm1_ccs:
+        return w.capital_over_region
+    # A city that dominates the region named after it ("Istanbul", "Aleppo"), not a
+    # provincial capital in a large province ("Quebec").
+    held = regions.get((p.country_code, p.admin1))
+    if (p.feature_class == "P" and held is not None and name_key(p.name) == key
+            and p.population >= w.dominant_city_share * held):
+        return w.capital_over_region + w.dominant_city_extra  # the region's population double-counts its towns
+    return 0.0
+
+
+def _container_bonus(place: Place, qualified: list[_Group | None], w: ResolveWeights) -> float:
+    """For a mention written right after another one ("Camp Murray, Wash."): favour the country
+    or first-level region that holds a meaning of the other name (any region if it has none)."""
+    if place.feature_code not in ("PCLI", "ADM1") or not place.country_code:
+        return 0.0
+    for other in qualified:
+        if other is None:
+            return w.container_unknown_bonus
+        for inner in other.places:
+            if inner.country_code == place.country_code and inner is not place and (
+                    place.feature_code == "PCLI" or (inner.admin1 and inner.admin1 == place.admin1)):
+                return w.container_holds_bonus
+    return 0.0
+
+
+# --------------------------------------------------------------------------- spatial context
+
+
+def _cell(place: Place, w: ResolveWeights) -> tuple[int, int]:
+    """The coarse grid cell of a place."""
+    size = w.support_cell_degrees
+    return int(math.floor(place.lat / size)), int(math.floor(place.lon / size))
+
+
+def _takes_context(place: Place, rules: _Rules) -> bool:
+    """Whether spatial and country context applies: towns and units, and local physical features
+    (a river, lake, peak, park: a physical feature with a meaningful point, not a wide area)."""
+    return place.feature_class in ("P", "A") or (
+        place.feature_class in rules.physical_classes and place.feature_code not in rules.broad)
 
 
 def _keep_max(table: dict[str, float], key: str, value: float) -> None:
@@ -429,74 +477,118 @@ def _keep_max(table: dict[str, float], key: str, value: float) -> None:
         table[key] = value
 
 
-def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: int) -> Place | None:
-    """For a name the gazetteer lacks: a confident town of the article's main country, nearest in the text."""
-    countries: Counter[str] = Counter()
-    for group in order:
-        if group is not None and group.choice is not None and group.choice.country_code:
-            countries[group.choice.country_code] += 1
-    best: tuple[int, int, Place] | None = None
-    for j, group in enumerate(order):
-        if group is None or group.choice is None or group.confidence < 0.5:
-            continue
-        if group.choice.feature_class != "P" and group.choice.feature_code not in ("ADM2", "ADM3"):
-            continue
-        rank = (-countries[group.choice.country_code or ""], abs(mentions[j].start - mentions[i].start))
-        if best is None or rank < best[:2]:
-            best = (*rank, group.choice)
-    return best[2] if best else None
+@dataclass
+class _SupportTables:
+    """Who lends support where: group key -> best weight, per country, region and grid cell."""
+
+    cells: dict[tuple[int, int], list[tuple[str, Place, float]]] = field(default_factory=lambda: defaultdict(list))
+    countries: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))  # PCLI there
+    admins: dict[tuple[str, str], dict[str, float]] = field(default_factory=lambda: defaultdict(dict))  # ADM1
+    inside_cc: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))  # place in cc
+    inside_adm: dict[tuple[str, str], dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
 
 
-def _qualifier_bonus(place: Place, regions: set[tuple[str, str | None]]) -> float:
-    """Reward places inside a region named right after the mention; penalise the others."""
-    for cc, admin1 in regions:
-        if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
-            return 6.0 if place.feature_code not in ("PCLI", "ADM1") else 2.0
-    return -2.0
-
-
-def _favour_capitals(group: _Group) -> None:
-    """A national capital outranks a first-level region of its own name and country: on its
-    own, "Washington" (like "Mexico City" or "Brussels") in the news is the capital. So does a
-    city that holds a good share of the region named after it."""
-    regions = {(p.country_code, p.admin1): p.population for p in group.places if p.feature_code == "ADM1"}
-    if not regions:
+def _add_support(groups: dict[str, _Group], s: _Scoring) -> None:
+    """Raise candidates that other names' plausible candidates lie near or inside (or contain)."""
+    if len(groups) < 2:
         return
-    adm1_ccs = {cc for cc, _ in regions}
-
-    def bonus(p: Place) -> float:
-        if p.feature_code == "PPLC" and p.country_code in adm1_ccs:
-            return CAPITAL_OVER_REGION
-        # A city that dominates the region named after it ("Istanbul", "Aleppo"), not a
-        # provincial capital in a large province ("Quebec").
-        held = regions.get((p.country_code, p.admin1))
-        if (p.feature_class == "P" and held is not None and name_key(p.name) == group.key
-                and p.population >= 0.25 * held):
-            return CAPITAL_OVER_REGION + 1.0  # the region's population double-counts its towns
-        return 0.0
-
-    group.base = [b + bonus(p) for b, p in zip(group.base, group.places)]
+    w = s.w
+    tables = _SupportTables()
+    for key, group in groups.items():
+        for place, weight in _lenders(group, w):
+            _lend(tables, key, place, weight, s)
+    for key, group in groups.items():
+        extra = []
+        for place in group.places:
+            support = _place_support(key, place, tables, s)
+            support.pop(key, None)
+            extra.append(w.support_scale * min(w.support_cap, sum(support.values())))
+        group.base = [b + e for b, e in zip(group.base, extra)]
 
 
-def _container_bonus(place: Place, qualified: list[_Group | None]) -> float:
-    """For a mention written right after another one ("Camp Murray, Wash."): favour the country
-    or first-level region that holds a meaning of the other name (any region if it has none)."""
-    if place.feature_code not in ("PCLI", "ADM1") or not place.country_code:
-        return 0.0
-    for other in qualified:
-        if other is None:
-            return 1.5
-        for inner in other.places:
-            if inner.country_code == place.country_code and inner is not place and (
-                    place.feature_code == "PCLI" or (inner.admin1 and inner.admin1 == place.admin1)):
-                return 3.0
-    return 0.0
+def _lenders(group: _Group, w: ResolveWeights) -> list[tuple[Place, float]]:
+    """The group's best candidates, each with the weight of the support it lends (at most 1)."""
+    best = max(group.base)
+    ranked = sorted(zip(group.places, group.base), key=lambda pb: -pb[1])[: w.support_top]
+    return [(p, min(1.0, math.exp(-(best - b - w.support_margin) / w.support_decay))) for p, b in ranked]
 
 
-def _rescore(groups: dict[str, _Group]) -> None:
-    """Re-choose every group with article context taken from the other groups' current choices."""
+def _lend(tables: _SupportTables, key: str, place: Place, weight: float, s: _Scoring) -> None:
+    """Enter one lending candidate in the tables of its country, region and grid cell."""
+    cc = place.country_code
+    if place.feature_code == "PCLI" and cc:
+        _keep_max(tables.countries[cc], key, weight)
+        return
+    if place.feature_code == "ADM1" and cc and place.admin1:
+        _keep_max(tables.admins[(cc, place.admin1)], key, weight)
+    elif cc and _takes_context(place, s.rules):
+        _keep_max(tables.inside_cc[cc], key, weight)
+        if place.admin1:
+            _keep_max(tables.inside_adm[(cc, place.admin1)], key, weight)
+    if place.feature_code not in s.rules.areal:
+        tables.cells[_cell(place, s.w)].append((key, place, weight))
+
+
+def _place_support(key: str, place: Place, tables: _SupportTables, s: _Scoring) -> dict[str, float]:
+    """Other group -> the support it lends this candidate (containment first, then nearness)."""
+    support: dict[str, float] = {}
+    _containment_support(support, place, tables, s.w)
+    if place.feature_code not in s.rules.areal:
+        _nearby_support(support, key, place, tables, s)
+    return support
+
+
+def _containment_support(support: dict[str, float], place: Place, tables: _SupportTables,
+                         w: ResolveWeights) -> None:
+    """Support from candidates inside this country or region, or holding this place."""
+    cc = place.country_code
+    if cc and place.feature_code == "PCLI":
+        for other, v in tables.inside_cc[cc].items():
+            _keep_max(support, other, w.support_country_of_place * v)
+    elif cc:
+        for other, v in tables.countries[cc].items():
+            _keep_max(support, other, w.support_place_in_country * v)
+        if place.admin1 and place.feature_code != "ADM1":
+            for other, v in tables.admins[(cc, place.admin1)].items():
+                _keep_max(support, other, w.support_place_in_admin * v)
+        if place.feature_code == "ADM1" and place.admin1:
+            for other, v in tables.inside_adm[(cc, place.admin1)].items():
+                _keep_max(support, other, w.support_admin_of_place * v)
+
+
+def _nearby_support(support: dict[str, float], key: str, place: Place, tables: _SupportTables,
+                    s: _Scoring) -> None:
+    """Support from other names' candidates in the surrounding grid cells, falling with distance."""
+    w, linear = s.w, s.rules.linear
+    ci, cj = _cell(place, w)
+    here = place.feature_code in linear  # a river's point: others within linear_slack_km count as on it
+    reach = w.support_linear_reach if here else 1
+    for di in range(-reach, reach + 1):
+        for dj in range(-reach, reach + 1):
+            for other, near, v in tables.cells.get((ci + di, cj + dj), ()):
+                if other != key:
+                    slack = w.linear_slack_km if here or near.feature_code in linear else 0.0
+                    d = great_circle_km(place.lat, place.lon, near.lat, near.lon) - slack
+                    falloff = 1.0 if d < w.support_near_km else math.exp(-(d - w.support_near_km) / w.support_near_decay_km)
+                    _keep_max(support, other, v * falloff)
+
+
+# --------------------------------------------------------------------------- article context
+
+
+@dataclass(frozen=True)
+class _Article:
+    """The other names' current choices, weighted by their mention counts."""
+
+    total: int
+    countries: Counter[str]
+    admins: Counter[tuple[str, str]]
+    anchors: list[tuple[str, Place, int]]  # confident, not too wide: (group key, place, mentions)
+
+
+def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
+    """Tally the current choices by country and region, and pick the anchors for nearness."""
     chosen = [(g.key, g.choice, g.confidence, len(g.indices)) for g in groups.values() if g.choice]
-    total = sum(w for *_, w in chosen) or 1
     countries: Counter[str] = Counter()
     admins: Counter[tuple[str, str]] = Counter()
     for _key, place, _conf, weight in chosen:
@@ -505,28 +597,65 @@ def _rescore(groups: dict[str, _Group]) -> None:
         if place.country_code and place.admin1:
             admins[(place.country_code, place.admin1)] += weight
     anchors = [(key, place, weight) for key, place, conf, weight in chosen
-               if conf >= 0.5 and place.feature_code not in ("CONT", "OCN", "RGN")]
+               if conf >= s.w.anchor_min_confidence and place.feature_code not in s.rules.not_anchors]
+    return _Article(sum(w for *_, w in chosen) or 1, countries, admins, anchors)
+
+
+def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
+    """Re-choose every group with article context taken from the other groups' current choices."""
+    article = _article_context(groups, s)
     for group in groups.values():
-        own = len(group.indices)
-        extra: list[float] = []
-        for place, base in zip(group.places, group.base):
-            bonus = 0.0
-            cc = place.country_code
-            if cc:
-                same = countries[cc] - (own if group.choice and group.choice.country_code == cc else 0)
-                others = total - own
-                if same > 0 and others > 0:
-                    bonus += 1.0 + 2.5 * same / others
-            if cc and place.admin1 and place.feature_code != "ADM1":
-                same_admin = admins[(cc, place.admin1)] - (
-                    own if group.choice and (group.choice.country_code, group.choice.admin1) == (cc, place.admin1) else 0
-                )
-                if same_admin > 0:
-                    bonus += 0.8 + 1.5 * min(1.0, same_admin / max(1, total - own))
-            if anchors and _takes_context(place):
-                nearest = min((max(0.0, km(place, other) - _slack_km(place, other))
-                               for key, other, _w in anchors if key != group.key), default=None)
-                if nearest is not None:
-                    bonus += 2.0 * math.exp(-nearest / 250.0)
-            extra.append(bonus)
-        _choose(group, extra)
+        _choose(group, [
+            _country_bonus(place, group, article, s.w) + _admin_bonus(place, group, article, s.w)
+            + _nearness_bonus(place, group, article, s)
+            for place in group.places
+        ])
+
+
+def _country_bonus(place: Place, group: _Group, article: _Article, w: ResolveWeights) -> float:
+    """More the more of the other mentions chose a place in this place's country."""
+    cc = place.country_code
+    if not cc:
+        return 0.0
+    own = len(group.indices)
+    same = article.countries[cc] - (own if group.choice and group.choice.country_code == cc else 0)
+    others = article.total - own
+    if same > 0 and others > 0:
+        return w.country_bonus + w.country_share * same / others
+    return 0.0
+
+
+def _admin_bonus(place: Place, group: _Group, article: _Article, w: ResolveWeights) -> float:
+    """More the more of the other mentions chose a place in this place's first-level region."""
+    cc = place.country_code
+    if not (cc and place.admin1 and place.feature_code != "ADM1"):
+        return 0.0
+    own = len(group.indices)
+    mine = group.choice and (group.choice.country_code, group.choice.admin1) == (cc, place.admin1)
+    same_admin = article.admins[(cc, place.admin1)] - (own if mine else 0)
+    if same_admin > 0:
+        return w.admin_bonus + w.admin_share * min(w.admin_share_cap, same_admin / max(1, article.total - own))
+    return 0.0
+
+
+def _nearness_bonus(place: Place, group: _Group, article: _Article, s: _Scoring) -> float:
+    """More the nearer this place lies to another name's confident choice."""
+    if not (article.anchors and _takes_context(place, s.rules)):
+        return 0.0
+    linear, known, slack_km = s.rules.linear, s.km, s.w.linear_slack_km
+    here = place.feature_code in linear  # a river's point: anchors within slack_km count as on it
+    lat, lon, me = place.lat, place.lon, id(place)
+    nearest: float | None = None
+    for key, other, _w in article.anchors:
+        if key == group.key:
+            continue
+        pair = (me, id(other))
+        d = known.get(pair)
+        if d is None:
+            d = known[pair] = great_circle_km(lat, lon, other.lat, other.lon)
+        d = max(0.0, d - (slack_km if here or other.feature_code in linear else 0.0))
+        if nearest is None or d < nearest:
+            nearest = d
+    if nearest is None:
+        return 0.0
+    return s.w.nearness_bonus * math.exp(-nearest / s.w.nearness_km)

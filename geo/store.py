@@ -7,7 +7,6 @@ Flask. The schema itself is created by the Alembic migrations in migrations/, ne
 from __future__ import annotations
 
 import hashlib
-import re
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ from sqlalchemy.orm import (
 )
 
 from geo import types
+from geo.passages import passage_around
+from geo.resolve import APPROXIMATE_SOURCE
 
 __all__ = [
     "Base",
@@ -64,6 +65,7 @@ __all__ = [
     "Correction",
     "CORRECTION_ACTIONS",
     "UNCERTAIN_BELOW",
+    "APPROXIMATE_SOURCE",
     "is_uncertain",
     "MentionReview",
     "ReviewState",
@@ -530,7 +532,6 @@ def iter_resolved(
 #: Below this confidence an automatic match counts as uncertain (so do approximate placements
 #: and names that were not found at all) until a person reviews it.
 UNCERTAIN_BELOW = 0.5
-APPROXIMATE_SOURCE = "approximate"
 
 
 def is_uncertain(confidence: float, place_source: str | None, resolved: bool,
@@ -592,22 +593,6 @@ def get_place(session: Session, place_id: str) -> Place | None:
     return session.scalar(select(Place).where(Place.place_id == place_id))
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+|\n")
-
-
-def _passage_around(text: str, start: int, end: int) -> types.Passage:
-    """The sentence (within its line) around a span: for mentions a person adds."""
-    lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        lo = m.end()
-    nxt = _SENTENCE_END.search(text, end)
-    hi = nxt.start() + (1 if nxt.group(0)[0] in ".!?" else 0) if nxt else len(text)
-    lo, hi = max(0, min(lo, start)), max(hi, end)
-    if hi - lo > 400:
-        lo, hi = max(lo, start - 180), min(hi, end + 180)
-    return types.Passage(lo, hi, text[lo:hi])
-
-
 def _loaded_mentions(session: Session, article_id: int) -> list[Mention]:
     stmt = (
         select(Mention)
@@ -662,7 +647,7 @@ def _apply(session: Session, article: Article, corr: Correction, mentions: list[
         for m in [m for m in mentions if m.start < corr.end and corr.start < m.end]:
             mentions.remove(m)  # a person's span wins over overlapping automatic ones
             session.delete(m)
-        p = _passage_around(article.text, corr.start, corr.end)
+        p = passage_around(article.text, corr.start, corr.end)
         new = Mention(
             place=corr.place, start=corr.start, end=corr.end, surface=corr.surface,
             name=corr.surface, passage=p.text, passage_start=p.start, passage_end=p.end,

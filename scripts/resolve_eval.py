@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from collections import Counter
@@ -12,18 +11,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.gazetteer import OfflineGazetteer  # noqa: E402
+from geo.geomath import great_circle_km  # noqa: E402
 from geo.resolve import resolve  # noqa: E402
 from geo.types import Mention  # noqa: E402
 
 __all__ = ["evaluate", "main"]
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _lookup_name(surface: str) -> tuple[str, str]:
@@ -57,7 +49,7 @@ def evaluate(path: Path, index: OfflineGazetteer, show: int = 0) -> dict[str, fl
             if r.place is None:
                 missing += 1
                 errors[f"NONE {t['name']}"] += 1
-            elif _km(t["lat"], t["lon"], r.place.lat, r.place.lon) <= 161:
+            elif great_circle_km(t["lat"], t["lon"], r.place.lat, r.place.lon) <= 161:
                 good += 1
             else:
                 errors[f"{t['name']} -> {r.place.name} {r.place.country_code} {r.place.feature_code} "

@@ -9,7 +9,17 @@ from geopy.location import Location
 
 from geo.errors import GazetteerMissing
 from geo.gazetteer import ATTRIBUTION, OfflineGazetteer
-from geo.gazetteer_build import Entry, TownGrid, build, iter_naturalearth, keep_alt_name, ne_feature_code
+from geo.gazetteer_build import (
+    Entry,
+    TownGrid,
+    build,
+    country_aliases,
+    iter_naturalearth,
+    keep_alt_name,
+    locate_codes,
+    ne_feature_code,
+    ne_kind_codes,
+)
 from geo.types import Place
 
 REAL_INDEX = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
@@ -61,6 +71,24 @@ def test_keep_alt_name(name: str, kept: bool) -> None:
 )
 def test_ne_feature_code(kind: str, expected: tuple[str, str] | None) -> None:
     assert ne_feature_code(kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("iso", "alias"),
+    [("US", "the United States"), ("GB", "U.K."), ("CD", "DRC"), ("CI", "Cote d'Ivoire"), ("NL", "Holland"),
+     ("MM", "Burma")],
+)
+def test_country_aliases_table(iso: str, alias: str) -> None:
+    assert alias in country_aliases()[iso]
+
+
+def test_build_tables_are_well_formed() -> None:
+    codes = ne_kind_codes()
+    assert len(codes) > 40 and all(len(cls) == 1 and code.isupper() for cls, code in codes.values())
+    assert all(names and all(n.strip() == n and n for n in names) for names in country_aliases().values())
+    assert set(locate_codes()) == {"landmark", "local"}
+    assert "MT" in locate_codes()["landmark"] and "STM" in locate_codes()["local"]
+    assert not locate_codes()["landmark"] & locate_codes()["local"]
 
 
 @pytest.mark.parametrize(

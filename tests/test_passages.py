@@ -6,7 +6,14 @@ import re
 import pytest
 
 from geo.nlp import load_nlp
-from geo.passages import MAX_PASSAGE_CHARS, passage_for, passages_for
+from geo.passages import (
+    MAX_PASSAGE_CHARS,
+    passage_around,
+    passage_for,
+    passage_in_text,
+    passages_for,
+    sentence_bounds,
+)
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +89,31 @@ def test_passages_for_without_sentences_or_spans(nlp):
     damascus = found[BATCH_WORDS.index("Damascus")]
     assert damascus.text.startswith("BEIRUT") and "\n" not in damascus.text  # the paragraph
     assert passages_for(doc, []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("The French love Paris. Lyon is calm.", "The", "The French love Paris."),
+        ("Rain in Oslo. Then Bergen! Nobody minded.", "Bergen", "Then Bergen!"),
+        ("Heading about Lima\nA line that follows it.", "Lima", "Heading about Lima"),
+        ("First line\nMoved to Accra last spring", "Accra", "Moved to Accra last spring"),
+        ("  Leading spaces before Quito arrive.  ", "Quito", "Leading spaces before Quito arrive."),
+        ("No stop at all around Tbilisi", "Tbilisi", "No stop at all around Tbilisi"),
+    ],
+)
+def test_passage_around_plain_text(text, word, expected):
+    """Without a parsed doc (mentions a person adds): the sentence within its line."""
+    start = text.index(word)
+    p = passage_around(text, start, start + len(word))
+    assert p.text == expected and text[p.start:p.end] == p.text
+    lo, hi = sentence_bounds(text, start, start + len(word))
+    assert lo <= p.start <= start and start + len(word) <= p.end <= hi
+
+
+def test_passage_around_caps_a_run_on_sentence_like_the_geoparser():
+    text = "word " * 400 + "Tbilisi " + "word " * 400
+    start = text.index("Tbilisi")
+    p = passage_around(text, start, start + 7)
+    assert len(p.text) <= MAX_PASSAGE_CHARS and "Tbilisi" in p.text and text[p.start:p.end] == p.text
+    assert p == passage_in_text(text, start, start + 7)  # one capping rule for both

@@ -1,11 +1,11 @@
 """The whole geoparser on self-written stories: the real model and the real gazetteer index."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
+from geo.geomath import great_circle_km
 from geo.pipeline import Geoparser, load_geoparser
 from geo.types import Story
 
@@ -37,14 +37,6 @@ LEVANT_PLACES = {
 }
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 @pytest.fixture(scope="module")
 def geoparser() -> Geoparser:
     return load_geoparser(GAZETTEER)
@@ -70,7 +62,7 @@ def test_places_resolve_to_the_intended_namesake(levant: Story, surface: str) ->
     for rm in found[surface]:
         assert rm.place is not None, f"{surface!r} left unresolved"
         assert rm.place.country_code == cc
-        assert km(rm.place.lat, rm.place.lon, lat, lon) < 100, (surface, rm.place)
+        assert great_circle_km(rm.place.lat, rm.place.lon, lat, lon) < 100, (surface, rm.place)
 
 
 @pytest.mark.parametrize("word", ["Hezbollah", "Monday", "Mark", "Harper", "Mark Harper"])

@@ -11,14 +11,19 @@ import pytest
 from geo.names import name_key
 from geo.resolve import (
     APPROXIMATE_CONFIDENCE,
+    APPROXIMATE_PREFIX,
     APPROXIMATE_SOURCE,
+    abbreviations,
     approximate_place,
+    generic_suffixes,
+    is_approximate,
     lookup_keys,
     prior,
     qualifier_after,
     resolve,
 )
 from geo.types import Candidate, Mention, NameInfo, Place
+from geo.weights import DEFAULT_WEIGHTS
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_INDEX = ROOT / "instance" / "gazetteer.sqlite"
@@ -177,13 +182,51 @@ def test_prior_order(better: Place, worse: Place, key: str) -> None:
     assert prior(better, key) > prior(worse, key)
 
 
-def test_speed_hundred_mentions() -> None:
-    import time
-    text = " ".join(["Lebanon and Damascus and Homs."] * 34)
+class CountingIndex:
+    """A PlaceIndex that counts the look-ups made through it."""
+
+    def __init__(self, inner: FakeIndex) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        self.calls += 1
+        return self.inner.candidates(name, limit)
+
+    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
+        return self.inner.known_names(names)
+
+
+def _work(repeats: int, monkeypatch) -> tuple[int, int]:
+    """(index look-ups, distances computed) to resolve "Lebanon and Damascus and Homs." repeated."""
+    import geo.resolve
+
+    distances = 0
+    real_km = geo.resolve.great_circle_km
+
+    def counting_km(*args: float) -> float:
+        nonlocal distances
+        distances += 1
+        return real_km(*args)
+
+    monkeypatch.setattr(geo.resolve, "great_circle_km", counting_km)
+    text = " ".join(["Lebanon and Damascus and Homs."] * repeats)
     mentions = _mentions(text, ["Lebanon", "Damascus", "Homs"])
-    started = time.perf_counter()
-    resolve(text, mentions, INDEX)
-    assert len(mentions) >= 100 and time.perf_counter() - started < 0.1
+    index = CountingIndex(INDEX)
+    results = resolve(text, mentions, index)
+    assert len(mentions) == 3 * repeats and len(results) == len(mentions)
+    assert {r.place for r in results} == {LEBANON_LB, DAMASCUS_SY, HOMS_SY}
+    return index.calls, distances
+
+
+def test_work_does_not_grow_with_repeated_mentions(monkeypatch) -> None:
+    """A hundred mentions of three names cost what three mentions do: each name is looked up
+    once and each pair of candidates measured a bounded number of times (timing is left to the
+    benchmark)."""
+    calls, distances = _work(1, monkeypatch)
+    assert calls == 3 and 0 < distances
+    assert _work(34, monkeypatch) == (calls, distances)
+    assert _work(68, monkeypatch) == (calls, distances)
 
 
 @pytest.mark.skipif(not (REAL_INDEX.is_file() and SEED.is_file()), reason="real index or seed missing")
@@ -194,10 +237,11 @@ def test_seed_article_on_real_index() -> None:
     names = ["Qusair", "Homs", "Lebanon", "Syria", "Damascus", "Aleppo", "Istanbul"]
     mentions = _mentions(text, names)
     results = resolve(text, mentions, OfflineGazetteer(REAL_INDEX))
-    chosen = {m.name: r.place for m, r in zip(mentions, results) if r.place}
-    for name in names:
-        if name in chosen:
-            assert chosen[name].country_code == {"Lebanon": "LB", "Istanbul": "TR"}.get(name, "SY"), name
+    assert {m.name for m in mentions} == set(names)  # the seed names every one of them
+    for m, r in zip(mentions, results):
+        assert r.place is not None, m.name
+        assert r.place.country_code == {"Lebanon": "LB", "Istanbul": "TR"}.get(m.name, "SY"), m.name
+    chosen = {m.name: r.place for m, r in zip(mentions, results)}
     assert chosen["Lebanon"].feature_code == "PCLI"
     assert chosen["Homs"].feature_class == "P"
     # Cities, not the provinces named after them.
@@ -273,3 +317,47 @@ def test_physical_features_take_context(text: str, names: list[str], target: str
     mentions = _mentions(text, names)
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, RIVERS))}
     assert chosen[target] == expected
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "expected"),
+    [
+        ("BC", (("British Columbia", "CA"),)),
+        ("NSW", (("New South Wales", "AU"),)),
+        ("SA", (("South Africa", None), ("South Australia", "AU"))),
+        ("WA", (("Washington", "US"), ("Western Australia", "AU"))),
+        ("DC", (("Washington, D.C.", "US"), ("District of Columbia", "US"))),
+        ("LA", (("Los Angeles", "US"),)),
+        ("TX", (("Texas", "US"),)),  # US postal codes come from the one US-state table
+        ("PRC", (("China", None),)),
+    ],
+)
+def test_abbreviations_table(abbreviation: str, expected: tuple) -> None:
+    assert abbreviations()[abbreviation] == expected
+
+
+def test_generic_suffixes_table() -> None:
+    assert {"valley", "province", "governorate", "oblast", "parish"} <= generic_suffixes()
+    assert "city" not in generic_suffixes()  # "Quebec City" keeps its towns (lookup_keys)
+
+
+@pytest.mark.parametrize(
+    ("place_id", "expected"),
+    [("approx:baba-amr@gn:169577", True), ("gn:169577", False), ("ne:approx", False), ("", False)],
+)
+def test_is_approximate(place_id: str, expected: bool) -> None:
+    assert is_approximate(place_id) is expected
+    assert is_approximate(approximate_place("Baba Amr", HOMS_SY).place_id)
+    assert APPROXIMATE_PREFIX == "approx:"
+
+
+def test_weights_are_passed_through() -> None:
+    """resolve(..., weights=) and prior(..., weights) score with the given weights: without the
+    article's context Lebanon is the country again."""
+    text = "From Harrisburg we drove to Lebanon."
+    mentions = _mentions(text, ["Harrisburg", "Lebanon"])
+    assert resolve(text, mentions, INDEX)[1].place == LEBANON_PA
+    no_context = replace(DEFAULT_WEIGHTS, rescore_rounds=0, support_scale=0.0)
+    assert resolve(text, mentions, INDEX, weights=no_context)[1].place == LEBANON_LB
+    assert prior(LEBANON_LB, "lebanon", replace(DEFAULT_WEIGHTS, population_log=0.0)) < prior(
+        LEBANON_LB, "lebanon")

@@ -23,13 +23,13 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import store, types
+from geo.resolve import is_approximate
 from web.extensions import db, gazetteer, get_geoparser
 
 __all__ = [
     "bp",
     "SESSION_REVIEWER",
     "SEARCH_LIMIT",
-    "APPROXIMATE_ID_PREFIX",
     "reviewer_name",
     "article_or_404",
     "search_places",
@@ -45,9 +45,6 @@ bp = Blueprint("review", __name__)
 
 SESSION_REVIEWER = "reviewer"
 SEARCH_LIMIT = 12
-#: The resolver's approximate placements have ids "approx:<name>@<host place id>"
-#: (geo.resolve.approximate_place; geo has no public constant for the prefix yet).
-APPROXIMATE_ID_PREFIX = "approx:"
 
 
 def reviewer_name() -> str:
@@ -138,7 +135,7 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
     for feature in features:
         props = feature["properties"]
         mentions = props.get("mentions") or []
-        approximate = str(props.get("place_key") or "").startswith(APPROXIMATE_ID_PREFIX)
+        approximate = is_approximate(str(props.get("place_key") or ""))
         resolved = bool(props.get("resolved"))
         for m in mentions:
             r = reviews.get((m["start"], m["end"]))

@@ -1,9 +1,6 @@
-/* The library page: ask before deleting a story (forms with data-confirm). */
-(function () {
-  "use strict";
-  document.addEventListener("submit", function (e) {
-    var form = e.target;
-    var question = form && form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) e.preventDefault();
-  });
-})();
+/* The library page: ask before deleting a story (forms with data-confirm). An ES module. */
+document.addEventListener("submit", function (e) {
+  const form = e.target;
+  const question = form && form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) e.preventDefault();
+});

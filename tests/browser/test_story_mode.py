@@ -7,7 +7,7 @@ import pytest
 
 from geo.types import Place
 from storydata import LISBON, MADRID, PORTO
-from test_story_page import assert_offline, open_popup, upload_story
+from test_story_page import assert_offline, open_popup, upload_story, wait_map_still
 
 pytestmark = pytest.mark.browser
 
@@ -50,21 +50,15 @@ def wait_popup_title(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def open_review(page, opener) -> None:  # type: ignore[no-untyped-def]
-    """Click what opens the review tools and wait until they have loaded their mention.
-    (One retry: a click can land while the map is still settling after the page load.)"""
-    for attempt in range(2):
-        opener.click()
-        try:
-            page.wait_for_function(
-                "() => { const t = document.getElementById('review-tools');"
-                " const c = document.getElementById('review-current');"
-                " return t && !t.hidden && c && !c.textContent.startsWith('Loading'); }",
-                timeout=5_000,
-            )
-            return
-        except Exception:
-            if attempt:
-                raise
+    """Click what opens the review tools, once the map stands still, and wait until the
+    tools have loaded their mention."""
+    wait_map_still(page)
+    opener.click()
+    page.wait_for_function(
+        "() => { const t = document.getElementById('review-tools');"
+        " const c = document.getElementById('review-current');"
+        " return t && !t.hidden && c && !c.textContent.startsWith('Loading'); }"
+    )
 
 
 def marker_keys(page) -> list[str]:  # type: ignore[no-untyped-def]

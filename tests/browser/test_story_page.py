@@ -27,12 +27,20 @@ def in_viewport(locator) -> bool:
     )
 
 
+def wait_map_still(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no pan, zoom or flight is under way (a moving map moves its popups and
+    markers under the pointer): story.js keeps .story-map[data-map-motion] up to date."""
+    page.wait_for_selector(".story-map[data-map-motion=still]", state="attached")
+
+
 def open_popup(page):  # type: ignore[no-untyped-def]
-    """The open popup, once it is the only one (Leaflet fades a closing popup out for 200 ms)."""
+    """The open popup, once it is the only one (Leaflet fades a closing popup out for 200 ms)
+    and the map has stopped moving it (its auto-pan)."""
     from playwright.sync_api import expect
 
     popups = page.locator(".leaflet-popup")
     expect(popups).to_have_count(1)
+    wait_map_still(page)
     return popups
 
 

@@ -1,0 +1,130 @@
+"""The resolver's scoring weights and thresholds, in one frozen, documented value (geo.resolve reads it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = ["DEFAULT_WEIGHTS", "ResolveWeights"]
+
+
+def _default_code_bonus() -> Mapping[str, float]:
+    """Prior bonus per GeoNames feature code (see ResolveWeights.code_bonus)."""
+    return MappingProxyType({
+        "CONT": 9.0, "OCN": 8.0, "PCLI": 4.5, "TERR": 5.0, "RGN": 6.5, "SEA": 6.5, "GULF": 5.0,
+        "ADM1": 2.3, "PPLC": 2.5, "ADM2": -0.3, "PPL": 0.0,
+    })
+
+
+@dataclass(frozen=True)
+class ResolveWeights:
+    """Every number the resolver scores with; scores are log-odds-like and add up per candidate.
+
+    ``resolve(..., weights=...)`` takes another instance (a tuning script, a learned ranker);
+    ``DEFAULT_WEIGHTS`` gives the published evaluation figures.
+    """
+
+    # --- prior(): how plausible a place is for a name, before any context -------------------
+    population_log: float = 0.9
+    """Times log10(population + 1) of the place (prior)."""
+    code_bonus: Mapping[str, float] = field(default_factory=_default_code_bonus)
+    """Added per feature code: continents, oceans and countries outrank towns (prior)."""
+    ne_default_rank: int = 10
+    """Natural Earth scale rank assumed when the source gives none (prior)."""
+    ne_rank_base: float = 6.5
+    """Natural Earth feature bonus at rank 0, falling by ne_rank_step per rank (prior)."""
+    ne_rank_step: float = 0.5
+    """Bonus lost per Natural Earth scale rank (prior)."""
+    ne_min_bonus: float = 1.0
+    """Least bonus of any Natural Earth feature (prior)."""
+    ne_code_bonus_max_rank: int = 3
+    """Natural Earth features up to this rank may take their code_bonus instead (prior)."""
+    curated_bonus: float = 3.0
+    """Added to places of the hand-curated extra list (prior)."""
+    exact_name_bonus: float = 1.5
+    """Added when the place's own name, not an alternate name, has the mention's key (prior)."""
+
+    # --- per-name evidence written in the article ----------------------------------------------
+    capital_over_region: float = 1.5
+    """A national capital over a first-level region of its name and country (_favour_capitals)."""
+    dominant_city_share: float = 0.25
+    """Share of its region's population from which a city of the region's name outranks it."""
+    dominant_city_extra: float = 1.0
+    """Added to capital_over_region for such a city: the region's population counts its towns."""
+    demonym_bonus: float = 3.0
+    """Countries, continents and regions for names written as demonyms ("Syrian")."""
+    qualifier_inside_bonus: float = 6.0
+    """A place inside the region named right after it ("Lebanon, Pa.") (_qualifier_bonus)."""
+    qualifier_region_bonus: float = 2.0
+    """A country or first-level region inside that region (_qualifier_bonus)."""
+    qualifier_outside_penalty: float = -2.0
+    """Any place outside every region named after it (_qualifier_bonus)."""
+    region_lookup_limit: int = 10
+    """Candidates read for a qualifier or an abbreviation's full name."""
+    state_bonus: float = 4.0
+    """A US state for a name written as a state abbreviation ("Wash.")."""
+    container_holds_bonus: float = 3.0
+    """A country/region holding a meaning of the name written just before it ("Camp Murray, Wash.")."""
+    container_unknown_bonus: float = 1.5
+    """A country/region after a name the gazetteer lacks (_container_bonus)."""
+
+    # --- _add_support(): other names' candidates lying near, inside or around -----------------
+    support_top: int = 12
+    """Best candidates of each name that lend support."""
+    support_margin: float = 1.5
+    """Candidates within this much of their name's best score lend full weight."""
+    support_decay: float = 1.5
+    """Below that, a candidate's weight falls by e per this much score."""
+    support_cell_degrees: float = 2.0
+    """Grid cell size, in degrees, for finding nearby candidates."""
+    support_country_of_place: float = 0.5
+    """A country supported by a name's candidate inside it (times that weight)."""
+    support_place_in_country: float = 0.7
+    """A place supported by a name's candidate country holding it."""
+    support_place_in_admin: float = 1.0
+    """A place supported by a name's candidate first-level region holding it."""
+    support_admin_of_place: float = 0.8
+    """A first-level region supported by a name's candidate inside it."""
+    support_near_km: float = 60.0
+    """Candidates nearer than this support each other fully."""
+    support_near_decay_km: float = 150.0
+    """Beyond support_near_km, nearness support falls by e per this many km."""
+    support_linear_reach: int = 2
+    """Grid cells searched around a river or canal (others: one)."""
+    support_cap: float = 3.0
+    """Most total support one candidate takes."""
+    support_scale: float = 1.5
+    """Times the capped support, added to the candidate's score."""
+    linear_slack_km: float = 150.0
+    """Distance subtracted when either point is a river's or canal's (_slack_km)."""
+
+    # --- _rescore(): the other names' current choices as article context -----------------------
+    rescore_rounds: int = 3
+    """Times every name is re-chosen with the others' choices as context."""
+    country_bonus: float = 1.0
+    """A place in a country other names were resolved into."""
+    country_share: float = 2.5
+    """Plus this times the share of the other mentions in that country."""
+    admin_bonus: float = 0.8
+    """A place in a first-level region other names were resolved into."""
+    admin_share: float = 1.5
+    """Plus this times the (capped) share of the other mentions in that region."""
+    admin_share_cap: float = 1.0
+    """Cap of that share."""
+    anchor_min_confidence: float = 0.5
+    """Choices at least this confident are anchors for nearness."""
+    nearness_bonus: float = 2.0
+    """A place at an anchor's point; falls by e per nearness_km."""
+    nearness_km: float = 250.0
+    """Distance scale of the nearness bonus."""
+
+    # --- output ----------------------------------------------------------------------------------
+    host_min_confidence: float = 0.5
+    """A name the gazetteer lacks is placed only at a town chosen with this confidence (_nearest_host)."""
+    approximate_confidence: float = 0.05
+    """Confidence of such an approximate placement."""
+    alternatives: int = 5
+    """Runners-up reported per mention."""
+
+
+DEFAULT_WEIGHTS = ResolveWeights()
