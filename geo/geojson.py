@@ -7,7 +7,7 @@ mentions that could not be resolved, grouped by their name, so nothing the text 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from geo.types import ResolvedMention, Story
 
@@ -19,11 +19,14 @@ __all__ = [
     "COORD_DIGITS",
     "key_for",
     "place_key",
+    "group_by_place",
     "features",
     "feature_collection",
     "story_collection",
     "stream_collection",
 ]
+
+T = TypeVar("T")
 
 MEDIA_TYPE = "application/geo+json"
 ATTRIBUTION: tuple[str, ...] = (
@@ -101,14 +104,22 @@ def _feature(key: str, group: list[ResolvedMention], article_id: int | None) -> 
     return {"type": "Feature", "id": key, "geometry": geometry, "properties": properties}
 
 
+def group_by_place(items: Iterable[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    """Items (in reading order) grouped by their place key, in order of first mention: the
+    features' grouping, one Feature per group. ``key`` gives an item's :func:`key_for`."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
+
+
 def features(
     mentions: Iterable[ResolvedMention], article_id: int | None = None
 ) -> list[dict[str, Any]]:
     """One Feature per place (or per unresolved name), in order of first mention."""
-    groups: dict[str, list[ResolvedMention]] = {}
-    for rm in sorted(mentions, key=lambda rm: (rm.mention.start, rm.mention.end)):
-        groups.setdefault(place_key(rm), []).append(rm)
-    return [_feature(key, group, article_id) for key, group in groups.items()]
+    ordered = sorted(mentions, key=lambda rm: (rm.mention.start, rm.mention.end))
+    return [_feature(key, group, article_id)
+            for key, group in group_by_place(ordered, place_key).items()]
 
 
 def feature_collection(

@@ -369,3 +369,23 @@ def test_a_title_typed_next_to_a_file_wins(app, client, title, expected):
     upload(client, title=title, file=(io.BytesIO(PARIS_UPLOAD.encode()), "paris.txt"))
     with app.app_context():
         assert db.session.get(Article, 1).title == expected
+
+
+def test_the_story_pages_places_are_the_geojson_features(app, client):
+    """The page groups its places as geo.geojson does: same keys, order, names, points, counts."""
+    from geo import store
+    from web.stories import article_collection, place_rows
+
+    upload(client, title="Two", text="Paris in France.\nParis again, Atlantis and France.")
+    with app.test_request_context():
+        places = place_rows(store.article_mentions(db.session, 1))
+        feats = article_collection(1)["features"]
+    expected = []
+    for f in feats:
+        lon, lat = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
+        p = f["properties"]
+        expected.append({"place_key": p["place_key"], "name": p["name"],
+                         "country_code": p["country_code"], "lat": lat, "lon": lon,
+                         "count": p["mention_count"]})
+    assert places == expected
+    assert [p["count"] for p in places] == [2, 2, 1]

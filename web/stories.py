@@ -36,21 +36,30 @@ def export_chunks(article_id: int | None = None) -> Iterator[str]:
     return geojson.stream_collection(feats, tiles=osm_tiles())
 
 
-def place_rows(feats: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The page's places, one per geojson feature (in order of first mention)."""
+def _place_key(m: store.Mention) -> str:
+    return geojson.key_for(m.place.place_id if m.place is not None else None, m.name)
+
+
+def place_rows(mentions: list[store.Mention]) -> list[dict[str, Any]]:
+    """The page's places: the article's mentions (in reading order, as store.article_mentions
+    gives them) grouped as geojson.features groups them, coordinates rounded alike."""
     rows = []
-    for f in feats:
-        props, geometry = f["properties"], f["geometry"]
-        lon, lat = geometry["coordinates"] if geometry is not None else (None, None)
-        rows.append({"place_key": props["place_key"], "name": props["name"],
-                     "country_code": props["country_code"], "lat": lat, "lon": lon,
-                     "count": props["mention_count"]})
+    for key, group in geojson.group_by_place(mentions, _place_key).items():
+        m, p = group[0], group[0].place
+        rows.append({
+            "place_key": key,
+            "name": p.name if p is not None else m.name,
+            "country_code": p.country_code if p is not None else None,
+            "lat": round(p.lat, geojson.COORD_DIGITS) if p is not None else None,
+            "lon": round(p.lon, geojson.COORD_DIGITS) if p is not None else None,
+            "count": len(group),
+        })
     return rows
 
 
-def _mention_row(m: store.Mention, key: str) -> dict[str, Any]:
+def _mention_row(m: store.Mention) -> dict[str, Any]:
     return {"id": m.id, "start": m.start, "end": m.end, "surface": m.surface, "kind": m.kind,
-            "confidence": m.confidence, "place_key": key}
+            "confidence": m.confidence, "place_key": _place_key(m)}
 
 
 def _article_info(row: store.Article) -> dict[str, Any]:
@@ -63,9 +72,8 @@ def article(article_id: int) -> str:
     """The story page: the map, the places, the text with its mentions, the review."""
     row = article_or_404(article_id)
     mentions = store.article_mentions(db.session, article_id)
-    resolved = [store.to_resolved(m) for m in mentions]
-    places = place_rows(geojson.features(resolved, article_id=article_id))
-    mention_rows = [_mention_row(m, geojson.place_key(rm)) for m, rm in zip(mentions, resolved)]
+    places = place_rows(mentions)
+    mention_rows = [_mention_row(m) for m in mentions]
     rv = article_review(article_id, mentions)
     return render_template(
         "article.html",
