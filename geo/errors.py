@@ -1,4 +1,4 @@
-"""The domain's errors: raised by geo/, turned into a page or JSON error once, in app.py."""
+"""The domain's errors: raised by geo/, turned into a page or JSON once, in web/errors.py."""
 from __future__ import annotations
 
 __all__ = ["GeoError", "UnreadableInput", "EmptyText", "TooLarge", "GazetteerMissing"]

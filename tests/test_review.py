@@ -1,5 +1,5 @@
-"""web/review.py and web/library.py: corrections (JSON), gazetteer search, re-analysis, rename, the library map and
-the place page, and how corrections flow into the GeoJSON export."""
+"""web/review.py and web/library.py: corrections (JSON), gazetteer search, re-analysis,
+rename, the library map and the place page, and how corrections flow into the GeoJSON export."""
 from __future__ import annotations
 
 import json
