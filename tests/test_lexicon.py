@@ -7,11 +7,14 @@ from geo import lexicon
 @pytest.fixture
 def lexdir(tmp_path, monkeypatch):
     monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
-    lexicon.words.cache_clear()
-    lexicon.table.cache_clear()
+    _clear_caches()
     yield tmp_path
-    lexicon.words.cache_clear()
-    lexicon.table.cache_clear()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    for loader in (lexicon.words, lexicon.keys, lexicon.table):
+        loader.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -25,6 +28,18 @@ def lexdir(tmp_path, monkeypatch):
 def test_words(lexdir, content, expected):
     (lexdir / "w.txt").write_text(content, encoding="utf-8")
     assert lexicon.words("w") == frozenset(expected)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("Mr São_Paulo Co.", {"mr", "sao paulo", "co"}),
+        ("# a comment\nSt. John's", {"st", "johns"}),
+    ],
+)
+def test_keys(lexdir, content, expected):
+    (lexdir / "k.txt").write_text(content, encoding="utf-8")
+    assert lexicon.keys("k") == frozenset(expected)
 
 
 def test_table(lexdir):
