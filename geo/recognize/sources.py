@@ -192,11 +192,15 @@ def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
 
 def initialisms(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCandidate]:
     """Upper-case initials of a multi-word place the text names ("SA" after "South Africa(ns)"), unless an
-    organisation's name, a bracketed acronym ("Sheriff's Office (TCSO)") or shouting."""
+    organisation's name, a bracketed acronym ("Sheriff's Office (TCSO)") or shouting. Of two names with the
+    same initials ("New Jersey", "NEW JERSEY") the first found wins (it was the set's hash order before)."""
     doc, text, r = ctx.doc, ctx.text, ctx.rules
-    long_names = {c.name for c in found if " " in c.name and (" " in text[c.start:c.end] or c.kind == "demonym")}
-    long_names |= {g for (i, j), g in ctx.grams.items() if j - i > 1 and g in ctx.info and r.significant(ctx.info[g])}
-    by_initials = {initials(n): n for n in long_names if len(initials(n)) >= 2}
+    long_names = [c.name for c in found if " " in c.name and (" " in text[c.start:c.end] or c.kind == "demonym")]
+    long_names += [g for (i, j), g in ctx.grams.items() if j - i > 1 and g in ctx.info and r.significant(ctx.info[g])]
+    by_initials: dict[str, str] = {}
+    for name in long_names:  # the first name with these initials, in the order found
+        if len(initials(name)) >= 2:
+            by_initials.setdefault(initials(name), name)
     taken = {c.start for c in found}
     for i, tok in enumerate(doc):
         place = by_initials.get(tok.text)
