@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from geo.names import name_key
-from geo.recognize.context import Context
+from geo.nlp import load_nlp
+from geo.recognize.context import Context, build_context
 from geo.recognize.sources import Source
 from geo.types import NameInfo, Place
 
-__all__ = ["FakeIndex", "spans"]
+__all__ = ["FakeIndex", "read", "spans"]
 
 _KNOWN = {
     # name: (places, max_population, feature codes)
@@ -64,3 +65,8 @@ class FakeIndex:
 def spans(ctx: Context, source: Source) -> list[tuple[str, str]]:
     """What one source proposes for a document: (surface, place name) in the order proposed."""
     return [(ctx.text[c.start:c.end], c.name) for c in source(ctx)]
+
+
+def read(text: str) -> Context:
+    """The Context of a text parsed by the real model, over a fresh fake index."""
+    return build_context(load_nlp()(text), FakeIndex())

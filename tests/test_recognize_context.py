@@ -4,25 +4,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from recognize_kit import FakeIndex
+from recognize_kit import FakeIndex, read
 
 from geo import lexicon
 from geo.nlp import load_nlp
-from geo.recognize.context import Context, build_context
+from geo.recognize.context import build_context
 from geo.recognize.rules import rules
 from geo.types import NameInfo
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture()
-def read(nlp):
-    def build(text: str) -> Context:
-        return build_context(nlp(text), FakeIndex())
-    return build
 
 
 @pytest.mark.parametrize(
@@ -37,7 +25,7 @@ def read(nlp):
         ("Volunteers cleaned the shore of Lake Quillmoor on Sunday.", {"Lake Quillmoor": "place"}),
     ],
 )
-def test_verdicts_on_the_models_places(read, text, expected):
+def test_verdicts_on_the_models_places(text, expected):
     ctx = read(text)
     assert {ctx.grams[s]: v for s, v in ctx.verdicts.items()} == expected
 
@@ -54,7 +42,7 @@ def test_verdicts_on_the_models_places(read, text, expected):
         ("The Green 4 board met on Monday.", {}),  # a number after a minor name
     ],
 )
-def test_readings_and_their_situations(read, text, expected):
+def test_readings_and_their_situations(text, expected):
     assert {r.surface: (r.situation, r.located) for r in read(text).readings} == expected
 
 
@@ -69,19 +57,19 @@ def test_readings_and_their_situations(read, text, expected):
         ("Syrian troops moved.", set()),  # a demonym vouches for nothing
     ],
 )
-def test_confirmed_keys(read, text, expected):
+def test_confirmed_keys(text, expected):
     assert read(text).confirmed == expected
 
 
-def test_built_once_with_one_gazetteer_question(nlp):
+def test_built_once_with_one_gazetteer_question():
     index = FakeIndex()
-    ctx = build_context(nlp("Refugees left Zabrovka for Damascus and then Paris."), index)
+    ctx = build_context(load_nlp()("Refugees left Zabrovka for Damascus and then Paris."), index)
     assert index.calls == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
         ctx.text = "changed"  # type: ignore[misc]
 
 
-def test_name_tokens_skip_people_numbers_and_boilerplate(read):
+def test_name_tokens_skip_people_numbers_and_boilerplate():
     ctx = read("Anna Kelly met Syrians on Monday.\nCopyright Paris Media.")
     assert [ctx.doc[i].text for i in ctx.name_tokens] == ["Syrians"]
 

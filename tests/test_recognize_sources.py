@@ -5,23 +5,9 @@ Each row is a short text and what that source alone proposes (surface, place nam
 from __future__ import annotations
 
 import pytest
-from recognize_kit import FakeIndex, spans
+from recognize_kit import read, spans
 
-from geo.nlp import load_nlp
 from geo.recognize import sources
-from geo.recognize.context import Context, build_context
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture()
-def read(nlp):
-    def build(text: str) -> Context:
-        return build_context(nlp(text), FakeIndex())
-    return build
 
 
 def table(*rows):
@@ -41,7 +27,7 @@ def table(*rows):
     # a person's surname the model calls a place, with no locative word before it
     ("Senator Tom Kelly spoke first. Kelly left early.", []),
 )
-def test_ner_places(read, text, expected):
+def test_ner_places(text, expected):
     assert spans(read(text), sources.ner_places) == expected
 
 
@@ -49,7 +35,7 @@ def test_ner_places(read, text, expected):
     ("They toured the quarter of Jean Moulin.", [("Jean Moulin", "Jean Moulin")]),
     ("They met the wife of Jean Moulin.", []),
 )
-def test_named_after_geo_noun(read, text, expected):
+def test_named_after_geo_noun(text, expected):
     assert spans(read(text), sources.named_after_geo_noun) == expected
 
 
@@ -61,7 +47,7 @@ def test_named_after_geo_noun(read, text, expected):
     ("He reads the French Times every day.", []),  # inside a business's name
     ("SYRIAN TROOPS MOVED NORTH", []),  # shouting outside a dateline
 )
-def test_demonyms(read, text, expected):
+def test_demonyms(text, expected):
     assert spans(read(text), sources.demonyms) == expected
 
 
@@ -69,7 +55,7 @@ def test_demonyms(read, text, expected):
     ("The delegates flew to Washington, D.C., for the talks.", [("Washington, D.C.", "Washington, D.C.")]),
     ("He lives in D.C. now.", []),
 )
-def test_washington_dc(read, text, expected):
+def test_washington_dc(text, expected):
     assert spans(read(text), sources.washington_dc) == expected
 
 
@@ -80,7 +66,7 @@ def test_washington_dc(read, text, expected):
     ("WE WANT US TO WIN THE CUP", []),  # "US" in shouting may be the pronoun
     ("The delegates flew to Washington, D.C., for the talks.", []),  # the whole name is another source's
 )
-def test_abbreviations(read, text, expected):
+def test_abbreviations(text, expected):
     assert spans(read(text), sources.abbreviations) == expected
 
 
@@ -89,7 +75,7 @@ def test_abbreviations(read, text, expected):
     ("Sen. Joe Bloggs, R-Springfield, spoke.", [("Springfield", "Springfield")]),
     ("Sen. Joe Bloggs, R-Quillmoor, spoke.", []),  # neither an abbreviation nor a known name
 )
-def test_party_state_tags(read, text, expected):
+def test_party_state_tags(text, expected):
     assert spans(read(text), sources.party_state_tags) == expected
 
 
@@ -97,7 +83,7 @@ def test_party_state_tags(read, text, expected):
     ("Rethinking Egypt-US relations is overdue.", [("Egypt", "Egypt")]),
     ("Lin-Manuel Miranda said the show would go on.", []),
 )
-def test_glued_places(read, text, expected):
+def test_glued_places(text, expected):
     assert spans(read(text), sources.glued_places) == expected
 
 
@@ -105,7 +91,7 @@ def test_glued_places(read, text, expected):
     ("We walked along the Varnow until dusk.", [("Varnow", "Varnow")]),  # "the X" for a river
     ("Coach Anna Springfield resigned. Springfield said the team needs rest.", []),
 )
-def test_free_gazetteer_names(read, text, expected):
+def test_free_gazetteer_names(text, expected):
     assert spans(read(text), sources.free_gazetteer_names) == expected
 
 
@@ -116,7 +102,7 @@ def test_free_gazetteer_names(read, text, expected):
     ("Zabrovka won the cup again.", []),  # neither prominent nor vouched for
     ("Dublin Road was closed.", []),  # not the whole entity
 )
-def test_person_tagged_places(read, text, expected):
+def test_person_tagged_places(text, expected):
     assert spans(read(text), sources.person_tagged_places) == expected
 
 
@@ -125,7 +111,7 @@ def test_person_tagged_places(read, text, expected):
     ("They walked through Damascus Old City.", [("Damascus", "Damascus")]),
     ("Talks between Syria and Egypt resumed.", []),  # the entities themselves are the model's places
 )
-def test_names_in_places(read, text, expected):
+def test_names_in_places(text, expected):
     assert spans(read(text), sources.names_in_places) == expected
 
 
@@ -133,7 +119,7 @@ def test_names_in_places(read, text, expected):
     ("Fighting raged around Zabrovka for a week.", [("Zabrovka", "Zabrovka")]),  # tagged ORG, but "around"
     ("Paris Hilton arrived.", []),
 )
-def test_exact_organisation_names(read, text, expected):
+def test_exact_organisation_names(text, expected):
     assert spans(read(text), sources.exact_organisation_names) == expected
 
 
@@ -144,7 +130,7 @@ def test_exact_organisation_names(read, text, expected):
     ("She sued the Bank of America last year.", []),  # named for its owner
     ("He wrote a column for the Zabrovka Post about taxes.", []),  # a minor place in a business's name
 )
-def test_names_in_organisations(read, text, expected):
+def test_names_in_organisations(text, expected):
     assert spans(read(text), sources.names_in_organisations) == expected
 
 
@@ -153,7 +139,7 @@ def test_names_in_organisations(read, text, expected):
     ("ST. PARIS — Four children were hurt.", []),  # known to the gazetteer: another source's
     ("BREAKING NEWS: The guard unit trained.", []),
 )
-def test_qualified_datelines(read, text, expected):
+def test_qualified_datelines(text, expected):
     assert spans(read(text), sources.qualified_datelines) == expected
 
 
@@ -162,7 +148,7 @@ def test_qualified_datelines(read, text, expected):
     ("She joined the South Africa Wine Board (SAWB) last year.", []),
     ("The ministry said the US measures were unfair.", []),
 )
-def test_initialisms(read, text, expected):
+def test_initialisms(text, expected):
     ctx = read(text)
     found = [c for source in sources.SOURCES for c in source(ctx)]
     assert [(text[c.start:c.end], c.name) for c in sources.initialisms(ctx, found)] == expected
