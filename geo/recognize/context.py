@@ -17,7 +17,9 @@ from geo.recognize.tokens import (
 )
 from geo.types import NameInfo, PlaceIndex
 
-__all__ = ["NON_NAME_LABELS", "PLACE_LABELS", "Context", "Reading", "Situation", "Verdict", "build_context"]
+__all__ = [
+    "NON_NAME_LABELS", "PLACE_LABELS", "Context", "Reading", "Situation", "TokenSpan", "Verdict", "build_context",
+]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -29,7 +31,7 @@ Verdict = Literal["place", "numbered", "unplaced", "compound", "rejected"]
 # Where a gazetteer name stands: glued to another known name ("Egypt-US"), outside every entity, inside a
 # PERSON, inside a place entity, exactly an organisation-like entity, or embedded in one.
 Situation = Literal["glued", "free", "person", "place", "exact", "embedded"]
-Span2 = tuple[int, int]
+TokenSpan = tuple[int, int]  # token offsets i..j of a span, j exclusive
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
@@ -57,11 +59,11 @@ class Context:
     index: PlaceIndex
     rules: Rules
     bad: Ranges  # boilerplate and promotion blocks
-    datelines: frozenset[Span2]  # character spans
-    dateline_tokens: Mapping[Span2, bool]  # token spans, and whether a state abbreviation follows
+    datelines: frozenset[tuple[int, int]]  # character spans
+    dateline_tokens: Mapping[TokenSpan, bool]  # token spans, and whether a state abbreviation follows
     cover: Sequence[Span | None]  # the entity over each token
-    grams: Mapping[Span2, str]  # token span -> surface, every name-like span looked up in the gazetteer
-    ner_spans: Mapping[Span2, Span]  # the model's place entities, trimmed
+    grams: Mapping[TokenSpan, str]  # token span -> surface, every name-like span looked up in the gazetteer
+    ner_spans: Mapping[TokenSpan, Span]  # the model's place entities, trimmed
     info: Mapping[str, NameInfo]  # what the gazetteer knows of each gram's surface
     surnames: frozenset[str]
     forenames: frozenset[str]
@@ -70,10 +72,10 @@ class Context:
     known_ends: frozenset[int]
     name_tokens: tuple[int, ...]  # capitalised tokens outside boilerplate, people and numbers
     demonyms: Mapping[int, tuple[int, str]] = field(default_factory=dict)  # token -> (end token, place)
-    verdicts: Mapping[Span2, Verdict] = field(default_factory=dict)  # per ner_spans key
-    numbered: frozenset[Span2] = frozenset()  # entity spans with a verdict "numbered"
-    unplaced: frozenset[Span2] = frozenset()  # entity spans with a verdict "unplaced"
-    after_geo_nouns: tuple[Span2, ...] = ()  # PERSON entities after "the city of"
+    verdicts: Mapping[TokenSpan, Verdict] = field(default_factory=dict)  # per ner_spans key
+    numbered: frozenset[TokenSpan] = frozenset()  # entity spans with a verdict "numbered"
+    unplaced: frozenset[TokenSpan] = frozenset()  # entity spans with a verdict "unplaced"
+    after_geo_nouns: tuple[TokenSpan, ...] = ()  # PERSON entities after "the city of"
     abbreviations: tuple[int, ...] = ()  # tokens that stand for a place ("U.S.", "Lebanon, Pa.")
     readings: tuple[Reading, ...] = ()
     confirmed: frozenset[str] = frozenset()  # keys of names the text itself vouches for as places
@@ -116,8 +118,8 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
     datelines = dateline_spans(text)
     cover = ent_index(doc)
     grams = ngrams(doc, runs(doc))
-    ner_spans = _ner_spans(doc, grams)
-    dateline_tokens = _dateline_tokens(doc, datelines, grams)
+    ner_spans = _ner_spans(doc, text, grams)
+    dateline_tokens = _dateline_tokens(doc, text, datelines, grams)
     info = index.known_names(set(grams.values()))
     prominent = {s for s, g in grams.items() if g in info and r.prominent(info[g])}
     return Context(
@@ -137,26 +139,27 @@ def _person_or_number(ent: Span | None) -> bool:
     return ent is not None and (ent.label_ == "PERSON" or ent.label_ in NON_NAME_LABELS)
 
 
-def _ner_spans(doc: Doc, grams: dict[Span2, str]) -> dict[Span2, Span]:
+def _ner_spans(doc: Doc, text: str, grams: dict[TokenSpan, str]) -> dict[TokenSpan, Span]:
     """The model's place entities, cut at a line break and trimmed; their surfaces join the grams."""
-    out: dict[Span2, Span] = {}
+    out: dict[TokenSpan, Span] = {}
     for e in doc.ents:
         if e.label_ in PLACE_LABELS:
             end = next((k for k in range(e.start, e.end) if "\n" in doc[k].text), e.end)
             i, j = trim(doc, e.start, end)
             if i < j:
                 out[(i, j)] = e
-                grams.setdefault((i, j), doc.text[doc[i].idx:surface_end(doc, j)])
+                grams.setdefault((i, j), text[doc[i].idx:surface_end(doc, j)])
     return out
 
 
-def _dateline_tokens(doc: Doc, datelines: frozenset[Span2], grams: dict[Span2, str]) -> dict[Span2, bool]:
+def _dateline_tokens(doc: Doc, text: str, datelines: frozenset[tuple[int, int]],
+                     grams: dict[TokenSpan, str]) -> dict[TokenSpan, bool]:
     """Whole datelines as token spans, even where the tokenizer split them ("ST. LOUIS"); they join the grams."""
-    out: dict[Span2, bool] = {}
+    out: dict[TokenSpan, bool] = {}
     for s, e in sorted(datelines):
         span = doc.char_span(s, e, alignment_mode="contract")
         if span is not None and len(span):
-            grams.setdefault((span.start, span.end), doc.text[s:e])
+            grams.setdefault((span.start, span.end), text[s:e])
             out[(span.start, span.end)] = state_follows(doc, span.end)
     return out
 
@@ -171,7 +174,7 @@ def _demonyms(ctx: Context) -> dict[int, tuple[int, str]]:
     return out
 
 
-def _verdicts(ctx: Context) -> dict[Span2, Verdict]:
+def _verdicts(ctx: Context) -> dict[TokenSpan, Verdict]:
     """What becomes of each of the model's place entities."""
     return {(i, j): _verdict(ctx, i, j, e) for (i, j), e in ctx.ner_spans.items()}
 
@@ -199,8 +202,8 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
 
 
 def _place_compound(ctx: Context, i: int, j: int) -> bool:
-    """Whether an unknown entity span is two or more known places glued together: "Asia-Pacific",
-    "Vienna/Fairfax" (hyphen or slash), or prominent places side by side ("Greece Italy")."""
+    """Whether an unknown entity span is known places glued together ("Asia-Pacific", "Greece Italy")."""
+    # glued by a hyphen or slash, each piece significant; side by side, each piece prominent
     if j - i < 2:
         return False
     doc, r = ctx.doc, ctx.rules
@@ -225,8 +228,8 @@ def _place_compound(ctx: Context, i: int, j: int) -> bool:
 
 
 def _geo_headed(ctx: Context, i: int, j: int) -> bool:
-    """Whether an unknown multi-word name reads as a place by its form: a geographic head word
-    ("Lake Manassas", "Fire Island", "Oaxaca State") or a prominent place after a qualifier ("Nazi Germany")."""
+    """Whether an unknown multi-word name reads as a place by its form ("Lake Manassas", "Nazi Germany")."""
+    # a geographic head word first or last, or a prominent place after a qualifier that is no direction
     doc, r = ctx.doc, ctx.rules
     if doc[i].lower_ in r.geo_heads or doc[j - 1].lower_ in r.geo_heads:
         return True
@@ -235,7 +238,7 @@ def _geo_headed(ctx: Context, i: int, j: int) -> bool:
             and name_key(last) not in r.not_places)
 
 
-def _after_geo_nouns(ctx: Context) -> tuple[Span2, ...]:
+def _after_geo_nouns(ctx: Context) -> tuple[TokenSpan, ...]:
     """Names the model took for people but that follow "the city of", "the quarter of", ... (trimmed)."""
     doc, out = ctx.doc, []
     for e in doc.ents:
@@ -248,8 +251,9 @@ def _after_geo_nouns(ctx: Context) -> tuple[Span2, ...]:
 
 
 def _abbreviations(ctx: Context) -> tuple[int, ...]:
-    """Name tokens that stand for a place: an always-abbreviation ("U.S.") outside shouting, or a place
-    abbreviation after "<Name>," ("Lebanon, Pa."); not a demonym, nor the "D.C." of "Washington, D.C."."""
+    """Name tokens that stand for a place as an abbreviation ("U.S.", "Lebanon, Pa.")."""
+    # an always-abbreviation outside shouting, or any place abbreviation after "<Name>,"; a demonym or the
+    # "D.C." of "Washington, D.C." is another source's
     doc, out = ctx.doc, []
     for i in ctx.name_tokens:
         if i in ctx.demonyms or washington_dc(doc, i):
@@ -263,8 +267,8 @@ def _abbreviations(ctx: Context) -> tuple[int, ...]:
 
 
 def _readings(ctx: Context) -> tuple[Reading, ...]:
-    """The gazetteer names among the grams the model did not tag as places, unless they read as words,
-    numbers, boilerplate, shouting or parts of a numbered or non-name entity."""
+    """The gazetteer names among the grams that the model did not tag as places, with where they stand."""
+    # skipped: ordinary words, numbered names, not-places, boilerplate, shouting, numbered or non-name entities
     doc, r, out = ctx.doc, ctx.rules, []
     for (i, j), surface in ctx.grams.items():
         info = ctx.info.get(surface)
@@ -300,8 +304,9 @@ def _situation(ctx: Context, i: int, j: int, ent: Span | None, exact: bool, glue
 
 
 def _confirmed(ctx: Context) -> frozenset[str]:
-    """Keys of names the text vouches for as places: the model's accepted places, names after "the city of",
-    place abbreviations, and gazetteer names in a locating context (unless a person's name here)."""
+    """Keys of names the text itself vouches for as places somewhere in it."""
+    # the model's accepted places, names after "the city of", place abbreviations, and gazetteer names in a
+    # locating context unless a person here bears the name
     doc = ctx.doc
     keys = {name_key(ctx.grams[s]) for s, verdict in ctx.verdicts.items() if verdict == "place"}
     keys |= {name_key(ctx.text[doc[i].idx:ctx.end(j)]) for i, j in ctx.after_geo_nouns}

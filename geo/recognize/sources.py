@@ -144,8 +144,9 @@ def free_gazetteer_names(ctx: Context) -> Iterator[SpanCandidate]:
 
 
 def person_tagged_places(ctx: Context) -> Iterator[SpanCandidate]:
-    """Places the model tagged as a whole PERSON: vouched for and no one's name here, or a lone prominent
-    name at a sentence start or a major one, with no title before and no verb of saying after."""
+    """Places the model tagged as a whole PERSON ("left Lisbon an hour late"), unless a person's name here."""
+    # vouched for and nobody's name here, or one word, nobody's name, no title before, no verb of saying
+    # after, and prominent at a sentence start or major anywhere
     doc, r_ = ctx.doc, ctx.rules
     for r in _situated(ctx, "person"):
         nobody = r.key not in ctx.surnames and r.key not in ctx.forenames
@@ -156,25 +157,26 @@ def person_tagged_places(ctx: Context) -> Iterator[SpanCandidate]:
 
 
 def names_in_places(ctx: Context) -> Iterator[SpanCandidate]:
-    """A known name inside a longer place entity ("Washington" in "Washington, D.C."); inside an unknown
-    entity with no place reading only when vouched for or notable ("Mississippi" in "Mississippi State")."""
+    """A known name inside a longer place entity ("Lisbon" in "Lisbon Airport")."""
+    # inside an unknown entity with no place reading ("Webb" in "Webb Center") only when vouched for or
+    # notable ("Mississippi" in "Mississippi State")
     for r in _situated(ctx, "place"):
-        unplaced = (r.ent.start, r.ent.end) in ctx.unplaced
-        if not unplaced or ctx.strong(r) or ctx.rules.prominent(r.info) or r.j - r.i > 1 and ctx.rules.significant(r.info):
+        notable = ctx.rules.prominent(r.info) or r.j - r.i > 1 and ctx.rules.significant(r.info)
+        if (r.ent.start, r.ent.end) not in ctx.unplaced or ctx.strong(r) or notable:
             yield _gazetteer(ctx, r, 1)
 
 
 def exact_organisation_names(ctx: Context) -> Iterator[SpanCandidate]:
-    """A known name the model tagged whole as an organisation, group or product: vouched for, or prominent
-    under an ORG, NORP or PRODUCT tag."""
+    """A known name the model tagged whole as an organisation, group or product ("around Zabrovka")."""
+    # vouched for, or prominent under an ORG, NORP or PRODUCT tag
     for r in _situated(ctx, "exact"):
         if ctx.strong(r) or ctx.rules.prominent(r.info) and r.ent.label_ in _ORG_WITH_PLACE_NAMES:
             yield _gazetteer(ctx, r, 2)
 
 
 def names_in_organisations(ctx: Context) -> Iterator[SpanCandidate]:
-    """A known name inside an organisation's name: a minor place in a business's name is dropped; a major
-    one counts, as the benchmarks count embedded toponyms ("Texas Rangers", "Suffolk Times")."""
+    """A known name inside an organisation's name ("Texas Rangers"), unless a minor place in a business's."""
+    # a major place counts, as the benchmarks count embedded toponyms; not in "Bank of X", "X Hilton"
     for r in _situated(ctx, "embedded"):
         if commercial(r.ent) and not r.located and (not ctx.rules.major(r.info) or named_for_owner(r.ent)):
             continue
@@ -191,9 +193,9 @@ def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
 
 
 def initialisms(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCandidate]:
-    """Upper-case initials of a multi-word place the text names ("SA" after "South Africa(ns)"), unless an
-    organisation's name, a bracketed acronym ("Sheriff's Office (TCSO)") or shouting. Of two names with the
-    same initials ("New Jersey", "NEW JERSEY") the first found wins (it was the set's hash order before)."""
+    """Upper-case initials of a multi-word place the text names ("SA" after "South Africans")."""
+    # not an organisation's name, a bracketed acronym ("Sheriff's Office (TCSO)") or shouting; of two names
+    # with the same initials ("New Jersey", "NEW JERSEY") the first found wins
     doc, text, r = ctx.doc, ctx.text, ctx.rules
     long_names = [c.name for c in found if " " in c.name and (" " in text[c.start:c.end] or c.kind == "demonym")]
     long_names += [g for (i, j), g in ctx.grams.items() if j - i > 1 and g in ctx.info and r.significant(ctx.info[g])]

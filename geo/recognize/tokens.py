@@ -159,8 +159,7 @@ def wordlike(doc: Doc, i: int, j: int, lower_words: frozenset[str]) -> bool:
 
 
 def numbered(doc: Doc, i: int, j: int, followed: bool) -> bool:
-    """Whether a span holds a number, or (if asked) is followed by a short one: a road, exit or district
-    designation ("Highway 19", "Route 128", "Exit 6", "Region 1") rather than a place name."""
+    """Whether a span holds a number or (if asked) is followed by a short one ("Highway 19", "Region 1")."""
     if any(any(c.isdigit() for c in t.text) for t in doc[i:j]):
         return True
     return followed and j < len(doc) and doc[j].is_digit and len(doc[j].text) <= 3
