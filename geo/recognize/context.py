@@ -12,8 +12,8 @@ from geo.names import name_key
 from geo.recognize.rules import Rules, rules
 from geo.recognize.text import Ranges, bad_ranges, dateline_spans, in_ranges
 from geo.recognize.tokens import (
-    GLUE, demonym_at, ent_index, is_cap, locative_context, ngrams, numbered, paired, person_forenames,
-    person_surnames, runs, shouting, speaker, state_follows, surface_end, trim, washington_dc, wordlike,
+    GLUE, demonym_at, ent_index, is_cap, is_washington_dc, locative_context, ngrams, numbered, paired,
+    person_forenames, person_surnames, runs, shouting, speaker, state_follows, surface_end, trim, wordlike,
 )
 from geo.types import NameInfo, PlaceIndex
 
@@ -100,12 +100,8 @@ def build_context(doc: Doc, index: PlaceIndex) -> Context:
     """Read a parsed document once: its facts, then the evidence the candidate sources share."""
     ctx = _facts(doc, index)
     ctx = replace(ctx, demonyms=_demonyms(ctx), verdicts=_verdicts(ctx), after_geo_nouns=_after_geo_nouns(ctx))
-    ctx = replace(
-        ctx,
-        numbered=frozenset((e.start, e.end) for s, e in ctx.ner_spans.items() if ctx.verdicts[s] == "numbered"),
-        unplaced=frozenset((e.start, e.end) for s, e in ctx.ner_spans.items() if ctx.verdicts[s] == "unplaced"),
-        abbreviations=_abbreviations(ctx),
-    )
+    ctx = replace(ctx, numbered=_judged(ctx, "numbered"), unplaced=_judged(ctx, "unplaced"),
+                  abbreviations=_abbreviations(ctx))
     ctx = replace(ctx, readings=_readings(ctx))
     return replace(ctx, confirmed=_confirmed(ctx))
 
@@ -131,7 +127,6 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
         name_tokens=tuple(i for i, tok in enumerate(doc) if is_cap(tok) and not in_ranges(tok.idx, bad)
                           and not _person_or_number(cover[i])),
     )
-
 
 
 def _person_or_number(ent: Span | None) -> bool:
@@ -177,6 +172,11 @@ def _demonyms(ctx: Context) -> dict[int, tuple[int, str]]:
 def _verdicts(ctx: Context) -> dict[TokenSpan, Verdict]:
     """What becomes of each of the model's place entities."""
     return {(i, j): _verdict(ctx, i, j, e) for (i, j), e in ctx.ner_spans.items()}
+
+
+def _judged(ctx: Context, verdict: Verdict) -> frozenset[TokenSpan]:
+    """The whole entity spans of the model's places that got this verdict."""
+    return frozenset((e.start, e.end) for s, e in ctx.ner_spans.items() if ctx.verdicts[s] == verdict)
 
 
 def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
@@ -256,7 +256,7 @@ def _abbreviations(ctx: Context) -> tuple[int, ...]:
     # "D.C." of "Washington, D.C." is another source's
     doc, out = ctx.doc, []
     for i in ctx.name_tokens:
-        if i in ctx.demonyms or washington_dc(doc, i):
+        if i in ctx.demonyms or is_washington_dc(doc, i):
             continue
         tok = doc[i]
         if abbreviation_place(tok.text) and (

@@ -7,8 +7,9 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from geo.demonyms import abbreviation_place
 from geo.recognize.context import NON_NAME_LABELS, Context, Reading, Situation
-from geo.recognize.tokens import commercial, initials, named_for_owner, sentence_initial, shouting, speaker, titled
-from geo.recognize.tokens import washington_dc as is_washington_dc
+from geo.recognize.tokens import (
+    commercial, initials, is_washington_dc, named_for_owner, sentence_initial, shouting, speaker, titled,
+)
 from geo.recognize.text import in_ranges
 from geo.types import MentionKind
 
@@ -55,10 +56,9 @@ Source = Callable[[Context], Iterable[SpanCandidate]]
 FollowUp = Callable[[Context, Sequence[SpanCandidate]], Iterable[SpanCandidate]]
 
 
-def _gazetteer(ctx: Context, r: Reading, strength: int, label: str | None = None) -> SpanCandidate:
-    """The candidate for a gazetteer reading, labelled with its entity's label unless told otherwise."""
-    if label is None:
-        label = r.ent.label_ if r.ent is not None else ""
+def _gazetteer(ctx: Context, r: Reading, strength: int) -> SpanCandidate:
+    """The candidate for a gazetteer reading, labelled with its entity's label if any."""
+    label = r.ent.label_ if r.ent is not None else ""
     return SpanCandidate(ctx.doc[r.i].idx, ctx.end(r.j), r.surface, "literal", "gazetteer", label, strength)
 
 
@@ -140,7 +140,7 @@ def free_gazetteer_names(ctx: Context) -> Iterator[SpanCandidate]:
     for r in _situated(ctx, "free"):
         strong = ctx.strong(r)
         if strong or _notable(ctx, r) and r.key not in ctx.surnames:
-            yield _gazetteer(ctx, r, 2 if strong else 1, "")
+            yield _gazetteer(ctx, r, 2 if strong else 1)
 
 
 def person_tagged_places(ctx: Context) -> Iterator[SpanCandidate]:

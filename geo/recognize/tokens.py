@@ -15,6 +15,7 @@ __all__ = [
     "ent_index",
     "initials",
     "is_cap",
+    "is_washington_dc",
     "locative_context",
     "named_for_owner",
     "ngrams",
@@ -30,7 +31,6 @@ __all__ = [
     "surface_end",
     "titled",
     "trim",
-    "washington_dc",
     "wordlike",
 ]
 
@@ -222,6 +222,6 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
 
 
-def washington_dc(doc: Doc, i: int) -> bool:
+def is_washington_dc(doc: Doc, i: int) -> bool:
     """Whether token i is the "D.C." of "Washington, D.C."."""
     return doc[i].text == "D.C." and i >= 2 and doc[i - 1].text == "," and doc[i - 2].text == "Washington"
