@@ -2,7 +2,8 @@
 
 Two formats, both UTF-8 with ``#`` starting a comment:
 
-- ``<name>.txt``: words separated by white space (``words("not_places")``);
+- ``<name>.txt``: words separated by white space (``words("titles")``, or ``keys("not_places")`` folded
+  by ``geo.names.name_key``);
 - ``<name>.tsv``: rows of tab-separated fields (``table("us_states")``).
 """
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LEXICON_DIR", "table", "words"]
+from geo.names import name_key
+
+__all__ = ["LEXICON_DIR", "keys", "table", "words"]
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 
@@ -29,6 +32,12 @@ def _lines(path: Path) -> list[str]:
 def words(name: str) -> frozenset[str]:
     """The set of words in ``<name>.txt`` (exactly as written; callers fold case if they need to)."""
     return frozenset(w for line in _lines(LEXICON_DIR / f"{name}.txt") for w in line.split())
+
+
+@cache
+def keys(name: str) -> frozenset[str]:
+    """The name keys (``geo.names.name_key``) of the words in ``<name>.txt``."""
+    return frozenset(name_key(w) for w in words(name))
 
 
 @cache

@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.names import name_key  # noqa: E402
+from geo.recognize import PLACE_LABELS  # noqa: E402
 from geo.types import Mention, NameInfo, Place  # noqa: E402
 
 __all__ = ["DevIndex", "main"]
 
 CORPORA = {"gwn": ("gwn-dev.jsonl", ["--match", "exact"]),
            "lgl": ("lgl-dev.jsonl", ["--match", "gritta", "--gold-coords-only"])}
-BASELINE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 class DevIndex:
@@ -86,7 +86,7 @@ def load_index(kind: str):
 def baseline(doc, index) -> list[Mention]:
     """spaCy entities alone: GPE, LOC and FAC spans as tagged."""
     return [Mention(e.start_char, e.end_char, e.text, e.text, source="ner", label=e.label_)
-            for e in doc.ents if e.label_ in BASELINE_LABELS]
+            for e in doc.ents if e.label_ in PLACE_LABELS]
 
 
 def write_predictions(path: Path, docs: list[dict], mentions: list[list[Mention]]) -> None:

@@ -1,4 +1,8 @@
 """geo.lexicon: word lists and tables read from data files."""
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from geo import lexicon
@@ -7,11 +11,14 @@ from geo import lexicon
 @pytest.fixture
 def lexdir(tmp_path, monkeypatch):
     monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
-    lexicon.words.cache_clear()
-    lexicon.table.cache_clear()
+    _clear_caches()
     yield tmp_path
-    lexicon.words.cache_clear()
-    lexicon.table.cache_clear()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    for loader in (lexicon.words, lexicon.keys, lexicon.table):
+        loader.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -27,6 +34,18 @@ def test_words(lexdir, content, expected):
     assert lexicon.words("w") == frozenset(expected)
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("Mr São_Paulo Co.", {"mr", "sao paulo", "co"}),
+        ("# a comment\nSt. John's", {"st", "johns"}),
+    ],
+)
+def test_keys(lexdir, content, expected):
+    (lexdir / "k.txt").write_text(content, encoding="utf-8")
+    assert lexicon.keys("k") == frozenset(expected)
+
+
 def test_table(lexdir):
     (lexdir / "t.tsv").write_text("# name\tcode\nAlabama\tAL \n\nNew York\tNY\t# note\n", encoding="utf-8")
     assert lexicon.table("t") == (("Alabama", "AL"), ("New York", "NY"))
@@ -35,3 +54,19 @@ def test_table(lexdir):
 def test_missing_file_is_an_error(lexdir):
     with pytest.raises(FileNotFoundError):
         lexicon.words("absent")
+
+
+def test_every_shipped_file_says_what_it_is_for():
+    files = sorted(lexicon.LEXICON_DIR.glob("*.txt")) + sorted(lexicon.LEXICON_DIR.glob("*.tsv"))
+    assert files
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# ") and len(first) > 20, path.name
+
+
+def test_importing_the_recogniser_reads_no_file():
+    code = ("import geo.recognize, geo.demonyms, geo.lexicon; "
+            "print(geo.lexicon.words.cache_info().currsize + geo.lexicon.table.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"

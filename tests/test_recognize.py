@@ -1,64 +1,11 @@
-"""geo/recognize.py: table tests on self-written sentences with the real model and a fake index."""
+"""geo.recognize: whole-pipeline table tests on self-written sentences with the real model and a fake index."""
 from __future__ import annotations
 
-from typing import Iterable
-
 import pytest
+from recognize_kit import FakeIndex
 
-from geo.names import name_key
 from geo.nlp import load_nlp
 from geo.recognize import recognize
-from geo.types import NameInfo, Place
-
-_KNOWN = {
-    # name: (places, max_population, feature codes)
-    "Lebanon": (3, 6_000_000, {"PCLI", "PPL"}),
-    "Syria": (1, 17_000_000, {"PCLI"}),
-    "Damascus": (2, 2_500_000, {"PPLC"}),
-    "Paris": (20, 2_100_000, {"PPLC", "PPL"}),
-    "Istanbul": (1, 15_000_000, {"ADM1", "PPL"}),
-    "Zabrovka": (1, 30_000, {"PPL"}),
-    "Qeshlaq Valley": (1, 0, {"VAL"}),
-    "Washington": (30, 700_000, {"PPLC", "ADM1"}),
-    "America": (1, 300_000_000, {"CONT"}),
-    "Ohio": (1, 11_000_000, {"ADM1"}),
-    "Tuesday": (1, 500, {"PPL"}),
-    "Green": (5, 20_000, {"PPL"}),
-    "Springfield": (20, 170_000, {"PPL"}),
-    "Lisbon": (11, 2_900_000, {"PPLC", "ADM1"}),
-    "Porto": (10, 2_100_000, {"PPLA", "ADM1"}),
-    "Jordan": (12, 10_000_000, {"PCLI", "PPL"}),
-    "Kelly": (3, 5_000, {"PPL"}),
-    "Egypt": (6, 98_000_000, {"PCLI"}),
-    "US": (2, 327_000_000, {"PCLI"}),
-    "Asia": (3, 3_800_000_000, {"CONT"}),
-    "Pacific": (5, 8_000, {"OCN", "PPL"}),
-    "Greece": (1, 10_000_000, {"PCLI"}),
-    "Italy": (1, 60_000_000, {"PCLI"}),
-    "South Africa": (1, 57_000_000, {"PCLI"}),
-    "Lin": (30, 400_000, {"PPL"}),
-    "Manuel": (3, 2_000, {"PPL"}),
-    "Highway": (2, 1_500, {"PPL"}),
-    "Dublin": (10, 1_000_000, {"PPLC"}),
-    "Germany": (1, 83_000_000, {"PCLI"}),
-    "St. Paris": (1, 2_000, {"PPL"}),
-    "Varnow": (2, 0, {"STM"}),
-}
-
-
-class FakeIndex:
-    """A PlaceIndex that knows only the names above."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self._info = {name_key(n): NameInfo(name_key(n), p, pop, frozenset(c)) for n, (p, pop, c) in _KNOWN.items()}
-
-    def candidates(self, name: str, limit: int = 25) -> list[Place]:
-        return []
-
-    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
-        self.calls += 1
-        return {n: self._info[name_key(n)] for n in names if name_key(n) in self._info}
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,36 @@
+"""recognize(doc, index): build the Context, run every candidate source, keep the best non-overlapping spans."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from geo.recognize.context import build_context
+from geo.recognize.sources import FOLLOW_UPS, SOURCES, SpanCandidate
+from geo.types import Mention, PlaceIndex
+
+__all__ = ["recognize", "select"]
+
+
+def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:
+    """Non-overlapping candidates: longest first, then strongest; returned in text order."""
+    chosen: list[SpanCandidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.strength, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def recognize(doc: Doc, index: PlaceIndex) -> list[Mention]:
+    """Place mentions in a parsed text, sorted by start and non-overlapping."""
+    ctx = build_context(doc, index)
+    found = [c for source in SOURCES for c in source(ctx)]
+    for follow_up in FOLLOW_UPS:
+        found.extend(list(follow_up(ctx, found)))
+    out = []
+    for c in select(found):
+        surface = ctx.text[c.start:c.end]
+        if surface.strip():
+            out.append(Mention(c.start, c.end, surface, c.name, c.kind, c.source, c.label))
+    return out

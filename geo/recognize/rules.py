@@ -1,0 +1,75 @@
+"""The recogniser's word lists, feature-code groups and population thresholds, read once from geo/data/lexicon/."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from geo import lexicon
+from geo.types import NameInfo
+
+__all__ = ["Rules", "rules"]
+
+# Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
+_WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
+               "directions", "always_abbreviations")
+_KEY_LISTS = ("not_places", "commercial_words", "owner_words")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every word list and threshold recognition consults; each file's header says what it is for."""
+
+    connectors: frozenset[str]
+    locatives: frozenset[str]
+    geo_nouns: frozenset[str]
+    not_places: frozenset[str]  # name keys
+    commercial_words: frozenset[str]  # name keys
+    owner_words: frozenset[str]  # name keys
+    titles: frozenset[str]
+    admin_prefixes: frozenset[str]
+    speech_verbs: frozenset[str]
+    geo_heads: frozenset[str]
+    directions: frozenset[str]
+    always_abbreviations: frozenset[str]
+    prominent_codes: frozenset[str]
+    major_codes: frozenset[str]
+    significant_codes: frozenset[str]
+    minor_settlement_codes: frozenset[str]
+    the_feature_codes: frozenset[str]
+    significant_population: int
+    prominent_population: int
+    major_population: int
+
+    def prominent(self, info: NameInfo) -> bool:
+        """A country, first-level region, continent, capital or a place of 100,000 people or more."""
+        return bool(info.feature_codes & self.prominent_codes) or info.max_population >= self.prominent_population
+
+    def major(self, info: NameInfo) -> bool:
+        """A country, first-level region or capital, or a place of a million people or more."""
+        return bool(info.feature_codes & self.major_codes) or info.max_population >= self.major_population
+
+    def significant(self, info: NameInfo | None) -> bool:
+        """Whether a gazetteer name is notable enough to be trusted without the model's agreement."""
+        if info is None:
+            return False
+        codes = info.feature_codes
+        if codes & self.significant_codes:
+            return True
+        return info.max_population >= self.significant_population or bool(codes - self.minor_settlement_codes)
+
+    def the_feature(self, info: NameInfo) -> bool:
+        """Whether the gazetteer knows the name as a river, sea, range or region (written "the X")."""
+        return bool(info.feature_codes & self.the_feature_codes)
+
+
+@cache
+def rules() -> Rules:
+    """The rules, read from the lexicon files on first use (each list's file is named like its field)."""
+    codes = {f"{row[0]}_codes": frozenset(row[1].split()) for row in lexicon.table("feature_codes")}
+    people = {f"{row[0]}_population": int(row[1]) for row in lexicon.table("populations")}
+    return Rules(
+        **{name: lexicon.words(name) for name in _WORD_LISTS},
+        **{name: lexicon.keys(name) for name in _KEY_LISTS},
+        **codes,
+        **people,
+    )

@@ -1,0 +1,227 @@
+"""Token-level readings of a parsed text: name-like tokens, runs of them, and the words around a span."""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from geo.demonyms import abbreviation_place, demonym_place
+from geo.names import name_key
+from geo.recognize.rules import rules
+
+__all__ = [
+    "GLUE",
+    "MAX_NGRAM",
+    "commercial",
+    "demonym_at",
+    "ent_index",
+    "initials",
+    "is_cap",
+    "is_washington_dc",
+    "locative_context",
+    "named_for_owner",
+    "ngrams",
+    "numbered",
+    "paired",
+    "person_forenames",
+    "person_surnames",
+    "runs",
+    "sentence_initial",
+    "shouting",
+    "speaker",
+    "state_follows",
+    "surface_end",
+    "titled",
+    "trim",
+    "wordlike",
+]
+
+MAX_NGRAM = 6
+GLUE = frozenset({"-", "/", "–"})  # marks that join two names into one word ("Egypt-US", "Vienna/Fairfax")
+_POSSESSIVES = ("'s", "’s")
+
+
+def is_cap(tok: Token) -> bool:
+    """A token that can be part of a proper name: starts with a capital letter (or a digit-free abbreviation)."""
+    t = tok.text
+    return t[:1].isupper() and any(c.isalpha() for c in t)
+
+
+def trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Shrink a token span: drop a leading 'the'/lower-case words, trailing possessives and punctuation."""
+    while i < j and (doc[i].lower_ in ("the", "a", "an") or doc[i].text[:1].islower() or doc[i].is_punct):
+        i += 1
+    if j - i > 2 and doc[i].lower_ in rules().admin_prefixes and doc[i + 1].lower_ == "of":
+        i += 2
+    while j > i and doc[j - 1].text[:1].islower() and doc[j - 1].text not in _POSSESSIVES:
+        j -= 1
+    while j > i and (doc[j - 1].lower_ in ("'s", "’s", "'", "’") or doc[j - 1].is_punct and doc[j - 1].text != "."
+                     or doc[j - 1].is_space):
+        j -= 1
+    return i, j
+
+
+def surface_end(doc: Doc, j: int) -> int:
+    """Character end of token j-1, with a possessive glued into the token ("Istanbul’s") cut off."""
+    tok = doc[j - 1]
+    end = tok.idx + len(tok.text)
+    for suffix in _POSSESSIVES:
+        if tok.text.endswith(suffix) and len(tok.text) > 2:
+            return end - 2
+    return end
+
+
+def runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal token runs of capitalised words (with inner connectors), not crossing sentences."""
+    connectors = rules().connectors
+    out, i, n = [], 0, len(doc)
+    while i < n:
+        if not is_cap(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not doc[j].is_sent_start:
+            if is_cap(doc[j]):
+                j += 1
+            elif doc[j].lower_ in connectors and j + 1 < n and is_cap(doc[j + 1]) and not doc[j].whitespace_ == "\n":
+                j += 2
+            else:
+                break
+        out.append((i, j))
+        i = j
+    return out
+
+
+def ngrams(doc: Doc, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Every sub-span of the runs up to MAX_NGRAM tokens that starts and ends on a capitalised word."""
+    admin_prefixes = rules().admin_prefixes
+    out = {}
+    text = doc.text
+    for a, b in spans:
+        for i in range(a, b):
+            if not is_cap(doc[i]) or doc[i].lower_ == "the":
+                continue
+            if doc[i].lower_ in admin_prefixes and i + 1 < b and doc[i + 1].lower_ == "of":
+                continue
+            for j in range(i + 1, min(b, i + MAX_NGRAM) + 1):
+                if is_cap(doc[j - 1]):
+                    out[(i, j)] = text[doc[i].idx:surface_end(doc, j)]
+    return out
+
+
+def ent_index(doc: Doc) -> list[Span | None]:
+    """The entity covering each token, or None."""
+    cover: list[Span | None] = [None] * len(doc)
+    for e in doc.ents:
+        for k in range(e.start, e.end):
+            cover[k] = e
+    return cover
+
+
+def person_surnames(doc: Doc) -> frozenset[str]:
+    """Keys of words that end a multi-word PERSON entity here ("Farrin" in "John Farrin")."""
+    return frozenset(name_key(e[-1].text) for e in doc.ents
+                     if e.label_ == "PERSON" and len(e) > 1 and not e[-1].is_upper)
+
+
+def person_forenames(doc: Doc) -> frozenset[str]:
+    """Keys of words that start a multi-word PERSON entity here ("Jordan" in "Jordan Peele")."""
+    return frozenset(name_key(e[0].text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
+
+
+def locative_context(doc: Doc, i: int, j: int) -> bool:
+    """A preposition or geographic noun next to the token span that makes a place reading likely."""
+    r = rules()
+    k = i - 1
+    while k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k >= 0 and doc[k].lower_ in r.locatives and doc[k].text[:1].islower():
+        return True
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in r.geo_nouns:
+        return True
+    return j < len(doc) and doc[j].lower_ in r.geo_nouns and doc[j].text[:1].islower()
+
+
+def sentence_initial(doc: Doc, i: int) -> bool:
+    """Whether token i starts a sentence or a line (where capitalisation says nothing)."""
+    if i == 0 or doc[i].is_sent_start:
+        return True
+    prev = doc[i - 1]
+    return prev.is_space and "\n" in prev.text or prev.text in ('"', "“", "‘", "(", "-", "—", ":")
+
+
+def wordlike(doc: Doc, i: int, j: int, lower_words: frozenset[str]) -> bool:
+    """Whether a one-token span looks like an ordinary word or a title rather than a name."""
+    if j - i != 1:
+        return False
+    tok = doc[i]
+    if tok.is_stop or tok.lower_ in lower_words or tok.text.endswith("."):
+        return abbreviation_place(tok.text) is None
+    return tok.is_upper and len(tok.text) <= 3 and abbreviation_place(tok.text) is None
+
+
+def numbered(doc: Doc, i: int, j: int, followed: bool) -> bool:
+    """Whether a span holds a number or (if asked) is followed by a short one ("Highway 19", "Region 1")."""
+    if any(any(c.isdigit() for c in t.text) for t in doc[i:j]):
+        return True
+    return followed and j < len(doc) and doc[j].is_digit and len(doc[j].text) <= 3
+
+
+def state_follows(doc: Doc, j: int) -> bool:
+    """Whether ", <state or country abbreviation>" follows token j-1 ("CAMP MURRAY, Wash.")."""
+    return j + 1 < len(doc) and doc[j].text == "," and abbreviation_place(doc[j + 1].text) is not None
+
+
+def paired(doc: Doc, i: int, j: int, known_starts: frozenset[int], known_ends: frozenset[int]) -> bool:
+    """Whether tokens i..j are glued by a hyphen or slash to another known name ("Egypt-US")."""
+    if j + 1 < len(doc) and doc[j].text in GLUE and not doc[j - 1].whitespace_ \
+            and not doc[j].whitespace_ and j + 1 in known_starts:
+        return True
+    return (i >= 2 and doc[i - 1].text in GLUE and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_ and i - 1 in known_ends)
+
+
+def titled(doc: Doc, i: int) -> bool:
+    """Whether token i follows a personal title ("Mr.", "Dr.", "Gov.")."""
+    return i > 0 and doc[i - 1].text.rstrip(".").lower() in rules().titles
+
+
+def speaker(doc: Doc, j: int) -> bool:
+    """Whether the token after a name is a verb of saying ("Jordan said"), marking a person."""
+    return j < len(doc) and doc[j].lower_ in rules().speech_verbs
+
+
+def shouting(doc: Doc, i: int) -> bool:
+    """Whether token i sits in an all-capitals stretch (where "US" may be the pronoun)."""
+    window = [t for t in doc[max(0, i - 3):i + 4] if t.is_alpha and t.i != i]
+    return bool(window) and all(t.is_upper for t in window)
+
+
+def commercial(ent: Span) -> bool:
+    """Whether an organisation entity is a business or media outlet ("Washington Post", "Bank of America")."""
+    words = rules().commercial_words
+    return any(name_key(t.text) in words for t in ent)
+
+
+def named_for_owner(ent: Span) -> bool:
+    """Whether a business's name reads "Bank of X" or "X Hilton": a place there names no place."""
+    words = rules().owner_words
+    return any(name_key(t.text) in words for t in ent)
+
+
+def demonym_at(doc: Doc, i: int) -> tuple[int, str] | None:
+    """A one- or two-word demonym starting at token i: (end token, place name)."""
+    if i + 1 < len(doc) and is_cap(doc[i + 1]) and doc[i].whitespace_:
+        place = demonym_place(f"{doc[i].text} {doc[i + 1].text}")
+        if place:
+            return i + 2, place
+    place = demonym_place(doc[i].text)
+    return (i + 1, place) if place else None
+
+
+def initials(name: str) -> str:
+    """The capital initials of a multi-word name: "South Africa" -> "SA"."""
+    return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
+
+
+def is_washington_dc(doc: Doc, i: int) -> bool:
+    """Whether token i is the "D.C." of "Washington, D.C."."""
+    return doc[i].text == "D.C." and i >= 2 and doc[i - 1].text == "," and doc[i - 2].text == "Washington"

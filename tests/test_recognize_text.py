@@ -1,0 +1,160 @@
+"""geo.recognize.text and geo.recognize.tokens: character- and token-level readings, as tables."""
+from __future__ import annotations
+
+import pytest
+
+from geo.nlp import load_nlp
+from geo.recognize import text as rtext
+from geo.recognize import tokens
+
+_LONG = "One two three four five six seven eight nine ten eleven twelve."
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+def _cut(text: str, ranges) -> list[str]:
+    return [text[a:b] for a, b in ranges]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Refugees arrived.\nCopyright 2021 Damascus Media. All rights reserved.\nThey left.",
+         ["Copyright 2021 Damascus Media. All rights reserved."]),
+        # in a long line only the sentence with the phrase goes
+        (f"{_LONG} You can read more online. They left.", [" You can read more online."]),
+        (f"{_LONG} Cookies help. {_LONG} Subscribe now. {_LONG}", [" Cookies help.", " Subscribe now."]),
+        # a promotion header and the short paragraphs after it, up to a long one
+        ("Story.\nElsewhere on the BBC\nShort link one\nShort link two\n" + "word " * 30,
+         ["Elsewhere on the BBC", "Elsewhere on the BBC\nShort link one\nShort link two"]),
+        ("You may also like\nOne\nYou may also like\nTwo\n" + "word " * 30,
+         ["You may also like\nOne\nYou may also like\nTwo", "You may also like\nTwo"]),
+        ("Nothing to drop here.", []),
+    ],
+)
+def test_bad_ranges(text, expected):
+    assert _cut(text, rtext.bad_ranges(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WASHINGTON (AP) — The talks resumed.", ["WASHINGTON"]),
+        ("CAMP MURRAY, Wash. - The unit trained.", ["CAMP MURRAY"]),
+        ("BAGHDAD, Iraq (Reuters) - Blasts shook the city.", ["BAGHDAD"]),
+        ("LONDON — Rain. PARIS: Sun.", ["LONDON", "PARIS"]),
+        ("Read the AP - report.", []),
+        ("NEW YORK (AP) — x", ["NEW YORK"]),
+        ("X. " * 200, []),  # no terminator: the limited pattern gives up quickly
+    ],
+)
+def test_dateline_spans(text, expected):
+    assert sorted(_cut(text, rtext.dateline_spans(text))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("pos", "ranges", "inside"),
+    [(5, ((0, 5),), False), (4, ((0, 5),), True), (7, ((0, 2), (6, 9)), True), (3, (), False)],
+)
+def test_in_ranges(pos, ranges, inside):
+    assert rtext.in_ranges(pos, ranges) is inside
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He flew to the Isle of Man and then to Gilgit-Baltistan.", ["He", "Isle of Man", "Gilgit-Baltistan"]),
+        ("Trinidad and Tobago won. New York lost.", ["Trinidad and Tobago", "New York"]),
+        ("the city of lights", []),
+    ],
+)
+def test_runs(nlp, text, expected):
+    doc = nlp(text)
+    assert [doc[i:j].text for i, j in tokens.runs(doc)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in the State of Ohio", {"Ohio"}),  # an administrative prefix with "of" starts no n-gram
+        ("in Greater New York", {"Greater", "Greater New", "Greater New York", "New", "New York", "York"}),
+        ("in Istanbul's old town", {"Istanbul"}),  # the possessive is cut off
+    ],
+)
+def test_ngrams(nlp, text, expected):
+    doc = nlp(text)
+    assert set(tokens.ngrams(doc, tokens.runs(doc)).values()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("the State of Ohio is big", (0, 4), "Ohio"),
+        ("Lebanon's capital", (0, 2), "Lebanon"),
+        ("the Varnow, said he", (0, 3), "Varnow"),
+        ("St. Paris.", (0, 3), "St. Paris."),  # a final period stays
+    ],
+)
+def test_trim(nlp, text, span, expected):
+    doc = nlp(text)
+    i, j = tokens.trim(doc, *span)
+    assert doc[i:j].text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "i", "j", "located"),
+    [
+        ("Fighting near Homs went on.", 2, 3, True),
+        ("They toured the city of Homs.", 5, 6, True),
+        ("Homs province was shelled.", 0, 1, True),
+        ("Homs said no.", 0, 1, False),
+        ("North Homs is calm.", 1, 2, False),  # a capitalised direction is part of a name, not a locative
+    ],
+)
+def test_locative_context(nlp, text, i, j, located):
+    assert tokens.locative_context(nlp(text), i, j) is located
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("South Africa", "SA"), ("Bosnia and Herzegovina", "BH"), ("Guinea-Bissau", "GB"), ("Paris", "P")],
+)
+def test_initials(name, expected):
+    assert tokens.initials(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "i", "expected"),
+    [
+        ("Two South Koreans left.", 1, (3, "South Korea")),
+        ("The Syrians left.", 1, (2, "Syria")),
+        ("The Chinese left.", 1, (2, "China")),
+        ("The Martians left.", 1, None),
+    ],
+)
+def test_demonym_at(nlp, text, i, expected):
+    assert tokens.demonym_at(nlp(text), i) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "i", "expected"),
+    [("Mr. Jordan left.", 1, True), ("Gov Kelly spoke.", 1, True), ("In Jordan, rain.", 1, False)],
+)
+def test_titled(nlp, text, i, expected):
+    assert tokens.titled(nlp(text), i) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "i", "j", "followed", "expected"),
+    [
+        ("Highway 19 closed.", 0, 2, False, True),
+        ("Region 1 voted.", 0, 1, True, True),
+        ("Region 1 voted.", 0, 1, False, False),
+        ("Paris 2024 bid.", 0, 1, True, False),  # a four-digit number is no designation
+    ],
+)
+def test_numbered(nlp, text, i, j, followed, expected):
+    assert tokens.numbered(nlp(text), i, j, followed) is expected
