@@ -6,10 +6,10 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geo.errors import GeoError
+from geo.errors import GazetteerMissing, GeoError
 from web.library import library_page
 
-__all__ = ["FORM_ENDPOINTS", "error_response", "init_app"]
+__all__ = ["FORM_ENDPOINTS", "GAZETTEER_MISSING_MESSAGE", "error_response", "init_app"]
 
 #: Where an error shows the library page again with the form's text (not an error page).
 FORM_ENDPOINTS = frozenset({"library.upload", "library.load_sample"})
@@ -38,7 +38,17 @@ def error_response(status: int, message: str) -> Response:
     return response
 
 
+#: What a visitor reads when the gazetteer is missing: the server's paths go to the log only.
+GAZETTEER_MISSING_MESSAGE = (
+    "The place gazetteer is not available on this server yet: its administrator must build it"
+    " (`make install`)."
+)
+
+
 def _handle_geo_error(exc: GeoError) -> Response:
+    if isinstance(exc, GazetteerMissing):
+        current_app.logger.error("%s", exc)
+        return error_response(exc.status_code, GAZETTEER_MISSING_MESSAGE)
     return error_response(exc.status_code, str(exc))
 
 
