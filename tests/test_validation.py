@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_migrate
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest
 
 from geo import store
 from geo.types import Place
 from testkit import FakeGeoparser, make_app, upload
 from test_hostile import assert_still_serves, snapshot
-from web.extensions import db
+from test_postgres import SERVER_URL, pg_app  # noqa: F401 (pg_app is a fixture)
+from web.extensions import MIGRATIONS_DIR, db
 from web.validation import MAX_ID, MAX_JSON_DEPTH, MAX_PATH_ARG_CHARS, json_int, json_str
 
 LONG_TEXT = "Paris in France is a city. " * 40  # over 1,000 characters: room for over-long spans
@@ -200,3 +203,36 @@ def test_json_str(payload, max_chars, expected):
             json_str(payload, "s", max_chars)
     else:
         assert json_str(payload, "s", max_chars) == expected
+
+
+# --------------------------------------------------------------------------- on PostgreSQL
+
+#: Where PostgreSQL itself refuses what SQLite accepts: 4-byte integers, NUL in text, varchar(500).
+PG_CASES = [
+    ("get", f"/articles/{MAX_ID + 1}", None, 404),
+    ("get", f"/api/articles/1/mentions/{MAX_ID + 1}/alternatives", None, 404),
+    ("post", CORRECTIONS, {"action": "confirm", "mention_id": MAX_ID + 1}, 400),
+    ("post", CORRECTIONS, {"action": "add", "start": 0, "end": 900, "place_id": LYON.place_id}, 400),
+    ("post", CORRECTIONS, {"action": "change", "mention_id": MENTION, "place_id": "gn:1\x00"}, 400),
+    ("get", "/places/gn:1%00", None, 400),
+    ("get", "/api/gazetteer?q=Lyon%00", None, 400),
+]
+
+
+@pytest.mark.skipif(not SERVER_URL, reason="TEST_POSTGRES_URL is not set")
+def test_hostile_input_on_postgresql(pg_app):  # noqa: F811 (the fixture)
+    pg_app.testing = False
+    pg_app.config.update(GEOPARSER=FakeGeoparser(), GAZETTEER_INDEX=OneCityIndex())
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+    client = pg_app.test_client()
+    assert client.post("/api/articles", json={"text": LONG_TEXT}).status_code == 201
+    mention = first_mention(pg_app)
+    for method, path, body, status in PG_CASES:
+        if body is not None and body.get("mention_id") == MENTION:
+            body = {**body, "mention_id": mention}
+        response = getattr(client, method)(path, **({"json": body} if body is not None else {}))
+        assert response.status_code == status, (path, body)
+    with pg_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(store.Correction)) == 0
+    assert client.get("/api/articles").status_code == 200
