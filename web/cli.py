@@ -166,7 +166,8 @@ def export_command(article_id: int | None, output: str) -> None:
     if article_id is not None and store.get_article(db.session, article_id) is None:
         raise click.ClickException(f"There is no article {article_id}.")
     if output == "-":
-        _write_export(article_id, click.get_text_stream("stdout", encoding="utf-8"))
+        with click.open_file("-", "w", encoding="utf-8") as stdout:
+            _write_export(article_id, stdout)
         return
     with atomic_writer(output) as f:  # a failure leaves no partial file behind
         _write_export(article_id, f)
