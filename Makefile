@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SHARED ?= ../shared
 
-.PHONY: install run test eval eval-check errors bench chromium gazetteer clean
+.PHONY: install run serve test eval eval-check errors bench chromium gazetteer clean
 
 install: $(VENV)/.installed static/vendor/.installed instance/gazetteer.sqlite
 
@@ -36,6 +36,12 @@ gazetteer:
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with threaded workers and timeouts (gunicorn.conf.py), on BIND
+# (default 127.0.0.1:8000) behind a buffering proxy; see README "Deploying".
+serve: install
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 chromium:
 	@command -v chromium >/dev/null || { \

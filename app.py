@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from web import api, auth, cli, errors, extensions, library, review, stories
+from web import api, auth, cli, errors, extensions, library, review, stories, validation
 from web.extensions import MIGRATIONS_DIR, db
 from web.settings import load_or_create_secret_key, settings_from_env
 
@@ -36,7 +36,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
     extensions.init_app(app)
     errors.init_app(app)
-    auth.init_app(app)  # before the other blueprints: it bounds the <int:> converter
+    validation.init_app(app)  # before the blueprints: it bounds the <int:> converter
+    auth.init_app(app)
     for part in (library, stories, api, review):
         app.register_blueprint(part.bp)
     cli.init_app(app)

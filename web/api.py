@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 
 from geo import sources, store
 from web.errors import error_response
 from web.extensions import db
 from web.ingest import ingest
 from web.settings import max_upload_bytes
+from web.validation import json_payload
 
 __all__ = ["bp", "article_json"]
 
@@ -31,13 +32,6 @@ def article_json(summary: store.ArticleSummary) -> dict[str, Any]:
     }
 
 
-def _payload() -> Any:
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:  # absurdly nested JSON: as malformed as any other
-        return None
-
-
 def _payload_problem(payload: Any) -> str | None:
     """What is wrong with a create request's JSON, or None."""
     if not isinstance(payload, dict):
@@ -56,7 +50,7 @@ def _payload_problem(payload: Any) -> str | None:
 @bp.post("/api/articles")
 def create_article() -> Any:
     """Geoparse and store a text or an HTML page: 201 (new) or 200 (already stored)."""
-    payload = _payload()
+    payload = json_payload()
     problem = _payload_problem(payload)
     if problem is not None:
         return error_response(400, problem)

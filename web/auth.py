@@ -1,7 +1,6 @@
 """Who may change data, and what the browser may run: CSRF, the editor token, security headers.
 
-``init_app(app)`` wires everything below and registers the sign-in blueprint; it must run
-before any other blueprint is registered (it also bounds the ``int`` URL converter).
+``init_app(app)`` wires everything below and registers the sign-in blueprint.
 
 Rules
 -----
@@ -32,7 +31,13 @@ Rules
   may allow its own constant inline scripts by hash through ``g.script_hashes``),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, and frame protection
   (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``).
-* The session cookie is HttpOnly and SameSite=Lax.
+* The session cookie is HttpOnly and SameSite=Lax (Secure when ``SESSION_COOKIE_SECURE``).
+* Sign-in: ``POST /signin`` allows ``SIGNIN_ATTEMPTS`` wrong tokens per client IP in
+  ``SIGNIN_WINDOW_SECONDS`` (refilled evenly; counted per process, web/ratelimit.py), then
+  answers 429 with ``Retry-After``. A signed-in session holds an HMAC of the token and the
+  server-side session epoch (web/session_epoch.py): signing out starts a new epoch, so that
+  session cookie (and every other editor session) no longer counts, even replayed; changing
+  ``EDITOR_TOKEN`` ends every sign-in too.
 """
 from __future__ import annotations
 
@@ -55,10 +60,11 @@ from flask import (
     url_for,
 )
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import Forbidden, NotFound, TooManyRequests, Unauthorized
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from web.ratelimit import TokenBucket
+from web.session_epoch import current_epoch, new_epoch
 from web.settings import osm_tiles
 
 __all__ = [
@@ -79,18 +85,9 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NON_SIMPLE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 _SESSION_CSRF = "_csrf"
 _SESSION_EDITOR = "_editor"
-_MAX_SQL_INT = 2**63 - 1
 _SIGNIN_SUBMIT = "auth.signin_submit"
 
 bp = Blueprint("auth", __name__)
-
-
-class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` that only matches ids a database integer can hold (else: 404, not 500)."""
-
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (werkzeug's name)
-        kwargs.setdefault("max", _MAX_SQL_INT)
-        super().__init__(map, *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- CSRF
@@ -164,10 +161,19 @@ def editor_required() -> bool:
     return bool(current_app.config.get("EDITOR_TOKEN"))
 
 
+def _epoch() -> str:
+    """The current editor-session epoch (read once per request)."""
+    if "_editor_epoch" not in g:
+        g._editor_epoch = current_epoch(current_app.config["SESSION_EPOCH_PATH"])
+    return str(g._editor_epoch)
+
+
 def _editor_mark(token: str) -> str:
-    """What a signed-in session holds: an HMAC of the token, never the token itself."""
+    """What a signed-in session holds: an HMAC of the token and the session epoch, never the
+    token itself. A new token or a new epoch (any sign-out) makes older marks worthless."""
     key = str(current_app.secret_key).encode("utf-8")
-    return hmac.new(key, b"editor:" + token.encode("utf-8"), hashlib.sha256).hexdigest()
+    message = f"editor:{_epoch()}:{token}".encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _bearer() -> str | None:
@@ -265,7 +271,14 @@ def signin_submit() -> Any:
         raise NotFound("This library has no editor token: anyone can edit it.")
     token = current_app.config["EDITOR_TOKEN"]
     target = _safe_next(request.form.get("next"))
+    limiter: TokenBucket = current_app.extensions["signin_limiter"]
+    client = request.remote_addr or ""
+    wait = limiter.retry_after(client)
+    if wait:
+        raise TooManyRequests("Too many sign-in attempts: wait a little and try again.",
+                              retry_after=wait)
     if not _same(request.form.get("token", ""), token):
+        limiter.take(client)
         page = render_template(
             "signin.html", next=target, error="That is not the editor token.", signed_in=False
         )
@@ -277,7 +290,9 @@ def signin_submit() -> Any:
 
 @bp.post("/signout")
 def signout() -> BaseResponse:
-    """Forget the session (and with it the editor sign-in)."""
+    """Forget the session and end every editor sign-in (a new session epoch)."""
+    if session.get(_SESSION_EDITOR) and is_editor():
+        g._editor_epoch = new_epoch(current_app.config["SESSION_EPOCH_PATH"])
     session.clear()
     return redirect(url_for("library.index"), code=303)
 
@@ -300,7 +315,9 @@ def init_app(app: Flask) -> None:
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config.setdefault("EDITOR_TOKEN", None)
-    app.url_map.converters["int"] = BoundedIntConverter
+    app.extensions["signin_limiter"] = TokenBucket(
+        app.config["SIGNIN_ATTEMPTS"], app.config["SIGNIN_WINDOW_SECONDS"]
+    )
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["editor_required"] = editor_required
     app.jinja_env.globals["is_editor"] = is_editor

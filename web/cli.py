@@ -16,6 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from geo import geojson, sources, store
 from geo.errors import GeoError
 from geo.types import Story
+from web.atomicfile import atomic_writer
 from web.extensions import GeoparserLike, db, get_geoparser
 from web.ingest import ingest, store_parsed
 from web.review import reanalyze_article
@@ -146,18 +147,30 @@ def ingest_command(paths: tuple[str, ...], jobs: int) -> None:
         raise click.exceptions.Exit(1)
 
 
-@click.command("export")
-@click.option("--article", "article_id", type=int, help="Only this article.")
-@click.option("-o", "--output", type=_OUT, default="-", help="Output file (default: stdout).")
-@with_appcontext
-def export_command(article_id: int | None, output: IO[str]) -> None:
-    """Write stored articles as one GeoJSON FeatureCollection."""
-    if article_id is not None and store.get_article(db.session, article_id) is None:
-        raise click.ClickException(f"There is no article {article_id}.")
+def _write_export(article_id: int | None, output: IO[str]) -> None:
     if article_id is not None:
         output.write(json.dumps(article_collection(article_id), ensure_ascii=False) + "\n")
     else:
         output.writelines(export_chunks())
+
+
+@click.command("export")
+@click.option("--article", "article_id", type=int, help="Only this article.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+    help="Output file (default: stdout); written whole or not at all.",
+)
+@with_appcontext
+def export_command(article_id: int | None, output: str) -> None:
+    """Write stored articles as one GeoJSON FeatureCollection."""
+    if article_id is not None and store.get_article(db.session, article_id) is None:
+        raise click.ClickException(f"There is no article {article_id}.")
+    if output == "-":
+        with click.open_file("-", "w", encoding="utf-8") as stdout:
+            _write_export(article_id, stdout)
+        return
+    with atomic_writer(output) as f:  # a failure leaves no partial file behind
+        _write_export(article_id, f)
 
 
 @click.command("geoparse")

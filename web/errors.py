@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from geo.errors import GeoError
+from geo.errors import GazetteerMissing, GeoError
 from web.library import library_page
 
-__all__ = ["FORM_ENDPOINTS", "error_response", "init_app"]
+__all__ = ["FORM_ENDPOINTS", "GAZETTEER_MISSING_MESSAGE", "UNTRUSTED_HOST_MESSAGE",
+           "error_response", "init_app"]
 
 #: Where an error shows the library page again with the form's text (not an error page).
 FORM_ENDPOINTS = frozenset({"library.upload", "library.load_sample"})
@@ -38,8 +39,27 @@ def error_response(status: int, message: str) -> Response:
     return response
 
 
+#: What a visitor reads when the gazetteer is missing: the server's paths go to the log only.
+GAZETTEER_MISSING_MESSAGE = (
+    "The place gazetteer is not available on this server yet: its administrator must build it"
+    " (`make install`)."
+)
+
+
+#: The answer to a request whose Host header is not in TRUSTED_HOSTS.
+UNTRUSTED_HOST_MESSAGE = "This server does not answer for that host name."
+
+
 def _handle_geo_error(exc: GeoError) -> Response:
+    if isinstance(exc, GazetteerMissing):
+        current_app.logger.error("%s", exc)
+        return error_response(exc.status_code, GAZETTEER_MISSING_MESSAGE)
     return error_response(exc.status_code, str(exc))
+
+
+def _untrusted_host(_exc: SecurityError) -> Response:
+    """An untrusted Host header: plain text (no page can build its links), the host not echoed."""
+    return Response(UNTRUSTED_HOST_MESSAGE, 400, mimetype="text/plain")
 
 
 def _handle_http_error(exc: HTTPException) -> Response:
@@ -59,4 +79,5 @@ def _handle_http_error(exc: HTTPException) -> Response:
 def init_app(app: Flask) -> None:
     """Geo errors and HTTP errors through :func:`error_response`."""
     app.register_error_handler(GeoError, _handle_geo_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -15,6 +15,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo import store
 from geo.errors import GazetteerMissing
@@ -125,7 +126,15 @@ def gazetteer() -> Any:
     return cached
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` proxies, take the client address and scheme from their headers."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
-    """The database, migrations and the (lazy) geoparser factory."""
+    """The database, migrations, the (lazy) geoparser factory and the proxies to trust."""
     _init_db(app)
+    _trust_proxies(app)
     app.extensions["geoparser"] = GeoparserFactory(app)

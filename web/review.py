@@ -25,11 +25,13 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from geo import store, types
 from geo.resolve import is_approximate
 from web.extensions import db, gazetteer, get_geoparser
+from web.validation import MAX_PATH_ARG_CHARS, json_int, json_object, json_str
 
 __all__ = [
     "bp",
     "SESSION_REVIEWER",
     "SEARCH_LIMIT",
+    "MAX_SPAN_CHARS",
     "reviewer_name",
     "article_or_404",
     "search_places",
@@ -45,6 +47,8 @@ bp = Blueprint("review", __name__)
 
 SESSION_REVIEWER = "reviewer"
 SEARCH_LIMIT = 12
+#: The longest span a correction may target: what the stored surface column holds.
+MAX_SPAN_CHARS: int = store.Correction.__table__.c.surface.type.length
 
 
 def reviewer_name() -> str:
@@ -261,46 +265,38 @@ def _mention_reviews(mentions: list[store.Mention]) -> dict[tuple[int, int], sto
 # --------------------------------------------------------------------------- JSON API
 
 
-def _json_body() -> dict[str, Any]:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        abort(400, "Send a JSON object.")
-    return payload
-
-
-def _int(payload: dict[str, Any], key: str) -> int | None:
-    value = payload.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        abort(400, f'"{key}" must be an integer.')
-    return value
+def _span(payload: dict[str, Any], article: store.Article) -> tuple[int, int]:
+    """The [start, end) a correction targets: its mention's, or a span of the article's text."""
+    mention_id = json_int(payload, "mention_id")
+    if mention_id is not None:
+        mention = db.session.get(store.Mention, mention_id)
+        if mention is None or mention.article_id != article.id:
+            raise NotFound(f"Article {article.id} has no mention {mention_id}.")
+        return mention.start, mention.end
+    start = json_int(payload, "start", high=len(article.text))
+    end = json_int(payload, "end", high=len(article.text))
+    if start is None or end is None:
+        abort(400, 'Send "mention_id", or "start" and "end" for a span of the text.')
+    if not 0 < end - start <= MAX_SPAN_CHARS:
+        abort(400, f"A span must hold 1 to {MAX_SPAN_CHARS} characters of the text.")
+    return start, end
 
 
 @bp.post("/api/articles/<int:article_id>/corrections")
 def correct(article_id: int) -> Any:
     """Confirm, change, reject or add a mention (see geo.store.add_correction)."""
     article = article_or_404(article_id)
-    payload = _json_body()
-    action = payload.get("action")
+    payload = json_object()
+    action = json_str(payload, "action")
     if action not in store.CORRECTION_ACTIONS:
         abort(400, f'"action" must be one of {", ".join(store.CORRECTION_ACTIONS)}.')
     if "reviewer" in payload:
-        _set_reviewer(payload["reviewer"])
-    mention_id = _int(payload, "mention_id")
-    if mention_id is not None:
-        mention = db.session.get(store.Mention, mention_id)
-        if mention is None or mention.article_id != article.id:
-            raise NotFound(f"Article {article_id} has no mention {mention_id}.")
-        start, end = mention.start, mention.end
-    else:
-        start, end = _int(payload, "start"), _int(payload, "end")
-        if start is None or end is None:
-            abort(400, 'Send "mention_id", or "start" and "end" for a span of the text.')
+        _set_reviewer(json_str(payload, "reviewer"))
+    start, end = _span(payload, article)
     place = None
-    place_id = payload.get("place_id")
+    place_id = json_str(payload, "place_id", MAX_PATH_ARG_CHARS)
     if action in ("change", "add"):
-        if not isinstance(place_id, str) or not place_id:
+        if not place_id:
             abort(400, f'"{action}" needs a "place_id".')
         place = _find_place(place_id)
         if place is None:
@@ -362,7 +358,7 @@ def gazetteer_search() -> Any:
 @bp.post("/api/reviewer")
 def set_reviewer() -> Any:
     """Keep the reviewer's name in the session: ``{"name": "Ana"}``."""
-    return jsonify(reviewer=_set_reviewer(_json_body().get("name")))
+    return jsonify(reviewer=_set_reviewer(json_str(json_object(), "name")))
 
 
 # --------------------------------------------------------------------------- forms

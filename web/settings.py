@@ -16,6 +16,7 @@ __all__ = [
     "osm_tiles",
     "max_upload_bytes",
     "load_or_create_secret_key",
+    "deployment_settings",
     "settings_from_env",
 ]
 
@@ -77,6 +78,40 @@ def _database_url(instance_path: str, environ: Mapping[str, str]) -> str:
     return url
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    value = environ.get(name, "").strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise RuntimeError(f"{name} must be 1/true/yes/on or 0/false/no/off, not {value!r}")
+    return value in _TRUE
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+def deployment_settings(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The settings for running behind a proxy, on several machines, over HTTPS."""
+    hosts = [h.strip() for h in environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "TRUSTED_HOSTS": hosts or None,  # Flask: any other Host header is a 400
+        "SESSION_COOKIE_SECURE": _flag(environ, "SESSION_COOKIE_SECURE"),
+        "PROXY_COUNT": _count(environ, "PROXY_COUNT", 0),
+        "SIGNIN_ATTEMPTS": _count(environ, "SIGNIN_ATTEMPTS", 10),
+        "SIGNIN_WINDOW_SECONDS": _count(environ, "SIGNIN_WINDOW_SECONDS", 60),
+        "SESSION_EPOCH_PATH": environ.get("SESSION_EPOCH_PATH")
+        or os.path.join(instance_path, "session_epoch"),
+    }
+
+
 def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Settings from environment variables, with defaults inside the instance folder."""
     try:
@@ -105,4 +140,5 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if environ.get("EDITOR_TOKEN", "").strip():  # optional: read-only without it (web/auth.py)
         settings["EDITOR_TOKEN"] = environ["EDITOR_TOKEN"].strip()
+    settings.update(deployment_settings(instance_path, environ))
     return settings
