@@ -5,7 +5,8 @@ each group's candidates by prior and by what the article writes around the name
 (``_written_evidence``), by the other names' candidates lying near, inside or around them
 (``_add_support``), then re-choose every name a few times with the others' choices as context
 (``_rescore``). Every number it scores with is a field of ``geo.weights.ResolveWeights``; the rule
-tables are data files under ``geo/data/lexicon/resolve_*``.
+tables are data files under ``geo/data/lexicon/resolve_*``. A learned ranker (``geo.ranker``) may
+calibrate the confidence and re-rank the best candidates.
 """
 from __future__ import annotations
 
@@ -307,8 +308,9 @@ def _rank_groups(text: str, mentions: Sequence[Mention], groups: dict[str, _Grou
     """Every name's resolution with the ranker's calibrated confidence (and its choice if it chooses)."""
     article = _article_evidence(groups, s)
     out = {}
+    shown = 1 + s.w.alternatives  # a ranker that does not choose scores only what is shown
     for group in groups.values():
-        best = _top_indices(group, ranker.top)
+        best = _top_indices(group, ranker.top if ranker.chooses else shown)
         rows = candidate_rows(_name_evidence(text, mentions, group), article, best)
         scored = [(ranker.score(row), group.places[i]) for row, i in zip(rows, best)]  # best hand score first
         if ranker.chooses:
