@@ -5,14 +5,16 @@ each group's candidates by prior and by what the article writes around the name
 (``_written_evidence``), by the other names' candidates lying near, inside or around them
 (``_add_support``), then re-choose every name a few times with the others' choices as context
 (``_rescore``). Every number it scores with is a field of ``geo.weights.ResolveWeights``; the rule
-tables are data files under ``geo/data/lexicon/resolve_*``. A learned ranker (``geo.ranker``) may
-calibrate the confidence and re-rank the best candidates.
+tables are data files under ``geo/data/lexicon/resolve_*``. A long text is resolved section by
+section (``geo.sections``); a learned ranker (``geo.ranker``) may calibrate the confidence and
+re-rank the best candidates.
 """
 from __future__ import annotations
 
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +25,7 @@ from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_region
 from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.ranker import Ranker
+from geo.sections import section_starts
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
 from geo.usstates import qualifier_abbreviations, us_states
 from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
@@ -229,10 +232,29 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
             weights: ResolveWeights = DEFAULT_WEIGHTS, ranker: Ranker | None = None) -> list[Resolution]:
     """One Resolution per mention (same order): the chosen place, a confidence and alternatives.
 
-    With a ranker, the confidence is its calibrated probability that the choice is right, and when
-    the ranker won out of fold (``ranker.chooses``) it also re-ranks each name's best candidates by
-    hand score; without one, the hand score decides and its softmax share is the confidence.
+    Each section of the text (geo.sections: the stories of a many-story upload) is resolved on its
+    own: one sense per name and the article context hold within a section. With a ranker, the
+    confidence is its calibrated probability that the choice is right, and when the ranker won out
+    of fold (``ranker.chooses``) it also re-ranks each name's best candidates by hand score;
+    without one, the hand score decides and its softmax share is the confidence.
     """
+    starts = section_starts(text)
+    if len(starts) == 1:
+        return _resolve_section(text, mentions, index, limit, weights, ranker)
+    sections: dict[int, list[int]] = defaultdict(list)
+    for i, mention in enumerate(mentions):
+        sections[bisect_right(starts, mention.start)].append(i)
+    out: list[Resolution | None] = [None] * len(mentions)
+    for indices in sections.values():
+        found = _resolve_section(text, [mentions[i] for i in indices], index, limit, weights, ranker)
+        for i, resolution in zip(indices, found):
+            out[i] = resolution
+    return [r for r in out if r is not None]
+
+
+def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+                     weights: ResolveWeights, ranker: Ranker | None) -> list[Resolution]:
+    """resolve() for the mentions of one section."""
     s, groups, order = _hand_scored(text, mentions, index, limit, weights)
     ranked: dict[str, Resolution] = {}
     if ranker is not None:
