@@ -9,6 +9,7 @@ from geopy.geocoders.base import Geocoder
 
 from geo.geocoders import GeocoderIndex
 from geo.passages import passages_for
+from geo.ranker import Ranker, default_ranker
 from geo.recognize import recognize
 from geo.resolve import resolve
 from geo.types import PlaceIndex, ResolvedMention, Story
@@ -17,11 +18,12 @@ __all__ = ["Geoparser", "load_geoparser"]
 
 
 class Geoparser:
-    """Turns texts into Stories with an injected spaCy pipeline and place index."""
+    """Turns texts into Stories with an injected spaCy pipeline, place index and (optional) ranker."""
 
-    def __init__(self, nlp, index: PlaceIndex) -> None:
+    def __init__(self, nlp, index: PlaceIndex, ranker: Ranker | None = None) -> None:
         self.nlp = nlp
         self.index = index
+        self.ranker = ranker
 
     def parse(self, text: str) -> Story:
         """Geoparse one text."""
@@ -35,7 +37,7 @@ class Geoparser:
 
     def _story(self, text: str, doc) -> Story:
         mentions = recognize(doc, self.index)
-        resolutions = resolve(text, mentions, self.index)
+        resolutions = resolve(text, mentions, self.index, ranker=self.ranker)
         found = passages_for(doc, [(m.start, m.end) for m in mentions])
         return Story(
             text=text,
@@ -60,6 +62,7 @@ def load_geoparser(gazetteer_path: str | Path, geocoder: Geocoder | None = None,
                    *, min_delay_seconds: float = 0.0) -> Geoparser:
     """The process-wide Geoparser for this gazetteer file, loaded once on first use.
 
+    Resolution uses the project's trained ranker (geo/data/ranker.json) when it is present.
     With a geopy ``geocoder`` (e.g. geo.geocoders.make_geocoder("nominatim")), resolution takes
     its candidates from it; recognition still uses the offline gazetteer's names.
     """
@@ -73,5 +76,5 @@ def load_geoparser(gazetteer_path: str | Path, geocoder: Geocoder | None = None,
             index: PlaceIndex = OfflineGazetteer(path)
             if geocoder is not None:
                 index = GeocoderIndex(geocoder, index, min_delay_seconds=min_delay_seconds)
-            _cache[key] = Geoparser(load_nlp(), index)
+            _cache[key] = Geoparser(load_nlp(), index, default_ranker())
         return _cache[key]

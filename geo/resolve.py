@@ -5,21 +5,27 @@ each group's candidates by prior and by what the article writes around the name
 (``_written_evidence``), by the other names' candidates lying near, inside or around them
 (``_add_support``), then re-choose every name a few times with the others' choices as context
 (``_rescore``). Every number it scores with is a field of ``geo.weights.ResolveWeights``; the rule
-tables are data files under ``geo/data/lexicon/resolve_*``.
+tables are data files under ``geo/data/lexicon/resolve_*``. A long text is resolved section by
+section (``geo.sections``); a learned ranker (``geo.ranker``) may calibrate the confidence and
+re-rank the best candidates.
 """
 from __future__ import annotations
 
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable, Sequence
 
 from geo import lexicon
+from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
 from geo.geomath import great_circle_km
 from geo.names import name_key
+from geo.ranker import Ranker
+from geo.sections import section_starts
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
 from geo.usstates import qualifier_abbreviations, us_states
 from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
@@ -28,6 +34,7 @@ __all__ = [
     "APPROXIMATE_CONFIDENCE",
     "APPROXIMATE_PREFIX",
     "APPROXIMATE_SOURCE",
+    "RankerInput",
     "abbreviation_names",
     "abbreviations",
     "approximate_place",
@@ -36,6 +43,7 @@ __all__ = [
     "lookup_keys",
     "prior",
     "qualifier_after",
+    "ranker_inputs",
     "resolve",
 ]
 
@@ -221,8 +229,68 @@ class _Group:
 
 
 def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int = 60,
-            weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[Resolution]:
-    """One Resolution per mention (same order): the chosen place, a confidence and alternatives."""
+            weights: ResolveWeights = DEFAULT_WEIGHTS, ranker: Ranker | None = None) -> list[Resolution]:
+    """One Resolution per mention (same order): the chosen place, a confidence and alternatives.
+
+    Each section of the text (geo.sections: the stories of a many-story upload) is resolved on its
+    own: one sense per name and the article context hold within a section. With a ranker, the
+    confidence is its calibrated probability that the choice is right, and when the ranker won out
+    of fold (``ranker.chooses``) it also re-ranks each name's best candidates by hand score;
+    without one, the hand score decides and its softmax share is the confidence.
+    """
+    starts = section_starts(text)
+    if len(starts) == 1:
+        return _resolve_section(text, mentions, index, limit, weights, ranker)
+    sections: dict[int, list[int]] = defaultdict(list)
+    for i, mention in enumerate(mentions):
+        sections[bisect_right(starts, mention.start)].append(i)
+    out: list[Resolution | None] = [None] * len(mentions)
+    for indices in sections.values():
+        found = _resolve_section(text, [mentions[i] for i in indices], index, limit, weights, ranker)
+        for i, resolution in zip(indices, found):
+            out[i] = resolution
+    return [r for r in out if r is not None]
+
+
+def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+                     weights: ResolveWeights, ranker: Ranker | None) -> list[Resolution]:
+    """resolve() for the mentions of one section."""
+    s, groups, order = _hand_scored(text, mentions, index, limit, weights)
+    ranked: dict[str, Resolution] = {}
+    if ranker is not None:
+        ranked = _rank_groups(text, mentions, groups, ranker, s)
+    return [
+        (ranked.get(group.key) or _resolution(group, weights)) if group is not None
+        else _approximate_resolution(mentions, order, i, s)
+        for i, group in enumerate(order)
+    ]
+
+
+@dataclass(frozen=True)
+class RankerInput:
+    """One name of an article as the ranker sees it: its mentions, best candidates and their feature rows."""
+
+    indices: tuple[int, ...]
+    places: tuple[Place, ...]
+    rows: tuple[tuple[float, ...], ...]
+
+
+def ranker_inputs(text: str, mentions: Sequence[Mention], index: PlaceIndex, top: int, limit: int = 60,
+                  weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[RankerInput]:
+    """The ranker's input for every name with candidates (scripts/train.py learns from these)."""
+    s, groups, _order = _hand_scored(text, mentions, index, limit, weights)
+    article = _article_evidence(groups, s)
+    out = []
+    for group in groups.values():
+        best = _top_indices(group, top)
+        rows = candidate_rows(_name_evidence(text, mentions, group), article, best)
+        out.append(RankerInput(tuple(group.indices), tuple(group.places[i] for i in best), tuple(map(tuple, rows))))
+    return out
+
+
+def _hand_scored(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+                 weights: ResolveWeights) -> tuple[_Scoring, dict[str, _Group], list[_Group | None]]:
+    """The groups scored and chosen by the hand weights (prior, evidence, support, context rounds)."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
     _add_support(groups, s)
@@ -231,10 +299,49 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
         _choose(group, [0.0] * len(group.places))
     for _ in range(weights.rescore_rounds):
         _rescore(groups, s)
-    return [
-        _resolution(group, weights) if group is not None else _approximate_resolution(mentions, order, i, s)
-        for i, group in enumerate(order)
-    ]
+    return s, groups, order
+
+
+def _top_indices(group: _Group, top: int) -> list[int]:
+    """The indices of the group's best candidates by hand score, best first."""
+    return sorted(range(len(group.places)), key=lambda i: -group.totals[i])[:top]
+
+
+def _name_evidence(text: str, mentions: Sequence[Mention], group: _Group) -> NameEvidence:
+    """What the features need to know about one name."""
+    first = mentions[group.indices[0]]
+    return NameEvidence(
+        key=group.key, places=tuple(group.places), hand=tuple(group.totals), mentions=len(group.indices),
+        first_position=first.start / max(1, len(text)), key_differs=name_key(first.name) != group.key,
+        demonym=group.demonym, abbreviation=bool(abbreviation_names(first.name)), state_form=group.state,
+        regions=frozenset(group.regions),
+    )
+
+
+def _article_evidence(groups: dict[str, _Group], s: _Scoring) -> ArticleEvidence:
+    """The names' hand-scored choices, as the features' article context."""
+    choices = tuple(Choice(g.key, g.choice, g.confidence, len(g.indices)) for g in groups.values() if g.choice)
+    regions = {g.key: candidate_regions(g.places[i] for i in _top_indices(g, s.w.support_top)) for g in groups.values()}
+    return ArticleEvidence(len(groups), choices, s.w.anchor_min_confidence, regions)
+
+
+def _rank_groups(text: str, mentions: Sequence[Mention], groups: dict[str, _Group], ranker: Ranker,
+                 s: _Scoring) -> dict[str, Resolution]:
+    """Every name's resolution with the ranker's calibrated confidence (and its choice if it chooses)."""
+    article = _article_evidence(groups, s)
+    out = {}
+    shown = 1 + s.w.alternatives  # a ranker that does not choose scores only what is shown
+    for group in groups.values():
+        best = _top_indices(group, ranker.top if ranker.chooses else shown)
+        rows = candidate_rows(_name_evidence(text, mentions, group), article, best)
+        scored = [(ranker.score(row), group.places[i]) for row, i in zip(rows, best)]  # best hand score first
+        if ranker.chooses:
+            scored.sort(key=lambda sp: -sp[0])
+        group.choice, group.confidence = scored[0][1], ranker.confidence(scored[0][0])
+        alternatives = tuple(Candidate(place=p, score=round(ranker.confidence(sc), 4))
+                             for sc, p in scored[1 : 1 + s.w.alternatives])
+        out[group.key] = Resolution(place=group.choice, confidence=round(group.confidence, 4), alternatives=alternatives)
+    return out
 
 
 def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,

@@ -15,10 +15,10 @@ from geo.geomath import great_circle_km  # noqa: E402
 from geo.resolve import resolve  # noqa: E402
 from geo.types import Mention  # noqa: E402
 
-__all__ = ["evaluate", "main"]
+__all__ = ["evaluate", "lookup_name", "main"]
 
 
-def _lookup_name(surface: str) -> tuple[str, str]:
+def lookup_name(surface: str) -> tuple[str, str]:
     """What the recogniser would look up for a gold surface: demonyms and abbreviations mapped."""
     try:
         from geo.demonyms import abbreviation_place, demonym_place
@@ -39,7 +39,7 @@ def evaluate(path: Path, index: OfflineGazetteer, show: int = 0) -> dict[str, fl
         gold = [t for t in doc["toponyms"] if t.get("lat") is not None]
         mentions = []
         for t in gold:
-            name, kind = _lookup_name(t["name"])
+            name, kind = lookup_name(t["name"])
             mentions.append(Mention(t["start"], t["end"], t["name"], name, kind))
         started = time.perf_counter()
         results = resolve(doc["text"], mentions, index)

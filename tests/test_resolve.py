@@ -361,3 +361,17 @@ def test_weights_are_passed_through() -> None:
     assert resolve(text, mentions, INDEX, weights=no_context)[1].place == LEBANON_LB
     assert prior(LEBANON_LB, "lebanon", replace(DEFAULT_WEIGHTS, population_log=0.0)) < prior(
         LEBANON_LB, "lebanon")
+
+
+def test_each_section_has_its_own_sense_per_name() -> None:
+    """Two stories in one upload: "Lebanon" near Harrisburg in the first, near Syria in the second."""
+    filler = " The council met again on Tuesday to hear more residents speak." * 4
+    first = "From Harrisburg we drove to Lebanon." + filler
+    second = "Fighting spread from Syria into Lebanon." + filler
+    text = f"{first}\n\n\n{second}"
+    mentions = _mentions(text, ["Harrisburg", "Lebanon", "Syria"])
+    chosen = [(m.name, r.place) for m, r in zip(mentions, resolve(text, mentions, INDEX))]
+    assert chosen == [("Harrisburg", HARRISBURG), ("Lebanon", LEBANON_PA), ("Syria", SYRIA), ("Lebanon", LEBANON_LB)]
+    whole = text.replace("\n\n\n", " ")
+    one = [r.place for m, r in zip(_mentions(whole, ["Lebanon"]), resolve(whole, _mentions(whole, ["Lebanon"]), INDEX))]
+    assert one[0] == one[1]  # without the section break, one sense for the whole text

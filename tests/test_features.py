@@ -1,0 +1,102 @@
+"""geo/features.py: the feature row of a (name, candidate) pair, checked feature by feature."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_rows, code_groups, feature_names
+from geo.types import Place
+
+PARIS_FR = Place("gn:2988507", "Paris", 48.85341, 2.3488, 2988507, "FR", "P", "PPLC", 2_138_551, "Île-de-France", "geonames")
+PARIS_TX = Place("gn:4717560", "Paris", 33.66094, -95.55551, 4717560, "US", "P", "PPL", 24_782, "Texas", "geonames")
+TEXAS = Place("gn:4736286", "Texas", 31.25044, -99.25061, 4736286, "US", "A", "ADM1", 22_875_689, "Texas", "geonames")
+DALLAS = Place("gn:4684888", "Dallas", 32.78306, -96.80667, 4684888, "US", "P", "PPL", 1_300_092, "Texas", "geonames")
+
+
+def _name(**changes: object) -> NameEvidence:
+    fields = dict(key="paris", places=(PARIS_FR, PARIS_TX), hand=(5.0, 3.0), mentions=2, first_position=0.25,
+                  key_differs=False, demonym=False, abbreviation=False, state_form=False, regions=frozenset())
+    fields.update(changes)
+    return NameEvidence(**fields)  # type: ignore[arg-type]
+
+
+ARTICLE = ArticleEvidence(names=3, choices=(Choice("dallas", DALLAS, 0.9, 3), Choice("texas", TEXAS, 0.4, 1)),
+                          anchor_confidence=0.5)
+
+
+def _rows(name: NameEvidence = _name(), article: ArticleEvidence = ARTICLE) -> dict[str, list[float]]:
+    """feature -> [value for Paris, France; value for Paris, Texas]."""
+    rows = candidate_rows(name, article, [0, 1])
+    return {f: [row[i] for row in rows] for i, f in enumerate(feature_names())}
+
+
+@pytest.mark.parametrize(
+    ("feature", "expected"),
+    [
+        ("hand_score", [5.0, 3.0]),
+        ("hand_margin", [0.0, -2.0]),
+        ("hand_rank", [0.0, 1.0]),
+        ("hand_share", [1 / (1 + math.exp(-2)), math.exp(-2) / (1 + math.exp(-2))]),
+        ("log_population", [math.log10(2_138_552), math.log10(24_783)]),
+        ("log_population_gap", [0.0, math.log10(2_138_552) - math.log10(24_783)]),
+        ("population_rank", [0.0, 1.0]),
+        ("class_p", [1.0, 1.0]),
+        ("exact_name", [1.0, 1.0]),
+        ("mentions", [2.0, 2.0]),
+        ("first_position", [0.25, 0.25]),
+        ("log_candidates", [1.0, 1.0]),
+        ("country_share", [0.0, 1.0]),
+        ("admin_share", [0.0, 1.0]),
+        ("top_country", [0.0, 1.0]),
+        ("top_admin", [0.0, 1.0]),
+        ("inside_share", [0.0, 0.0]),
+        ("qualifier", [0.0, 0.0]),
+        ("qualifier_match", [0.0, 0.0]),
+        ("code_capital", [1.0, 0.0]),
+        ("code_town", [0.0, 1.0]),
+    ],
+)
+def test_feature_values(feature: str, expected: list[float]) -> None:
+    assert _rows()[feature] == pytest.approx(expected)
+
+
+def test_distances_to_other_choices() -> None:
+    rows = _rows()
+    near_km, far_km = rows["log_km_nearest"]
+    assert 10 ** near_km - 1 > 7000  # Paris, France: an ocean away from Dallas and Texas
+    assert 10 ** far_km - 1 == pytest.approx(150, abs=20)  # Paris, Texas to Dallas
+    assert rows["near_share"] == [0.0, 0.75]  # Dallas (3 mentions) of 4 within 300 km
+
+
+def test_only_confident_choices_count_as_anchors() -> None:
+    unsure = ArticleEvidence(3, (Choice("dallas", DALLAS, 0.1, 3),), anchor_confidence=0.5)
+    assert _rows(article=unsure)["log_km_nearest_confident"] == [math.log10(20001)] * 2
+
+
+@pytest.mark.parametrize(
+    ("regions", "expected"),
+    [
+        (frozenset({("US", "Texas")}), [-1.0, 1.0]),
+        (frozenset({("FR", None)}), [1.0, -1.0]),
+        (frozenset({("US", "Ohio")}), [-1.0, -1.0]),
+    ],
+)
+def test_qualifier_match(regions: frozenset, expected: list[float]) -> None:
+    rows = _rows(_name(regions=regions))
+    assert rows["qualifier"] == [1.0, 1.0]
+    assert rows["qualifier_match"] == expected
+
+
+def test_a_state_contains_the_other_choices() -> None:
+    name = _name(key="texas", places=(TEXAS,), hand=(4.0,))
+    rows = candidate_rows(name, ARTICLE, [0])
+    inside = feature_names().index("inside_share")
+    assert rows[0][inside] == 1.0  # Dallas (3 of 3 other mentions, Texas itself excluded) lies inside
+
+
+def test_rows_follow_the_requested_indices_and_feature_order() -> None:
+    rows = candidate_rows(_name(), ARTICLE, [1])
+    assert len(rows) == 1 and len(rows[0]) == len(feature_names())
+    assert feature_names()[-len(code_groups()):] == tuple(name for name, _ in code_groups())
+    assert len(set(feature_names())) == len(feature_names())
