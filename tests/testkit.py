@@ -167,6 +167,7 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
             "SECRET_KEY": "test",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "GAZETTEER_PATH": str(tmp_path / "no-gazetteer.sqlite"),
+            "QUEUE_URL": "immediate",  # a job runs where it is queued; tests/test_jobs.py uses workers
             **config,
         }
     )

@@ -17,6 +17,7 @@ __all__ = [
     "max_upload_bytes",
     "load_or_create_secret_key",
     "settings_from_env",
+    "job_settings",
 ]
 
 #: The spellings of the tiles setting: None is the offline Natural Earth basemap only,
@@ -77,6 +78,28 @@ def _database_url(instance_path: str, environ: Mapping[str, str]) -> str:
     return url
 
 
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(environ.get(name, "") or default)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number") from exc
+    if value < 0:
+        raise RuntimeError(f"{name} cannot be negative")
+    return value
+
+
+def job_settings(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The job queue's settings (web/jobs.py): where the queue lives and each job's limits."""
+    url = environ.get("QUEUE_URL", "").strip() or "sqlite:///" + os.path.join(instance_path, "queue.sqlite")
+    return {
+        "QUEUE_URL": url,
+        "JOB_TIMEOUT_S": _number(environ, "JOB_TIMEOUT_S", 300),
+        "JOB_MEMORY_MB": int(_number(environ, "JOB_MEMORY_MB", 4096)),
+        "JOB_LEASE_S": _number(environ, "JOB_LEASE_S", 600),
+        "JOB_MAX_ATTEMPTS": int(_number(environ, "JOB_MAX_ATTEMPTS", 3)) or 1,
+    }
+
+
 def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Settings from environment variables, with defaults inside the instance folder."""
     try:
@@ -100,6 +123,7 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
     if geocoder not in GEOCODERS:
         raise RuntimeError(f"GEOCODER must be one of {', '.join(GEOCODERS)}, not {geocoder!r}")
     settings["GEOCODER"] = geocoder
+    settings.update(job_settings(instance_path, environ))
     settings["NOMINATIM_URL"] = environ.get("NOMINATIM_URL", "").strip() or f"https://{PUBLIC_NOMINATIM}"
     if environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
