@@ -35,7 +35,7 @@ gazetteer:
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh  # the server and one analysis worker
 
 chromium:
 	@command -v chromium >/dev/null || { \

@@ -459,9 +459,9 @@ def add_text(session: Session, title: str, source: str, text: str) -> tuple[Arti
         stmt = _insert(session)(Article.__table__).values(
             title=title[:200], source=source, text=text, content_hash=digest, status="queued",
             progress=0, attempts=0,
-        ).on_conflict_do_nothing(index_elements=["content_hash"])
+        ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(Article.__table__.c.id)
         with _committing(session):
-            created = session.execute(stmt).rowcount == 1
+            created = session.execute(stmt).scalar() is not None  # no row back: it was there
         article = session.scalar(select(Article).where(Article.content_hash == digest))
         assert article is not None
         return article, created

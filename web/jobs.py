@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import resource
+import threading
 import time
 from typing import Any
 
 import click
+import psycopg
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import Huey, MemoryHuey, PostgresHuey, SqliteHuey
@@ -38,6 +40,7 @@ __all__ = [
 
 QUEUE_NAME = "story-mapper"
 _log = logging.getLogger(__name__)
+_BUILDING = threading.Lock()
 
 
 class LeaseLost(Exception):
@@ -52,8 +55,21 @@ def make_huey(url: str, name: str = QUEUE_NAME) -> Huey:
         return SqliteHuey(name, filename=url[len("sqlite:///"):])
     scheme, sep, rest = url.partition("://")
     if sep and scheme in ("postgres", "postgresql", "postgresql+psycopg"):
-        return PostgresHuey(name, dsn="postgresql://" + rest)
+        return _postgres_huey(name, "postgresql://" + rest)
     raise ValueError(f"QUEUE_URL must be 'immediate', sqlite:///... or postgresql://..., not {url!r}")
+
+
+def _postgres_huey(name: str, dsn: str, attempts: int = 5) -> Huey:
+    """PostgresHuey; its CREATE TABLE IF NOT EXISTS races when workers start together
+    (a unique violation in the catalog), so build it again after a short pause."""
+    for n in range(attempts):
+        try:
+            return PostgresHuey(name, dsn=dsn)
+        except psycopg.errors.UniqueViolation:
+            if n == attempts - 1:
+                raise
+            time.sleep(0.1 * (n + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class _Jobs:
@@ -82,9 +98,10 @@ class _Jobs:
 
 def _jobs(app: Flask | None = None) -> _Jobs:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    jobs = app.extensions.get("jobs")
-    if jobs is None:
-        jobs = app.extensions["jobs"] = _Jobs(app)
+    with _BUILDING:  # one queue per app, even when two requests come first together
+        jobs = app.extensions.get("jobs")
+        if jobs is None:
+            jobs = app.extensions["jobs"] = _Jobs(app)
     return jobs
 
 

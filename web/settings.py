@@ -88,9 +88,20 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _default_queue(instance_path: str, database_url: str) -> str:
+    """A SQLite queue file beside a SQLite database (so two databases never share one queue's
+    article ids), else in the instance folder."""
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///":
+        db_file = Path(database_url[len("sqlite:///"):])
+        if db_file != Path(instance_path) / "app.sqlite":
+            return f"sqlite:///{db_file.with_name(db_file.stem + '-queue.sqlite')}"
+    return "sqlite:///" + os.path.join(instance_path, "queue.sqlite")
+
+
 def job_settings(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """The job queue's settings (web/jobs.py): where the queue lives and each job's limits."""
-    url = environ.get("QUEUE_URL", "").strip() or "sqlite:///" + os.path.join(instance_path, "queue.sqlite")
+    url = environ.get("QUEUE_URL", "").strip() or _default_queue(
+        instance_path, _database_url(instance_path, environ))
     return {
         "QUEUE_URL": url,
         "JOB_TIMEOUT_S": _number(environ, "JOB_TIMEOUT_S", 300),

@@ -1,0 +1,23 @@
+"""The app a worker subprocess of tests/test_jobs.py runs: the FakeGeoparser, the rest from the
+environment (DATABASE_URL, QUEUE_URL, JOB_*), and JOB_STAGE_DELAY_S to make a job slow.
+
+Run as ``flask --app "jobs_app:create()" worker`` with tests/ on PYTHONPATH.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from app import create_app
+from testkit import FakeGeoparser
+
+__all__ = ["create"]
+
+
+def create() -> Flask:
+    """The worker's app."""
+    return create_app({
+        "GEOPARSER": FakeGeoparser(),
+        "JOB_STAGE_DELAY_S": float(os.environ.get("JOB_STAGE_DELAY_S", "0")),
+    })
