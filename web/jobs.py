@@ -189,6 +189,8 @@ class JobConsumer(Consumer):
     def __init__(self, app: Flask, workers: int, **options: Any) -> None:
         self.app = app
         interval = max(1.0, min(10.0, app.config["JOB_LEASE_S"] / 2))
+        # An idle worker looks at a SQLite queue at least every second (PostgreSQL wakes it).
+        options.setdefault("max_delay", 1.0)
         super().__init__(get_huey(app), workers=workers, worker_type="process",
                          health_check_interval=interval, scheduler_interval=1, **options)
 
