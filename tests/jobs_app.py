@@ -12,12 +12,22 @@ from flask import Flask
 from app import create_app
 from testkit import FakeGeoparser
 
-__all__ = ["create"]
+__all__ = ["HungryGeoparser", "create"]
+
+
+class HungryGeoparser(FakeGeoparser):
+    """The FakeGeoparser, but a text starting "HUNGRY <n>" first asks for n MB of memory."""
+
+    def parse(self, text: str):  # type: ignore[no-untyped-def]
+        if text.startswith("HUNGRY "):
+            hoard = bytearray(int(text.split()[1]) * 1024 * 1024)
+            del hoard
+        return super().parse(text)
 
 
 def create() -> Flask:
     """The worker's app."""
     return create_app({
-        "GEOPARSER": FakeGeoparser(),
+        "GEOPARSER": HungryGeoparser(),
         "JOB_STAGE_DELAY_S": float(os.environ.get("JOB_STAGE_DELAY_S", "0")),
     })

@@ -229,6 +229,22 @@ def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(tmp_path):
     assert env_fast["status"] == "failed"  # the same limit: the worker was not hung by the first
 
 
+def test_a_job_over_its_memory_limit_is_stopped_and_marked_failed(tmp_path):
+    env, config = sqlite_env(tmp_path, JOB_MEMORY_MB=1500)
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), **config)
+    client = app.test_client()
+    assert client.post("/api/articles", json={"text": "HUNGRY 4000 Paris"}).status_code == 202
+    assert client.post("/api/articles", json={"text": "HUNGRY 10 Paris"}).status_code == 202
+    proc = worker(env)
+    try:
+        hungry = wait_status(client, 1, ("done", "failed"))
+        modest = wait_status(client, 2, ("done", "failed"))
+    finally:
+        stop(proc)
+    assert hungry["status"] == "failed" and "more than 1500 MB" in hungry["error"], hungry
+    assert modest["status"] == "done"  # the same worker goes on with the next job
+
+
 # --------------------------------------------------------------- real workers (PostgreSQL)
 
 
