@@ -213,34 +213,29 @@ def test_a_real_worker_process_analyses_an_api_upload(tmp_path):
     assert {"Dhaka", "Lagos"} <= names
 
 
-def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(tmp_path):
-    env, config = sqlite_env(tmp_path, JOB_TIMEOUT_S=1, JOB_STAGE_DELAY_S=3)
+def queue_then_work(tmp_path: Path, texts: list[str], **settings: Any) -> list[dict[str, Any]]:
+    """Upload the texts (queued), then one real worker with these settings: their end states."""
+    env, config = sqlite_env(tmp_path, **settings)
     app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), **config)
     client = app.test_client()
-    assert client.post("/api/articles", json={"text": PARIS_TEXT}).status_code == 202
-    assert client.post("/api/articles", json={"text": "Quick: Paris."}).status_code == 202
+    ids = [client.post("/api/articles", json={"text": t}).get_json()["id"] for t in texts]
     proc = worker(env)
     try:
-        slow = wait_status(client, 1, ("done", "failed"))
-        env_fast = wait_status(client, 2, ("done", "failed"))
+        return [wait_status(client, article_id, ("done", "failed")) for article_id in ids]
     finally:
         stop(proc)
+
+
+def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(tmp_path):
+    slow, fast = queue_then_work(tmp_path, [PARIS_TEXT, "Quick: Paris."],
+                                 JOB_TIMEOUT_S=1, JOB_STAGE_DELAY_S=3)
     assert slow["status"] == "failed" and "longer than 1 s" in slow["error"], slow
-    assert env_fast["status"] == "failed"  # the same limit: the worker was not hung by the first
+    assert fast["status"] == "failed"  # the same limit: the worker was not hung by the first
 
 
 def test_a_job_over_its_memory_limit_is_stopped_and_marked_failed(tmp_path):
-    env, config = sqlite_env(tmp_path, JOB_MEMORY_MB=1500)
-    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), **config)
-    client = app.test_client()
-    assert client.post("/api/articles", json={"text": "HUNGRY 4000 Paris"}).status_code == 202
-    assert client.post("/api/articles", json={"text": "HUNGRY 10 Paris"}).status_code == 202
-    proc = worker(env)
-    try:
-        hungry = wait_status(client, 1, ("done", "failed"))
-        modest = wait_status(client, 2, ("done", "failed"))
-    finally:
-        stop(proc)
+    hungry, modest = queue_then_work(tmp_path, ["HUNGRY 4000 Paris", "HUNGRY 10 Paris"],
+                                     JOB_MEMORY_MB=1500)
     assert hungry["status"] == "failed" and "more than 1500 MB" in hungry["error"], hungry
     assert modest["status"] == "done"  # the same worker goes on with the next job
 
