@@ -339,3 +339,48 @@ def test_twenty_parallel_uploads_with_two_workers(pg_url):
         assert db.session.scalar(select(func.count(store.Mention.id))) == 15 * 3
         db.session.remove()
         db.engine.dispose()
+
+
+# ------------------------------------------------------------------------- retries
+
+
+class FakeDriverError(Exception):
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("orig", "transient"), [
+    (FakeDriverError("deadlock detected", "40P01"), True),
+    (FakeDriverError("could not serialize access", "40001"), True),
+    (FakeDriverError("database is locked"), True),
+    (FakeDriverError("duplicate key value", "23505"), False),
+    (FakeDriverError("no such table: articles"), False),
+])
+def test_is_transient(orig, transient):
+    from sqlalchemy.exc import DBAPIError
+
+    assert store.is_transient(DBAPIError("stmt", {}, orig)) is transient
+
+
+def test_retrying_retries_transient_errors_only(session):
+    from sqlalchemy.exc import DBAPIError
+
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise DBAPIError("stmt", {}, FakeDriverError("deadlock detected", "40P01"))
+        return "stored"
+
+    assert store.retrying(session, flaky, base_delay=0.001) == "stored" and len(calls) == 3
+
+    def broken() -> str:
+        calls.append(1)
+        raise DBAPIError("stmt", {}, FakeDriverError("duplicate key value", "23505"))
+
+    calls.clear()
+    with pytest.raises(DBAPIError):
+        store.retrying(session, broken, base_delay=0.001)
+    assert len(calls) == 1  # not retried
