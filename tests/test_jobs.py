@@ -240,6 +240,15 @@ def test_a_job_over_its_memory_limit_is_stopped_and_marked_failed(tmp_path):
     assert modest["status"] == "done"  # the same worker goes on with the next job
 
 
+def test_a_job_stuck_in_c_code_kills_its_worker_and_fails_after_its_attempts(tmp_path):
+    """SIGALRM cannot stop a long C loop; the CPU limit (SIGXCPU) does, the
+    consumer starts a new worker, and the lease sweep marks the article failed."""
+    spin, after = queue_then_work(tmp_path, ["SPIN Paris", "After: Paris."], JOB_TIMEOUT_S=1,
+                                  JOB_LEASE_S=2, JOB_MAX_ATTEMPTS=1)
+    assert spin["status"] == "failed" and "stopped 1 times" in spin["error"], spin
+    assert after["status"] == "done"  # the restarted worker went on
+
+
 # --------------------------------------------------------------- real workers (PostgreSQL)
 
 

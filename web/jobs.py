@@ -77,6 +77,7 @@ class _Jobs:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self.in_worker = False
         self.huey = make_huey(app.config["QUEUE_URL"])
         self.analyse = self.huey.task(name="analyse", timeout=app.config["JOB_TIMEOUT_S"])(
             self._analyse)
@@ -84,16 +85,34 @@ class _Jobs:
 
     def _analyse(self, article_id: int) -> str:
         with self.app.app_context():
+            if self.in_worker:
+                _cpu_backstop(self.app.config["JOB_TIMEOUT_S"])
             return run_job(article_id)
 
     def _worker_startup(self) -> None:
         """A new worker process: its own database connections and its memory limit."""
+        self.in_worker = True  # (this process's copy: the parent never runs a job)
         with self.app.app_context():
             db.engine.dispose(close=False)  # forked: the parent's pooled connections are not ours
         limit_mb = self.app.config.get("JOB_MEMORY_MB") or 0
         if limit_mb > 0:
             limit = int(limit_mb) * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _cpu_backstop(timeout_s: float) -> None:
+    """Let this worker process use at most twice the job's time limit in CPU from now (plus 5 s).
+
+    The SIGALRM timer stops a job only when Python code runs; C code that does not return
+    (a long loop inside one builtin call) is ended by SIGXCPU instead: the process dies, Huey starts
+    another, and the lease sweep queues the article again or, after JOB_MAX_ATTEMPTS, fails it.
+    """
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + 2 * timeout_s + 5)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def _jobs(app: Flask | None = None) -> _Jobs:
