@@ -35,7 +35,7 @@ gazetteer:
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh  # the server and one analysis worker
 
 # Production: gunicorn with threaded workers and timeouts (gunicorn.conf.py), on BIND
 # (default 127.0.0.1:8000) behind a buffering proxy; see README "Deploying".

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import random
+import secrets
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator, Literal
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Iterator, Literal, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -27,8 +30,10 @@ from sqlalchemy import (
     distinct,
     func,
     select,
+    update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -51,6 +56,18 @@ __all__ = [
     "Mention",
     "MentionAlternative",
     "ArticleStatus",
+    "ARTICLE_STATES",
+    "RETRY_SQLSTATES",
+    "is_transient",
+    "retrying",
+    "add_text",
+    "claim",
+    "record_progress",
+    "finish",
+    "fail",
+    "requeue",
+    "sweep_leases",
+    "queued_ids",
     "ArticleSummary",
     "as_utc",
     "content_hash",
@@ -85,7 +102,13 @@ __all__ = [
     "to_place",
 ]
 
-ArticleStatus = Literal["processing", "done", "failed"]
+ArticleStatus = Literal["queued", "analysing", "done", "failed"]
+#: An article's states: its text is stored first (queued), then a job analyses it.
+ARTICLE_STATES: tuple[str, ...] = ("queued", "analysing", "failed", "done")
+#: PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be retried.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -107,11 +130,11 @@ class Base(DeclarativeBase):
 
 
 class Article(Base):
-    """One analysed text."""
+    """One text and the state of its analysis (queued, analysing, failed or done)."""
 
     __tablename__ = "articles"
     __table_args__ = (
-        CheckConstraint("status IN ('processing', 'done', 'failed')", name="status"),
+        CheckConstraint("status IN ('queued', 'analysing', 'failed', 'done')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -120,8 +143,15 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="processing")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     error: Mapped[str | None] = mapped_column(Text)
+    #: The running analysis: its stage, percent done, the lease a worker holds on it (expires
+    #: if the worker dies), the holder's token and how many times it was taken since queued.
+    stage: Mapped[str | None] = mapped_column(String(32))
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    job_token: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     mentions: Mapped[list[Mention]] = relationship(
         back_populates="article",
@@ -264,27 +294,42 @@ def find_by_hash(session: Session, text: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash(text)))
 
 
-def _place_row(session: Session, place: types.Place, cache: dict[str, Place]) -> Place:
-    row = cache.get(place.place_id)
-    if row is None:
-        row = session.scalar(select(Place).where(Place.place_id == place.place_id))
-    if row is None:
-        row = Place(
-            place_id=place.place_id,
-            geonameid=place.geonameid,
-            name=place.name,
-            country_code=place.country_code,
-            feature_class=place.feature_class,
-            feature_code=place.feature_code,
-            lat=place.lat,
-            lon=place.lon,
-            population=place.population,
-            admin1=place.admin1,
-            source=place.source,
-        )
-        session.add(row)
-    cache[place.place_id] = row
-    return row
+def _insert(session: Session) -> Callable[[Any], Any]:
+    """The dialect's INSERT (it has ``on_conflict_do_nothing``): SQLite or PostgreSQL."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert
+    if name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no upsert for the {name} dialect")
+
+
+def _place_values(place: types.Place) -> dict[str, Any]:
+    return {
+        "place_id": place.place_id, "geonameid": place.geonameid, "name": place.name,
+        "country_code": place.country_code, "feature_class": place.feature_class,
+        "feature_code": place.feature_code, "lat": place.lat, "lon": place.lon,
+        "population": place.population, "admin1": place.admin1, "source": place.source,
+    }
+
+
+def _upsert_places(session: Session, places: Iterable[types.Place]) -> dict[str, Place]:
+    """The rows of these places, inserted if new (ON CONFLICT DO NOTHING), by place id.
+
+    They are inserted in place-id order, so two transactions storing the same new places
+    take their row locks in the same order and cannot deadlock each other.
+    """
+    by_id = {p.place_id: p for p in places}
+    if not by_id:
+        return {}
+    ids = sorted(by_id)
+    stmt = _insert(session)(Place.__table__).on_conflict_do_nothing(index_elements=["place_id"])
+    session.execute(stmt, [_place_values(by_id[pid]) for pid in ids])
+    rows: dict[str, Place] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows.update((r.place_id, r) for r in session.scalars(select(Place).where(Place.place_id.in_(chunk))))
+    return rows
 
 
 def _insert_story(session: Session, title: str, source: str, story: types.Story) -> Article:
@@ -293,20 +338,28 @@ def _insert_story(session: Session, title: str, source: str, story: types.Story)
         source=source,
         text=story.text,
         content_hash=content_hash(story.text),
-        status="processing",
+        status="analysing",
     )
     session.add(article)
     _add_mentions(session, article, story)
     article.status = "done"
+    article.progress = 100
     return article
 
 
+def _story_places(story: types.Story) -> Iterator[types.Place]:
+    for rm in story.mentions:
+        if rm.place is not None:
+            yield rm.place
+        yield from (c.place for c in rm.alternatives)
+
+
 def _add_mentions(session: Session, article: Article, story: types.Story) -> None:
-    places: dict[str, Place] = {}
+    places = _upsert_places(session, _story_places(story))
     for rm in story.mentions:
         m = rm.mention
         mention = Mention(
-            place=_place_row(session, rm.place, places) if rm.place is not None else None,
+            place=places[rm.place.place_id] if rm.place is not None else None,
             start=m.start,
             end=m.end,
             surface=m.surface,
@@ -319,7 +372,7 @@ def _add_mentions(session: Session, article: Article, story: types.Story) -> Non
             source=m.source,
         )
         mention.alternatives = [
-            MentionAlternative(rank=rank, place=_place_row(session, c.place, places), score=c.score)
+            MentionAlternative(rank=rank, place=places[c.place.place_id], score=c.score)
             for rank, c in enumerate(_distinct_candidates(rm.alternatives))
         ]
         article.mentions.append(mention)
@@ -367,6 +420,159 @@ def save_story(session: Session, title: str, source: str, story: types.Story) ->
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- jobs: text first, then its analysis
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Whether a database error is a deadlock, a serialization failure or a locked SQLite file."""
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code in RETRY_SQLSTATES or "database is locked" in str(orig)
+
+
+def retrying(session: Session, work: Callable[[], T], attempts: int = 6,
+             base_delay: float = 0.05) -> T:
+    """``work()`` (one transaction), again after a rollback and a growing, jittered pause when
+    it fails with a transient error (:func:`is_transient`); other errors are raised at once."""
+    for n in range(attempts):
+        try:
+            return work()
+        except DBAPIError as exc:
+            session.rollback()
+            if n == attempts - 1 or not is_transient(exc):
+                raise
+            time.sleep(base_delay * 2 ** n * (1 + random.random()))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def add_text(session: Session, title: str, source: str, text: str) -> tuple[Article, bool]:
+    """Store a text to analyse (queued) unless the same text is stored: (article, created).
+
+    Insert-or-fetch in one statement (ON CONFLICT DO NOTHING on the text's hash): of many
+    writers racing with the same text exactly one creates it, the others get that article.
+    """
+    digest = content_hash(text)
+
+    def attempt() -> tuple[Article, bool]:
+        stmt = _insert(session)(Article.__table__).values(
+            title=title[:200], source=source, text=text, content_hash=digest, status="queued",
+            progress=0, attempts=0,
+        ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(Article.__table__.c.id)
+        with _committing(session):
+            created = session.execute(stmt).scalar() is not None  # no row back: it was there
+        article = session.scalar(select(Article).where(Article.content_hash == digest))
+        assert article is not None
+        return article, created
+
+    return retrying(session, attempt)
+
+
+def _lease(seconds: float) -> datetime:
+    return _utcnow() + timedelta(seconds=seconds)
+
+
+def _update_committed(session: Session, stmt: Any) -> int:
+    """Run one UPDATE in its own transaction (retried when transient): the rows it changed."""
+    def attempt() -> int:
+        with _committing(session):
+            return int(session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+    return retrying(session, attempt)
+
+
+def claim(session: Session, article_id: int, lease_s: float) -> str | None:
+    """Take the lease on a queued article (or one whose lease expired): the job's token, or
+    None when it is not this job's to analyse (done, failed, gone or under a live lease)."""
+    now, token = _utcnow(), secrets.token_hex(16)
+    stmt = (
+        update(Article)
+        .where(Article.id == article_id,
+               (Article.status == "queued")
+               | ((Article.status == "analysing") & (Article.lease_until < now)))
+        .values(status="analysing", stage="starting", progress=0, error=None, job_token=token,
+                lease_until=now + timedelta(seconds=lease_s), attempts=Article.attempts + 1)
+    )
+    return token if _update_committed(session, stmt) == 1 else None
+
+
+def _held(article_id: int, token: str) -> Any:
+    return (Article.id == article_id) & (Article.status == "analysing") & (Article.job_token == token)
+
+
+def record_progress(session: Session, article_id: int, token: str, stage: str, percent: int,
+                    lease_s: float) -> bool:
+    """Note the job's stage and percent and renew its lease; False if the lease was lost."""
+    stmt = update(Article).where(_held(article_id, token)).values(
+        stage=stage[:32], progress=max(0, min(100, percent)), lease_until=_lease(lease_s))
+    return _update_committed(session, stmt) == 1
+
+
+def _replace_mentions(session: Session, article: Article, story: types.Story) -> int:
+    if story.text != article.text:
+        raise ValueError("the story's text differs from the article's")
+    article.mentions.clear()
+    session.flush()
+    _add_mentions(session, article, story)
+    session.flush()
+    touched = apply_corrections(session, article)
+    article.status, article.stage, article.progress, article.error = "done", None, 100, None
+    article.lease_until = article.job_token = None
+    return touched
+
+
+def finish(session: Session, article_id: int, token: str, story: types.Story) -> bool:
+    """Store the job's analysis (corrections applied again) and mark the article done, in one
+    transaction, only while the job still holds its lease: False (nothing written) if not."""
+    def attempt() -> bool:
+        with _committing(session):
+            article = session.get(Article, article_id, with_for_update=True, populate_existing=True)
+            if article is None or article.status != "analysing" or article.job_token != token:
+                return False
+            _replace_mentions(session, article, story)
+        return True
+    return retrying(session, attempt)
+
+
+def fail(session: Session, article_id: int, token: str | None, message: str) -> bool:
+    """Mark the article failed with a reason (its text stays stored); with a token, only
+    while that job holds the lease."""
+    where = _held(article_id, token) if token is not None else (Article.id == article_id)
+    stmt = update(Article).where(where).values(
+        status="failed", error=message[:2000], stage=None, lease_until=None, job_token=None)
+    return _update_committed(session, stmt) == 1
+
+
+def requeue(session: Session, article_id: int) -> bool:
+    """Queue an article for analysis again (re-analysis); a running job loses its lease."""
+    stmt = update(Article).where(Article.id == article_id).values(
+        status="queued", stage=None, progress=0, error=None, lease_until=None, job_token=None,
+        attempts=0)
+    return _update_committed(session, stmt) == 1
+
+
+def sweep_leases(session: Session, max_attempts: int) -> list[int]:
+    """Articles whose worker died (lease expired): queued again, their ids to queue; those
+    taken ``max_attempts`` times already are marked failed instead."""
+    now = _utcnow()
+    expired = (Article.status == "analysing") & (Article.lease_until < now)
+    _update_committed(session, update(Article).where(expired, Article.attempts >= max_attempts).values(
+        status="failed", stage=None, lease_until=None, job_token=None,
+        error=f"The analysis stopped {max_attempts} times without finishing (its worker "
+              "died, perhaps out of memory); the text is kept: try re-analysing it."))
+    ids = list(session.scalars(select(Article.id).where(expired).order_by(Article.id)))
+    if ids:
+        _update_committed(session, update(Article).where(expired, Article.id.in_(ids)).values(
+            status="queued", stage=None, job_token=None))
+    session.commit()
+    return ids
+
+
+def queued_ids(session: Session) -> list[int]:
+    """Ids of the queued articles, oldest first (queued again when a consumer starts)."""
+    ids = list(session.scalars(select(Article.id).where(Article.status == "queued").order_by(Article.id)))
+    session.commit()
+    return ids
 
 
 def list_articles(session: Session) -> list[ArticleSummary]:
@@ -586,8 +792,8 @@ class PlacePassage:
 
 
 def place_row(session: Session, place: types.Place) -> Place:
-    """The stored row for a gazetteer place, added to the session if it is new."""
-    return _place_row(session, place, {})
+    """The stored row for a gazetteer place, inserted (ON CONFLICT DO NOTHING) if it is new."""
+    return _upsert_places(session, [place])[place.place_id]
 
 
 def get_place(session: Session, place_id: str) -> Place | None:
@@ -724,15 +930,8 @@ def apply_corrections(session: Session, article: Article) -> int:
 def reanalyze(session: Session, article: Article, story: types.Story) -> int:
     """Replace an article's mentions with a fresh geoparse of the same text, then re-apply
     the article's corrections; returns how many mentions the corrections touched."""
-    if story.text != article.text:
-        raise ValueError("the story's text differs from the article's")
     with _committing(session):
-        article.mentions.clear()
-        session.flush()
-        _add_mentions(session, article, story)
-        session.flush()
-        touched = apply_corrections(session, article)
-        article.status = "done"
+        touched = _replace_mentions(session, article, story)
     return touched
 
 

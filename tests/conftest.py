@@ -3,6 +3,7 @@
 The helpers they use live in tests/testkit.py."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -11,6 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from testkit import GAZETTEER, FakeGeoparser, make_app
+
+# Apps the tests create (and their subprocesses) run each analysis job where it is queued;
+# tests/test_jobs.py starts real workers on a real queue instead.
+os.environ["QUEUE_URL"] = "immediate"
 
 
 @pytest.fixture

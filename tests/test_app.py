@@ -206,12 +206,17 @@ def test_too_large_upload_is_a_readable_413(tmp_path):
     assert n_articles(app) == 0
 
 
-def test_a_geoparser_failure_stores_nothing(tmp_path):
+def test_a_geoparser_failure_keeps_the_text_marked_failed(tmp_path):
+    """Issue 10: the text is stored first; an analysis that fails marks it failed, no mentions."""
     app = make_app(tmp_path, GEOPARSER=FakeGeoparser(fail=True))
-    app.testing = False  # let the 500 handler answer instead of raising in the test
-    response = upload(app.test_client(), title="t", text=PARIS_UPLOAD)
-    assert response.status_code == 500
-    assert n_articles(app) == 0 and n_mentions(app) == 0
+    app.testing = False
+    client = app.test_client()
+    response = upload(client, title="t", text=PARIS_UPLOAD)
+    assert response.status_code == 303
+    assert n_articles(app) == 1 and n_mentions(app) == 0
+    state = client.get("/api/articles/1").get_json()
+    assert state["status"] == "failed" and "RuntimeError" in state["error"]
+    assert "failed" in client.get("/articles/1").get_data(as_text=True)
 
 
 def test_cross_site_form_posts_are_refused(app, client):

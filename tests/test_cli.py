@@ -145,3 +145,24 @@ def test_geoparse_with_the_real_geoparser(real_app, tmp_path):
     assert near(where.get("Cairo"), 30.04, 31.24)
     assert near(where.get("Alexandria"), 31.20, 29.92)
     assert fc["id"] == "eg"
+
+
+def test_ingest_of_many_files_waits_then_prints_a_line_per_file(app, runner, tmp_path):
+    """From PROGRESS_BAR_FROM files on a progress bar (stderr, on a terminal) comes first."""
+    from web.cli import PROGRESS_BAR_FROM
+
+    paths = [str(write(tmp_path, f"f{n}.txt", f"Story {n}: Paris.")) for n in range(PROGRESS_BAR_FROM + 2)]
+    result = runner.invoke(args=["ingest", *paths])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [line.split("\t")[2] for line in lines if "\t" in line] == paths
+    assert all(line.split("\t")[1] == "1 places" for line in lines if "\t" in line)
+
+
+def test_ingest_exits_1_when_an_analysis_fails(tmp_path):
+    from testkit import FakeGeoparser, make_app
+
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(fail=True))
+    result = app.test_cli_runner().invoke(args=["ingest", str(write(tmp_path, "a.txt", PARIS_UPLOAD))])
+    assert result.exit_code == 1
+    assert "analysis failed" in result.output and "RuntimeError" in result.output

@@ -63,3 +63,23 @@ def test_a_plain_engine_without_the_listener_would_differ(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'bare.sqlite'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() != "wal"
+
+
+def test_the_jobs_migration_queues_articles_left_processing(empty_app):
+    """b10a0b5jobs01: the old transient 'processing' state becomes 'queued', and back."""
+    with empty_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR), revision="c02c1dca7431")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO articles (id, title, source, text, content_hash, created_at, status)"
+                " VALUES (1, 't', '', 'x', 'h1', '2026-01-01 00:00:00', 'processing'),"
+                " (2, 'u', '', 'y', 'h2', '2026-01-01 00:00:00', 'done')"))
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT id, status, progress, attempts, lease_until FROM articles ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "queued", 0, 0, None), (2, "done", 0, 0, None)]
+        flask_migrate.downgrade(directory=str(MIGRATIONS_DIR), revision="c02c1dca7431")
+        with db.engine.connect() as conn:
+            statuses = conn.execute(text("SELECT status FROM articles ORDER BY id")).scalars().all()
+        assert statuses == ["processing", "done"]

@@ -43,7 +43,7 @@ def editor_app(tmp_path: Path) -> Flask:
         "/api/articles", json={"title": "Seed", "text": PARIS_UPLOAD},
         headers={"Authorization": f"Bearer {TOKEN}"},
     )
-    assert response.status_code == 201
+    assert response.status_code == 202
     return app
 
 
@@ -186,10 +186,10 @@ def test_json_api_requests_need_no_token(seeded):
     """application/json cannot be sent cross-site without a preflight: scripts and curl just work."""
     client = seeded.test_client(send_csrf=False)
     response = client.post("/api/articles", json={"text": "Paris, by API"})
-    assert response.status_code == 201
+    assert response.status_code == 202
     response = client.post("/api/articles", data=json.dumps({"text": "Paris, v2"}),
                            content_type="application/json; charset=utf-8")
-    assert response.status_code == 201
+    assert response.status_code == 202
 
 
 def test_the_header_token_works_for_any_content_type(seeded):
@@ -273,7 +273,7 @@ def test_the_api_accepts_the_bearer_token(editor_app):
     client = editor_app.test_client(send_csrf=False)
     response = client.post("/api/articles", json={"text": "Paris, by the editor"},
                            headers={"Authorization": f"Bearer {TOKEN}"})
-    assert response.status_code == 201 and n_articles(editor_app) == 2
+    assert response.status_code == 202 and n_articles(editor_app) == 2
 
 
 def test_browser_sign_in_then_edit_then_sign_out(editor_app):
@@ -434,7 +434,7 @@ def test_hostile_text_stays_text_in_pages_exports_and_the_api(seeded):
     client = seeded.test_client()
     response = client.post("/api/articles", json={"title": HOSTILE_TITLE, "text": HOSTILE_TEXT,
                                                   "source": "<i>src</i> javascript:alert(6)"})
-    assert response.status_code == 201
+    assert response.status_code == 202
     article_id = response.get_json()["id"]
     for path in ("/", f"/articles/{article_id}", "/map", "/places/gn:2988507"):
         body = client.get(path).get_data(as_text=True)

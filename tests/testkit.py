@@ -168,6 +168,7 @@ def make_app(tmp_path: Path, **config: object) -> Flask:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "GAZETTEER_PATH": str(tmp_path / "no-gazetteer.sqlite"),
             "SESSION_EPOCH_PATH": str(tmp_path / "session_epoch"),
+            "QUEUE_URL": "immediate",  # a job runs where it is queued; tests/test_jobs.py uses workers
             **config,
         }
     )

@@ -1,4 +1,4 @@
-"""The JSON API: add a story (``POST /api/articles``) and list the library."""
+"""The JSON API: add a story (``POST /api/articles``), its analysis state and the library."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +12,7 @@ from web.ingest import ingest
 from web.settings import max_upload_bytes
 from web.validation import json_payload
 
-__all__ = ["bp", "article_json"]
+__all__ = ["bp", "article_json", "job_json"]
 
 bp = Blueprint("api", __name__)
 
@@ -49,7 +49,7 @@ def _payload_problem(payload: Any) -> str | None:
 
 @bp.post("/api/articles")
 def create_article() -> Any:
-    """Geoparse and store a text or an HTML page: 201 (new) or 200 (already stored)."""
+    """Store a text or an HTML page and queue its analysis: 202 (new) or 200 (already stored)."""
     payload = json_payload()
     problem = _payload_problem(payload)
     if problem is not None:
@@ -62,16 +62,29 @@ def create_article() -> Any:
     )
     article, created = ingest(title, source, text)
     url = url_for("stories.article", article_id=article.id, _external=True)
-    return (
-        jsonify(
-            id=article.id,
-            url=url,
-            geojson=url_for("stories.article_geojson", article_id=article.id, _external=True),
-            created=created,
-        ),
-        201 if created else 200,
-        {"Location": url},
-    )
+    body = {"id": article.id, "status": article.status, "url": url,
+            "geojson": url_for("stories.article_geojson", article_id=article.id, _external=True),
+            "status_url": url_for("api.article_status", article_id=article.id, _external=True),
+            "created": created}
+    if not created:
+        body["message"] = "already stored: this text was added before"
+    return jsonify(body), 202 if created else 200, {"Location": url}
+
+
+def job_json(article: store.Article) -> dict[str, Any]:
+    """An article's analysis state: status, stage, progress (percent) and error."""
+    return {"id": article.id, "status": article.status, "stage": article.stage,
+            "progress": article.progress, "error": article.error,
+            "url": url_for("stories.article", article_id=article.id, _external=True)}
+
+
+@bp.get("/api/articles/<int:article_id>")
+def article_status(article_id: int) -> Any:
+    """One article's analysis state (the story page polls it until done or failed)."""
+    article = store.get_article(db.session, article_id)
+    if article is None:
+        return error_response(404, f"There is no article {article_id}.")
+    return jsonify(job_json(article)), 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/api/articles")

@@ -1,11 +1,13 @@
-"""The ``flask`` commands: ingest (with a pool of geoparsing processes), export, geoparse
-(corpus mode), reanalyze and gazetteer build."""
+"""The ``flask`` commands: ingest (store, queue, wait; with worker processes of its own),
+export, geoparse (corpus mode), reanalyze and gazetteer build."""
 from __future__ import annotations
 
-import collections
 import itertools
 import json
 import os
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -15,15 +17,17 @@ from flask.cli import AppGroup, with_appcontext
 
 from geo import geojson, sources, store
 from geo.errors import GeoError
-from geo.types import Story
 from web.atomicfile import atomic_writer
-from web.extensions import GeoparserLike, db, get_geoparser
-from web.ingest import ingest, store_parsed
-from web.review import reanalyze_article
+from web.extensions import db, get_geoparser
+from web.ingest import ingest, reanalyse
+from web.jobs import start_consumer
 from web.settings import max_upload_bytes
 from web.stories import article_collection, export_chunks
 
-__all__ = ["read_jsonl", "ingest_paths", "init_app"]
+__all__ = ["read_jsonl", "wait_for", "init_app"]
+
+#: From this many files on, `flask ingest` shows a progress bar while it waits.
+PROGRESS_BAR_FROM = 10
 
 _OUT = click.File("w", encoding="utf-8")
 
@@ -47,25 +51,13 @@ def _read_source(path: str) -> tuple[str, str]:
     return sources.read_upload(path, Path(path).read_bytes(), max_bytes=max_upload_bytes())
 
 
-# --------------------------------------------------------------------------- the ingest pool
+# --------------------------------------------------------------------------- waiting for jobs
 
-_worker_geoparser: GeoparserLike | None = None
-
-
-def _init_parse_worker(gazetteer: str) -> None:
-    """Start of an `ingest --jobs` worker process: its geoparser, loaded once for its lifetime."""
-    global _worker_geoparser
-    from geo.pipeline import load_geoparser
-
-    _worker_geoparser = load_geoparser(gazetteer)
+FINISHED = ("done", "failed")
 
 
-def _parse_in_worker(text: str) -> Story:
-    assert _worker_geoparser is not None, "not an ingest worker"
-    return _worker_geoparser.parse(text)
-
-
-def _ingest_in_process(paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
+def _store_files(paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """(path, (article, created) or the GeoError) for each file: stored and queued."""
     for path in paths:
         try:
             title, text = _read_source(path)
@@ -74,75 +66,84 @@ def _ingest_in_process(paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
             yield path, exc
 
 
-def _settle(path: str, title: str, job: Any) -> tuple[str, Any]:
-    if isinstance(job, (GeoError, tuple)):
-        return path, job
+def wait_for(article_id: int) -> store.Article | None:
+    """The article once its analysis is done or failed (None if it was deleted meanwhile)."""
+    delay = 0.05
+    while True:
+        db.session.expire_all()
+        article = store.get_article(db.session, article_id)
+        if article is None or article.status in FINISHED:
+            return article
+        db.session.rollback()  # end the read: the next one sees the workers' commits
+        time.sleep(delay)
+        delay = min(delay * 1.5, 1.0)
+
+
+@contextmanager
+def _workers(jobs: int, external: bool) -> Iterator[None]:
+    """``jobs`` worker processes of this process for the block (none in immediate mode or
+    with ``external``: the running ``flask worker``s do the work)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if external or app.config["QUEUE_URL"] == "immediate":
+        yield
+        return
+    consumer = start_consumer(app, jobs or os.cpu_count() or 1)
     try:
-        story = job.result()
-    except GeoError as exc:
-        return path, exc
-    return path, store_parsed(title, os.path.basename(path), story)
+        yield
+    finally:
+        consumer.stop(graceful=True)
 
 
-def _ingest_in_pool(paths: Iterable[str], jobs: int, gazetteer: Path) -> Iterator[tuple[str, Any]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    window: collections.deque[tuple[str, str, Any]] = collections.deque()
-    with ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_parse_worker, initargs=(str(gazetteer),),
-    ) as pool:
-        for path in paths:
-            try:
-                title, text = _read_source(path)
-            except GeoError as exc:
-                window.append((path, "", exc))
-            else:
-                existing = store.find_by_hash(db.session, text)
-                job = (existing, False) if existing is not None else pool.submit(_parse_in_worker, text)
-                window.append((path, title, job))
-            while len(window) > 2 * jobs:
-                yield _settle(*window.popleft())
-        while window:
-            yield _settle(*window.popleft())
+def _outcome_line(path: str, article: store.Article | None, created: bool) -> tuple[str, bool]:
+    """The line to print for a file (and whether it is an error)."""
+    if article is None:
+        return f"{path}: the article was deleted before its analysis finished", True
+    if article.status == "failed":
+        return f"{path}: analysis failed: {article.error}", True
+    places = len({m.place_id for m in article.mentions if m.place_id is not None})
+    note = "" if created else "\t(already stored)"
+    return f"{article.id}\t{places} places\t{path}{note}", False
 
 
-def ingest_paths(paths: Iterable[str], jobs: int = 1) -> Iterator[tuple[str, Any]]:
-    """(path, (article, created) or the GeoError) for each file, in order.
-
-    With jobs > 1 the geoparsing runs in that many worker processes while this process reads
-    the files and stores the stories (one writer); a few files are in flight at a time. An
-    injected geoparser (tests) and a missing gazetteer (reported file by file) stay in-process.
-    """
-    gazetteer = Path(current_app.config["GAZETTEER_PATH"])
-    if jobs <= 1 or current_app.config.get("GEOPARSER") is not None or not gazetteer.is_file():
-        return _ingest_in_process(paths)
-    return _ingest_in_pool(paths, jobs, gazetteer)
+def _settled(outcomes: list[tuple[str, Any]]) -> Iterator[tuple[str, bool]]:
+    for path, outcome in outcomes:
+        if isinstance(outcome, GeoError):
+            yield f"{path}: {outcome}", True
+        else:
+            yield _outcome_line(path, wait_for(outcome[0].id), outcome[1])
 
 
 # --------------------------------------------------------------------------- commands
 
+_JOBS = click.option(
+    "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+    help="Analyse in this many worker processes of this command while it waits, each loading "
+         "the model once (0: one per CPU).",
+)
+_EXTERNAL = click.option(
+    "--external", is_flag=True, help="Start no worker here: the running `flask worker`s analyse.")
+
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-    help="Geoparse in this many worker processes, each loading the model once (0: one per CPU).",
-)
+@_JOBS
+@_EXTERNAL
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], jobs: int) -> None:
-    """Geoparse and store files (.txt, .md, .html); print each article's id and place count."""
-    failed = 0
-    for path, outcome in ingest_paths(paths, jobs or os.cpu_count() or 1):
-        if isinstance(outcome, GeoError):
-            failed += 1
-            click.echo(f"{path}: {outcome}", err=True)
-            continue
-        article, created = outcome
-        places = len({m.place_id for m in article.mentions if m.place_id is not None})
-        note = "" if created else "\t(already stored)"
-        click.echo(f"{article.id}\t{places} places\t{path}{note}")
+def ingest_command(paths: tuple[str, ...], jobs: int, external: bool) -> None:
+    """Store files (.txt, .md, .html), queue their analysis and wait for it; print each
+    article's id and place count, one line per file as it finishes (after a progress bar
+    for many files). Exit status 1 if any file could not be stored or analysed."""
+    failed = False
+    with _workers(jobs, external):
+        outcomes = list(_store_files(paths))
+        settled: Iterable[tuple[str, bool]] = _settled(outcomes)
+        if len(outcomes) >= PROGRESS_BAR_FROM:
+            with click.progressbar(settled, length=len(outcomes), label="analysing",
+                                   file=sys.stderr) as bar:
+                settled = list(bar)
+        for line, is_error in settled:
+            failed = failed or is_error
+            click.echo(line, err=is_error)
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -191,15 +192,21 @@ def geoparse_command(infile: IO[str], output: IO[str], batch_size: int) -> None:
 
 @click.command("reanalyze")
 @click.argument("article_ids", nargs=-1, type=int, required=True)
+@_JOBS
+@_EXTERNAL
 @with_appcontext
-def reanalyze_command(article_ids: Iterable[int]) -> None:
-    """Geoparse stored articles again; their corrections are applied again."""
-    for article_id in article_ids:
-        article = store.get_article(db.session, article_id)
-        if article is None:
-            raise click.ClickException(f"There is no article {article_id}.")
-        touched = reanalyze_article(article)
-        click.echo(f"{article_id}\t{len(article.mentions)} mentions\t{touched} corrected")
+def reanalyze_command(article_ids: Iterable[int], jobs: int, external: bool) -> None:
+    """Queue stored articles' analysis again and wait for it; their corrections are applied again."""
+    with _workers(jobs, external):
+        for article_id in article_ids:
+            if not reanalyse(article_id):
+                raise click.ClickException(f"There is no article {article_id}.")
+        for article_id in article_ids:
+            article = wait_for(article_id)
+            if article is None or article.status == "failed":
+                raise click.ClickException(
+                    f"article {article_id}: " + (article.error or "failed" if article else "deleted"))
+            click.echo(f"{article_id}\t{len(article.mentions)} mentions\t{article.status}")
 
 
 gazetteer_group = AppGroup("gazetteer", help="The offline place gazetteer.")

@@ -91,15 +91,21 @@ class GeoparserFactory:
         # The public Nominatim server allows one request a second; your own server, any rate.
         return self._geocoder, 1.0 if url.netloc == PUBLIC_NOMINATIM else 0.0
 
-    def __call__(self) -> GeoparserLike:
-        injected = self.app.config.get("GEOPARSER")
-        if injected is not None:
-            return injected
+    def check(self) -> Path | None:
+        """The gazetteer file (None for an injected geoparser); GazetteerMissing if it is absent."""
+        if self.app.config.get("GEOPARSER") is not None:
+            return None
         path = Path(self.app.config["GAZETTEER_PATH"])
         if not path.is_file():
             raise GazetteerMissing(
                 f"The place gazetteer has not been built ({path} is missing): run `make install`."
             )
+        return path
+
+    def __call__(self) -> GeoparserLike:
+        path = self.check()
+        if path is None:
+            return self.app.config["GEOPARSER"]
         from geo.pipeline import load_geoparser  # heavy (spaCy): first use only
 
         geocoder, delay = self.online_geocoder()

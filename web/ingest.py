@@ -1,25 +1,33 @@
-"""Texts in, stored articles out: geoparse a text unless the same text is already stored."""
+"""Texts in, stored articles out: store a text first (queued), then queue its analysis."""
 from __future__ import annotations
 
-from geo import store
-from geo.types import Story
-from web.extensions import db, get_geoparser
+from flask import current_app
 
-__all__ = ["ingest", "store_parsed"]
+from geo import store
+from web.extensions import db
+from web.jobs import enqueue
+
+__all__ = ["ingest", "reanalyse", "check_analysable"]
+
+
+def check_analysable() -> None:
+    """Raise GazetteerMissing when no analysis could run (no gazetteer, none injected)."""
+    current_app.extensions["geoparser"].check()
 
 
 def ingest(title: str, source: str, text: str) -> tuple[store.Article, bool]:
-    """Geoparse and store a text (unless the same text is stored): (article, created)."""
-    existing = store.find_by_hash(db.session, text)
-    if existing is not None:
-        return existing, False
-    story = get_geoparser().parse(text)
-    return store.save_story(db.session, title, source, story), True
+    """Store a text and queue its analysis, unless the same text is stored: (article, created)."""
+    check_analysable()
+    article, created = store.add_text(db.session, title, source, text)
+    if created:
+        enqueue(article.id)
+    return article, created
 
 
-def store_parsed(title: str, source: str, story: Story) -> tuple[store.Article, bool]:
-    """Store a story parsed elsewhere (unless the same text came already): (article, created)."""
-    existing = store.find_by_hash(db.session, story.text)
-    if existing is not None:  # the same text came twice in one batch
-        return existing, False
-    return store.save_story(db.session, title, source, story), True
+def reanalyse(article_id: int) -> bool:
+    """Queue a stored article's analysis again (its corrections are applied again); False if
+    there is no such article."""
+    if not store.requeue(db.session, article_id):
+        return False
+    enqueue(article_id)
+    return True

@@ -24,7 +24,8 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import store, types
 from geo.resolve import is_approximate
-from web.extensions import db, gazetteer, get_geoparser
+from web.extensions import db, gazetteer
+from web.ingest import reanalyse
 from web.validation import MAX_PATH_ARG_CHARS, json_int, json_object, json_str
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "annotate",
     "ReviewItem",
     "article_review",
-    "reanalyze_article",
     "review_states",
 ]
 
@@ -364,16 +364,11 @@ def set_reviewer() -> Any:
 # --------------------------------------------------------------------------- forms
 
 
-def reanalyze_article(article: store.Article) -> int:
-    """Geoparse the article's text again and re-apply its corrections."""
-    story = get_geoparser().parse(article.text)
-    return store.reanalyze(db.session, article, story)
-
-
 @bp.post("/articles/<int:article_id>/reanalyze")
 def reanalyze(article_id: int) -> BaseResponse:
-    """Geoparse the article again (its corrections are applied again) and show it."""
-    reanalyze_article(article_or_404(article_id))
+    """Queue the article's analysis again (its corrections are applied again) and show it."""
+    if not reanalyse(article_id):
+        raise NotFound(f"There is no article {article_id}.")
     return redirect(url_for("stories.article", article_id=article_id), code=303)
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "load_or_create_secret_key",
     "deployment_settings",
     "settings_from_env",
+    "job_settings",
 ]
 
 #: The spellings of the tiles setting: None is the offline Natural Earth basemap only,
@@ -112,6 +113,39 @@ def deployment_settings(instance_path: str, environ: Mapping[str, str] = os.envi
     }
 
 
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(environ.get(name, "") or default)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number") from exc
+    if value < 0:
+        raise RuntimeError(f"{name} cannot be negative")
+    return value
+
+
+def _default_queue(instance_path: str, database_url: str) -> str:
+    """A SQLite queue file beside a SQLite database (so two databases never share one queue's
+    article ids), else in the instance folder."""
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///":
+        db_file = Path(database_url[len("sqlite:///"):])
+        if db_file != Path(instance_path) / "app.sqlite":
+            return f"sqlite:///{db_file.with_name(db_file.stem + '-queue.sqlite')}"
+    return "sqlite:///" + os.path.join(instance_path, "queue.sqlite")
+
+
+def job_settings(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The job queue's settings (web/jobs.py): where the queue lives and each job's limits."""
+    url = environ.get("QUEUE_URL", "").strip() or _default_queue(
+        instance_path, _database_url(instance_path, environ))
+    return {
+        "QUEUE_URL": url,
+        "JOB_TIMEOUT_S": _number(environ, "JOB_TIMEOUT_S", 300),
+        "JOB_MEMORY_MB": int(_number(environ, "JOB_MEMORY_MB", 4096)),
+        "JOB_LEASE_S": _number(environ, "JOB_LEASE_S", 600),
+        "JOB_MAX_ATTEMPTS": int(_number(environ, "JOB_MAX_ATTEMPTS", 3)) or 1,
+    }
+
+
 def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Settings from environment variables, with defaults inside the instance folder."""
     try:
@@ -135,6 +169,7 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
     if geocoder not in GEOCODERS:
         raise RuntimeError(f"GEOCODER must be one of {', '.join(GEOCODERS)}, not {geocoder!r}")
     settings["GEOCODER"] = geocoder
+    settings.update(job_settings(instance_path, environ))
     settings["NOMINATIM_URL"] = environ.get("NOMINATIM_URL", "").strip() or f"https://{PUBLIC_NOMINATIM}"
     if environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = environ["SECRET_KEY"]

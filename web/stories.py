@@ -64,7 +64,8 @@ def _mention_row(m: store.Mention) -> dict[str, Any]:
 
 def _article_info(row: store.Article) -> dict[str, Any]:
     return {"id": row.id, "title": row.title, "source": row.source, "text": row.text,
-            "created_at": store.as_utc(row.created_at), "status": row.status}
+            "created_at": store.as_utc(row.created_at), "status": row.status,
+            "stage": row.stage, "progress": row.progress, "error": row.error}
 
 
 @bp.get("/articles/<int:article_id>")
