@@ -64,12 +64,13 @@ def batches(texts: Iterable[str], size: int, limit: int = CHUNK_CHARS,
         yield batch
 
 
-def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16, limit: int = CHUNK_CHARS,
+                budget: int = BATCH_CHARS) -> Iterator[Doc]:
     """One parsed Doc per text, in order; long texts parsed piece by piece with bounded memory."""
     from spacy.tokens import Doc
 
     pending: list[Doc] = []
-    for batch in batches(texts, batch_size):
+    for batch in batches(texts, batch_size, limit, budget):
         for (_, last, _), doc in zip(batch, nlp.pipe([p for _, _, p in batch], batch_size=len(batch))):
             pending.append(doc)
             if last:
