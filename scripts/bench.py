@@ -442,14 +442,14 @@ def child_cost(a: argparse.Namespace) -> dict[str, Any]:
     geoparser = load_geoparser(a.gazetteer)
     geoparser.parse("Warm-up: floods in Lisbon.")
     result: dict[str, Any] = {"refused": ""}
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     try:
         if text.startswith("<html>"):
             text = read_html(text).text
         result["mentions"] = len(geoparser.parse(text).mentions)
     except GeoError as exc:
         result["refused"] = str(exc)
-    result["seconds"] = time.perf_counter() - t
+    result["seconds"], result["cpu_seconds"] = time.perf_counter() - t, time.process_time() - cpu
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 
@@ -462,10 +462,10 @@ def child_cost_ner(a: argparse.Namespace) -> dict[str, Any]:
     nlp = ner_only()
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     nlp("Warm-up: floods in Lisbon.")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for _doc in nlp.pipe(chunks(text)):
         pass
-    return {"seconds": time.perf_counter() - t, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - cpu, "peak_rss_mb": peak_rss_mb()}
 
 
 
@@ -929,15 +929,20 @@ def part_cost(c: Ctx) -> None:
         path.write_text(text, encoding="utf-8")
         r = runs[name] = run_child(["cost", "--text-file", str(path), "--gazetteer", str(c.gazetteer)], timeout=1800)
         ner = None if r["refused"] else run_child(["cost-ner", "--text-file", str(path)], timeout=1800)
-        r["ner_seconds"] = ner and ner["seconds"]
+        r["ner_seconds"], r["ner_cpu"] = (ner["seconds"], ner["cpu_seconds"]) if ner else (None, None)
         prose = name.startswith("prose")
         note = f"{len(text):,} characters; " + (f"refused: {r['refused']}" if r["refused"] else f"{r['mentions']:,} mentions")
+        note += f"; CPU seconds {r['cpu_seconds']:.2f}" + (f" vs NER-only {r['ner_cpu']:.2f}" if ner else "")
+        small = not prose and "1M" not in name  # the 50 kB-scale pathological inputs; a 1M line is judged like prose
         c.report.add(Figure(f"{name}: seconds", r["seconds"], "s", r["ner_seconds"], "NER-only",
-                            "" if prose else "<= 2 s", None if prose else r["seconds"] <= 2, note))
+                            "<= 2 s" if small else "", r["seconds"] <= 2 if small else None, note))
         c.report.add(Figure(f"{name}: peak RSS", r["peak_rss_mb"], "MB", ner and ner["peak_rss_mb"], "NER-only"))
     big, mid = runs["prose 1000k"], runs["prose 100k"]
     c.report.add(Figure("prose 1M: geoparse vs spaCy NER-only", big["seconds"], "s", big["ner_seconds"], "NER-only",
                         "<= 1.3x", big["seconds"] <= 1.3 * big["ner_seconds"]))
+    c.report.add(Figure("prose 1M: geoparse vs NER-only, CPU seconds", big["cpu_seconds"], "s", big["ner_cpu"],
+                        "NER-only", "<= 1.3x", big["cpu_seconds"] <= 1.3 * big["ner_cpu"],
+                        "CPU time: the machine is shared, so wall time also counts other processes' turns"))
     c.report.add(Figure("prose 1M: peak RSS", big["peak_rss_mb"], "MB", target="<= 1024 MB", ok=big["peak_rss_mb"] <= 1024))
     c.report.add(Figure("prose time(1M) / time(100k)", big["seconds"] / mid["seconds"], "x", target="<= 12",
                         ok=big["seconds"] / mid["seconds"] <= 12))
