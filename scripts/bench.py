@@ -946,6 +946,8 @@ def part_cost(c: Ctx) -> None:
     c.report.add(Figure("prose 1M: peak RSS", big["peak_rss_mb"], "MB", target="<= 1024 MB", ok=big["peak_rss_mb"] <= 1024))
     c.report.add(Figure("prose time(1M) / time(100k)", big["seconds"] / mid["seconds"], "x", target="<= 12",
                         ok=big["seconds"] / mid["seconds"] <= 12))
+    c.report.add(Figure("prose CPU time(1M) / CPU time(100k)", big["cpu_seconds"] / mid["cpu_seconds"], "x",
+                        target="<= 12", ok=big["cpu_seconds"] / mid["cpu_seconds"] <= 12))
 
 
 def main(argv: list[str] | None = None) -> int:
