@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -172,7 +173,7 @@ def test_party_state_tags_ask_the_gazetteer_once():
     ctx = read("Sen. Ann Lee, R-Springfield, and Rep. Bo Kay, D-Quillmoor, and Rep. Cy Fox, D-Paris, spoke.")
     index = FakeIndex()
     found = [(ctx.text[c.start:c.end], c.name)
-             for c in sources.party_state_tags(type(ctx)(**{**ctx.__dict__, "index": index}))]
+             for c in sources.party_state_tags(replace(ctx, index=index))]
     assert found == [("Springfield", "Springfield"), ("Paris", "Paris")]
     assert index.calls == 1
 
