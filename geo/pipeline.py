@@ -7,6 +7,7 @@ from typing import Iterable, Iterator
 
 from geopy.geocoders.base import Geocoder
 
+from geo.chunks import parse_texts
 from geo.geocoders import GeocoderIndex
 from geo.passages import passages_for
 from geo.ranker import Ranker, default_ranker
@@ -30,9 +31,9 @@ class Geoparser:
         return next(self.parse_many([text]))
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]:
-        """Geoparse many texts, batching the NLP model's work."""
+        """Geoparse many texts, batching the NLP model's work (long texts in bounded pieces, geo.chunks)."""
         texts = list(texts)
-        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=batch_size)):
+        for text, doc in zip(texts, parse_texts(self.nlp, texts, batch_size=batch_size)):
             yield self._story(text, doc)
 
     def _story(self, text: str, doc) -> Story:

@@ -40,6 +40,10 @@ __all__ = [
     "read_upload",
     "read_pasted",
     "read_html",
+    "check_markup",
+    "MAX_HTML_TAGS",
+    "MAX_HTML_ATTRIBUTES",
+    "MAX_HTML_TAG_ATTRIBUTES",
 ]
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
@@ -49,6 +53,12 @@ MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 1_000_000
 MAX_FILENAME_CHARS = 255
 MAX_SOURCE_CHARS = 2000  # the articles.source column
+#: HTML with more markup than this is refused before parsing: the HTML parser's cost grows with the
+#: number of tags and attributes (quadratically with the attributes of one tag: 30,000 in one tag took
+#: over a minute). Counted with str.count and one linear scan of the tags.
+MAX_HTML_TAGS = 50_000
+MAX_HTML_ATTRIBUTES = 100_000
+MAX_HTML_TAG_ATTRIBUTES = 200
 _MIN_HTML_WORDS = 3
 _CHAOS_MARGIN = 0.06
 
@@ -61,6 +71,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^<>]*")  # a tag's opening and its attributes, up to the next angle bracket
 # C0 controls other than tab, newline, carriage return and form feed: a sign of binary data.
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 # What a title, source or file name may not keep: every C0/C1 control, DEL, lone surrogates,
@@ -280,9 +291,26 @@ def html_to_text(html: str) -> SourceText | None:
     return SourceText(title=doc.title or "", text=doc.text)
 
 
+def check_markup(html: str) -> None:
+    """Refuse HTML with an absurd number of tags or attributes (TooLarge), before any parsing."""
+    tags = html.count("<")
+    if tags > MAX_HTML_TAGS:
+        raise TooLarge(f"The page has too much markup to read ({tags:,} tags; the limit is {MAX_HTML_TAGS:,}).")
+    if html.count("=") <= MAX_HTML_TAG_ATTRIBUTES:
+        return
+    per_tag = [m.group().count("=") for m in _TAG.finditer(html)]
+    if sum(per_tag) > MAX_HTML_ATTRIBUTES:
+        raise TooLarge(f"The page has too much markup to read ({sum(per_tag):,} attributes;"
+                       f" the limit is {MAX_HTML_ATTRIBUTES:,}).")
+    if max(per_tag, default=0) > MAX_HTML_TAG_ATTRIBUTES:
+        raise TooLarge(f"The page has too much markup to read (a tag with {max(per_tag):,} attributes;"
+                       f" the limit is {MAX_HTML_TAG_ATTRIBUTES:,}).")
+
+
 def read_html(html: str, fallback_title: str = "Untitled") -> SourceText:
-    """Reduce an HTML page to (title, main text); page furniture is dropped."""
+    """Reduce an HTML page to (title, main text); page furniture is dropped (absurd markup refused first)."""
     _require_text(html)
+    check_markup(html)
     extracted = html_to_text(html)
     if extracted is None:
         raise EmptyText("The page has no main text to analyse.")

@@ -407,10 +407,76 @@ def child_export(a: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# The "cost versus size" inputs: ordinary prose of three sizes and the pathological shapes of issue #10.
+COST_PROSE_SIZES = (10_000, 100_000, 1_000_000)
+_COST_NAMES = ("Paris", "London", "Berlin", "Madrid", "Rome", "Vienna", "Cairo", "Damascus", "Beirut", "Baghdad",
+               "Tokyo", "Nairobi", "Lagos", "Lima", "Quito", "Oslo", "Kabul", "Delhi", "Texas", "Ohio")
+
+
+def cost_prose(docs: Sequence[str], size: int) -> str:
+    """About ``size`` characters of ordinary prose: corpus documents one after another, cut at a paragraph."""
+    pool = "\n\n".join(docs) or (ROOT / "geo" / "data" / "sample_story.md").read_text(encoding="utf-8")
+    text = (pool + "\n\n") * (size // len(pool) + 1)
+    cut = text.rfind("\n\n", 0, size)
+    return text[:cut if cut > size // 2 else size]
+
+
+def cost_inputs(docs: Sequence[str]) -> dict[str, str]:
+    """Each cost input by name: prose sizes, then the pathological ones (HTML goes through geo.sources)."""
+    inputs = {f"prose {size // 1000}k": cost_prose(docs, size) for size in COST_PROSE_SIZES}
+    chains = " ".join("-".join(f"{_COST_NAMES[(k + m) % 20]}-well-known" for m in range(8)) for k in range(400))
+    inputs["initials 'A. ' 50 kB"] = "A. " * 16_667
+    inputs["hyphen chains 50 kB"] = chains[:50_000]
+    inputs["10k place names in a row"] = " ".join(_COST_NAMES[k % 20] for k in range(10_000)) + "."
+    inputs["html 100k attributes"] = ("<html><body><div " + " ".join(f'a{k}="v"' for k in range(100_000))
+                                      + "><p>Floods hit Lisbon and Porto this week, officials said.</p></div></body></html>")
+    inputs["one 1M-character line"] = cost_prose(docs, 1_000_000).replace("\n", " ")
+    return inputs
+
+
+def child_cost(a: argparse.Namespace) -> dict[str, Any]:
+    """Geoparse one cost input in a fresh process (model loaded and warmed first): seconds and peak RSS."""
+    from geo.errors import GeoError
+    from geo.pipeline import load_geoparser
+    from geo.sources import read_html
+
+    text = Path(a.text_file).read_text(encoding="utf-8")
+    geoparser = load_geoparser(a.gazetteer)
+    geoparser.parse("Warm-up: floods in Lisbon.")
+    result: dict[str, Any] = {"refused": ""}
+    t, cpu = time.perf_counter(), time.process_time()
+    try:
+        if text.startswith("<html>"):
+            text = read_html(text).text
+        result["mentions"] = len(geoparser.parse(text).mentions)
+    except GeoError as exc:
+        result["refused"] = str(exc)
+    result["seconds"], result["cpu_seconds"] = time.perf_counter() - t, time.process_time() - cpu
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def child_cost_ner(a: argparse.Namespace) -> dict[str, Any]:
+    """The reference: the NER-only model over the same text (in the pieces the geoparser gives spaCy)."""
+    from geo.chunks import chunks
+
+    text = Path(a.text_file).read_text(encoding="utf-8")
+    nlp = ner_only()
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    nlp("Warm-up: floods in Lisbon.")
+    t, cpu = time.perf_counter(), time.process_time()
+    for _doc in nlp.pipe(chunks(text)):
+        pass
+    return {"seconds": time.perf_counter() - t, "cpu_seconds": time.process_time() - cpu, "peak_rss_mb": peak_rss_mb()}
+
+
+
 CHILDREN: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "cold": child_cold,
     "cold-ner": child_cold_ner,
     "export": child_export,
+    "cost": child_cost,
+    "cost-ner": child_cost_ner,
 }
 
 
@@ -856,13 +922,43 @@ def part_batch(c: Ctx, jobs: int) -> None:
 # --------------------------------------------------------------------------- main
 
 
+def part_cost(c: Ctx) -> None:
+    """Cost versus size: each input geoparsed in a fresh process, beside spaCy NER-only on the same text."""
+    c.report.start("cost versus size (fresh process per input, model loaded before timing; ref = spaCy NER-only)")
+    runs: dict[str, dict[str, Any]] = {}
+    for name, text in cost_inputs(c.texts).items():
+        path = c.tmp / "cost.txt"
+        path.write_text(text, encoding="utf-8")
+        r = runs[name] = run_child(["cost", "--text-file", str(path), "--gazetteer", str(c.gazetteer)], timeout=1800)
+        ner = None if r["refused"] else run_child(["cost-ner", "--text-file", str(path)], timeout=1800)
+        r["ner_seconds"], r["ner_cpu"] = (ner["seconds"], ner["cpu_seconds"]) if ner else (None, None)
+        prose = name.startswith("prose")
+        note = f"{len(text):,} characters; " + (f"refused: {r['refused']}" if r["refused"] else f"{r['mentions']:,} mentions")
+        note += f"; CPU seconds {r['cpu_seconds']:.2f}" + (f" vs NER-only {r['ner_cpu']:.2f}" if ner else "")
+        small = not prose and "1M" not in name  # the 50 kB-scale pathological inputs; a 1M line is judged like prose
+        c.report.add(Figure(f"{name}: seconds", r["seconds"], "s", r["ner_seconds"], "NER-only",
+                            "<= 2 s" if small else "", r["seconds"] <= 2 if small else None, note))
+        c.report.add(Figure(f"{name}: peak RSS", r["peak_rss_mb"], "MB", ner and ner["peak_rss_mb"], "NER-only"))
+    big, mid = runs["prose 1000k"], runs["prose 100k"]
+    c.report.add(Figure("prose 1M: geoparse vs spaCy NER-only", big["seconds"], "s", big["ner_seconds"], "NER-only",
+                        "<= 1.3x", big["seconds"] <= 1.3 * big["ner_seconds"]))
+    c.report.add(Figure("prose 1M: geoparse vs NER-only, CPU seconds", big["cpu_seconds"], "s", big["ner_cpu"],
+                        "NER-only", "<= 1.3x", big["cpu_seconds"] <= 1.3 * big["ner_cpu"],
+                        "CPU time: the machine is shared, so wall time also counts other processes' turns"))
+    c.report.add(Figure("prose 1M: peak RSS", big["peak_rss_mb"], "MB", target="<= 1024 MB", ok=big["peak_rss_mb"] <= 1024))
+    c.report.add(Figure("prose time(1M) / time(100k)", big["seconds"] / mid["seconds"], "x", target="<= 12",
+                        ok=big["seconds"] / mid["seconds"] <= 12))
+    c.report.add(Figure("prose CPU time(1M) / CPU time(100k)", big["cpu_seconds"] / mid["cpu_seconds"], "x",
+                        target="<= 12", ok=big["cpu_seconds"] / mid["cpu_seconds"] <= 12))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared/ folder")
     ap.add_argument("--gazetteer", default=os.environ.get("GAZETTEER_PATH") or str(ROOT / "instance" / "gazetteer.sqlite"))
     ap.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
     ap.add_argument("--quick", action="store_true", help="small inputs, one run each (a smoke run)")
-    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch")
+    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch,cost")
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     ap.add_argument("--seconds", type=int, default=10, help="seconds of each wrk run")
     ap.add_argument("--connections", type=int, default=8, help="wrk connections")
@@ -886,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = read_corpora(shared)
     if a.quick:
         texts = texts[:40]
-    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch"}
+    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch", "cost"}
     tmp = Path(tempfile.mkdtemp(prefix="mapper-bench-"))
     report = Report()
     print(f"bench: {len(texts)} documents, {sum(words(t) for t in texts):,} words; "
@@ -916,6 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
             run("export", lambda: part_export(c))
         if "batch" in parts:
             run("batch", lambda: part_batch(c, a.jobs))
+        if "cost" in parts:
+            run("cost", lambda: part_cost(c))
     finally:
         if a.keep:
             print(f"kept {tmp}")

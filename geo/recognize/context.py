@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from geo.demonyms import abbreviation_place
 from geo.names import name_key
 from geo.recognize.rules import Rules, rules
-from geo.recognize.text import Ranges, bad_ranges, dateline_spans, in_ranges
+from geo.recognize.text import Ranges, bad_ranges, covered, dateline_spans, in_ranges, merge_ranges
 from geo.recognize.tokens import (
     GLUE, demonym_at, ent_index, is_cap, is_washington_dc, locative_context, ngrams, numbered, paired,
     person_forenames, person_surnames, runs, shouting, speaker, state_follows, surface_end, trim, wordlike,
@@ -58,8 +58,9 @@ class Context:
     text: str
     index: PlaceIndex
     rules: Rules
-    bad: Ranges  # boilerplate and promotion blocks
+    bad: Ranges  # boilerplate and promotion blocks, sorted and disjoint
     datelines: frozenset[tuple[int, int]]  # character spans
+    dateline_ranges: Ranges  # the same spans, sorted (for a binary search)
     dateline_tokens: Mapping[TokenSpan, bool]  # token spans, and whether a state abbreviation follows
     cover: Sequence[Span | None]  # the entity over each token
     grams: Mapping[TokenSpan, str]  # token span -> surface, every name-like span looked up in the gazetteer
@@ -89,7 +90,7 @@ class Context:
         span_text = self.text[self.doc[i].idx:self.end(j)]
         if not span_text.isupper() or len(span_text) <= 3:
             return True
-        return any(s <= self.doc[i].idx and self.end(j) <= e for s, e in self.datelines)
+        return covered(self.doc[i].idx, self.end(j), self.dateline_ranges)
 
     def strong(self, r: Reading) -> bool:
         """Whether the context or another mention vouches for a gazetteer reading."""
@@ -110,7 +111,7 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
     """The document's facts: bad ranges, datelines, entities, n-grams and what the gazetteer knows of them."""
     r = rules()
     text = doc.text
-    bad = bad_ranges(text)
+    bad = merge_ranges(bad_ranges(text))
     datelines = dateline_spans(text)
     cover = ent_index(doc)
     grams = ngrams(doc, runs(doc))
@@ -119,7 +120,8 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
     info = index.known_names(set(grams.values()))
     prominent = {s for s, g in grams.items() if g in info and r.prominent(info[g])}
     return Context(
-        doc=doc, text=text, index=index, rules=r, bad=bad, datelines=datelines, dateline_tokens=dateline_tokens,
+        doc=doc, text=text, index=index, rules=r, bad=bad, datelines=datelines,
+        dateline_ranges=merge_ranges(datelines), dateline_tokens=dateline_tokens,
         cover=cover, grams=grams, ner_spans=ner_spans, info=info,
         surnames=person_surnames(doc), forenames=person_forenames(doc),
         lower_words=frozenset(_LOWER_WORD.findall(text)),

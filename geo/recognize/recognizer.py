@@ -11,14 +11,17 @@ __all__ = ["recognize", "select"]
 
 
 def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:
-    """Non-overlapping candidates: longest first, then strongest; returned in text order."""
+    """Non-overlapping candidates: longest first, then strongest; returned in text order.
+
+    Taken characters are marked in a bytearray, so each candidate costs its own length.
+    """
     chosen: list[SpanCandidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.strength, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if c.start >= c.end or taken.find(1, c.start, c.end) != -1:
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
     return sorted(chosen, key=lambda c: c.start)
 
 

@@ -121,11 +121,11 @@ def abbreviations(ctx: Context) -> Iterator[SpanCandidate]:
 
 def party_state_tags(ctx: Context) -> Iterator[SpanCandidate]:
     """The state or town in a politician's party tag ("D-S.C.", "R-Charleston")."""
-    for m in _PARTY_STATE.finditer(ctx.text):
+    tags = list(_PARTY_STATE.finditer(ctx.text))
+    known = ctx.index.known_names({m.group(1) for m in tags if abbreviation_place(m.group(1)) is None}) if tags else {}
+    for m in tags:  # the gazetteer asked once for all tags
         s, e = m.span(1)
-        place = abbreviation_place(m.group(1))
-        if place is None and ctx.index.known_names([m.group(1)]):
-            place = m.group(1)
+        place = abbreviation_place(m.group(1)) or (m.group(1) if m.group(1) in known else None)
         if place is not None:
             yield SpanCandidate(s, e, place, "literal", "pattern", "", 3)
 

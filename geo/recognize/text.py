@@ -5,10 +5,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import islice
+from typing import Iterable
 
-__all__ = ["Ranges", "bad_ranges", "dateline_spans", "in_ranges"]
+__all__ = ["Ranges", "bad_ranges", "covered", "dateline_spans", "in_ranges", "merge_ranges"]
 
 Ranges = tuple[tuple[int, int], ...]
+_END = float("inf")  # sorts after every range end in a binary search
 
 _BOILERPLATE = re.compile(
     r"(?i)copyright|©|\(c\) \d{4}|all rights reserved|more on this story|related stories"
@@ -30,7 +32,7 @@ _PROMO_MAX_WORDS = 25
 # The place, its qualifier and the blanks after them have a length limit, so that no try backtracks over a
 # whole line (a long all-capitals text would otherwise take quadratic time).
 _DATELINE = re.compile(
-    r"(?:^|\n|[.!?] )[ \t]*([A-Z][A-Z.'\- ]{0,80}[A-Z.])(?:,[ \t]*[A-Z][A-Za-z. ]{1,40}?)?[ \t]{0,20}"
+    r"(?:^|\n|[.!?] )[ \t]{0,20}([A-Z][A-Z.'\- ]{0,80}[A-Z.])(?:,[ \t]*[A-Z][A-Za-z. ]{1,40}?)?[ \t]{0,20}"
     r"(?:\(|—|–|--| - |:)"
 )
 
@@ -50,10 +52,14 @@ def _line_at(text: str, pos: int) -> _Line:
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
     hi = len(text) if hi == -1 else hi
-    words = _WORD.finditer(text, lo, hi)
-    long = next(islice(words, _BOILERPLATE_LINE_WORDS, None), None) is not None
+    long = _has_words(text, lo, hi, _BOILERPLATE_LINE_WORDS + 1)
     ends = [e.end() for e in _SENTENCE_END.finditer(text, lo, hi)] if long else []
     return _Line(lo, hi, long, ends)
+
+
+def _has_words(text: str, lo: int, hi: int, count: int) -> bool:
+    """Whether text[lo:hi] holds at least ``count`` words, reading no further than the count-th."""
+    return next(islice(_WORD.finditer(text, lo, hi), count - 1, None), None) is not None
 
 
 def _boilerplate_ranges(text: str) -> list[tuple[int, int]]:
@@ -84,7 +90,7 @@ def _promotion_ranges(text: str) -> list[tuple[int, int]]:
             continue
         end = m.end()
         for para in _PARAGRAPH.finditer(text, end):
-            if len(para.group().split()) >= _PROMO_MAX_WORDS:
+            if _has_words(text, para.start(), para.end(), _PROMO_MAX_WORDS):
                 break
             end = para.end()
         ranges.append((m.start(), end))
@@ -96,9 +102,27 @@ def bad_ranges(text: str) -> Ranges:
     return (*_boilerplate_ranges(text), *_promotion_ranges(text))
 
 
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> Ranges:
+    """The same characters as sorted, disjoint ranges (what in_ranges and covered search)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif a < b:
+            out.append((a, b))
+    return tuple(out)
+
+
 def in_ranges(pos: int, ranges: Ranges) -> bool:
-    """Whether pos falls inside one of the ranges."""
-    return any(a <= pos < b for a, b in ranges)
+    """Whether pos falls inside one of the sorted, disjoint ranges (a binary search)."""
+    k = bisect_right(ranges, (pos, _END)) - 1
+    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
+
+
+def covered(start: int, end: int, ranges: Ranges) -> bool:
+    """Whether [start, end) lies within one of the sorted, disjoint ranges (a binary search)."""
+    k = bisect_right(ranges, (start, _END)) - 1
+    return k >= 0 and ranges[k][0] <= start and end <= ranges[k][1]
 
 
 def dateline_spans(text: str) -> frozenset[tuple[int, int]]:

@@ -92,18 +92,22 @@ def runs(doc: Doc) -> list[tuple[int, int]]:
 
 def ngrams(doc: Doc, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Every sub-span of the runs up to MAX_NGRAM tokens that starts and ends on a capitalised word."""
+    # each token of a run is read once (spaCy builds a new Token object on every doc[i])
     admin_prefixes = rules().admin_prefixes
     out = {}
     text = doc.text
     for a, b in spans:
-        for i in range(a, b):
-            if not is_cap(doc[i]) or doc[i].lower_ == "the":
+        toks = doc[a:b]
+        caps = [is_cap(t) for t in toks]
+        lower = [t.lower_ for t in toks]
+        starts = [t.idx for t in toks]
+        ends = [surface_end(doc, j) for j in range(a + 1, b + 1)]
+        for i in range(b - a):
+            if not caps[i] or lower[i] == "the" or lower[i] in admin_prefixes and i + 1 < b - a and lower[i + 1] == "of":
                 continue
-            if doc[i].lower_ in admin_prefixes and i + 1 < b and doc[i + 1].lower_ == "of":
-                continue
-            for j in range(i + 1, min(b, i + MAX_NGRAM) + 1):
-                if is_cap(doc[j - 1]):
-                    out[(i, j)] = text[doc[i].idx:surface_end(doc, j)]
+            for j in range(i + 1, min(b - a, i + MAX_NGRAM) + 1):
+                if caps[j - 1]:
+                    out[(a + i, a + j)] = text[starts[i]:ends[j - 1]]
     return out
 
 

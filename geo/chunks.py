@@ -1,0 +1,78 @@
+"""Long texts through spaCy in bounded pieces: cut at paragraph breaks, parsed in small batches, joined back.
+
+spaCy's memory grows with the length of what it parses at once (1M characters in one piece: over
+3 GB). Each text is cut into pieces of at most CHUNK_CHARS characters, preferably after a blank
+line, else after a line break, a sentence end or a space; pieces are parsed in batches of at most
+BATCH_CHARS characters, and the pieces of one text are joined with Doc.from_docs, so the joined
+doc's text and character offsets are exactly those of the original text.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+if TYPE_CHECKING:  # only annotations: importing geo.chunks does not load spaCy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["BATCH_CHARS", "CHUNK_CHARS", "batches", "chunks", "parse_texts"]
+
+CHUNK_CHARS = 100_000
+BATCH_CHARS = 200_000
+# Where a piece may end, best first: after a blank line, a line break, a sentence end, a space.
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+Piece = tuple[int, bool, str]  # (number of the text, whether its last piece, piece)
+
+
+def _cut(text: str, lo: int, limit: int) -> int:
+    """Where the piece starting at lo ends: after the best break in its second half, else at the limit."""
+    hi = lo + limit
+    if hi >= len(text):
+        return len(text)
+    for mark in _CUTS:
+        at = text.rfind(mark, lo + limit // 2, hi - len(mark) + 1)
+        if at != -1:
+            return at + len(mark)
+    return hi
+
+
+def chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Consecutive pieces of at most ``limit`` characters whose concatenation is ``text`` (one for short text)."""
+    out, lo = [], 0
+    while True:
+        hi = _cut(text, lo, limit)
+        out.append(text[lo:hi])
+        if hi >= len(text):
+            return out
+        lo = hi
+
+
+def batches(texts: Iterable[str], size: int, limit: int = CHUNK_CHARS,
+            budget: int = BATCH_CHARS) -> Iterator[list[Piece]]:
+    """The pieces of the texts in order, grouped: at most ``size`` pieces and ``budget`` characters a group."""
+    batch: list[Piece] = []
+    chars = 0
+    for n, text in enumerate(texts):
+        pieces = chunks(text, limit)
+        for k, piece in enumerate(pieces):
+            if batch and (len(batch) >= size or chars + len(piece) > budget):
+                yield batch
+                batch, chars = [], 0
+            batch.append((n, k == len(pieces) - 1, piece))
+            chars += len(piece)
+    if batch:
+        yield batch
+
+
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16, limit: int = CHUNK_CHARS,
+                budget: int = BATCH_CHARS) -> Iterator[Doc]:
+    """One parsed Doc per text, in order; long texts parsed piece by piece with bounded memory."""
+    from spacy.tokens import Doc
+
+    pending: list[Doc] = []
+    for batch in batches(texts, batch_size, limit, budget):
+        for (_, last, _), doc in zip(batch, nlp.pipe([p for _, _, p in batch], batch_size=len(batch))):
+            pending.append(doc)
+            if last:
+                yield pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+                pending = []
