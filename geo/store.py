@@ -11,7 +11,7 @@ import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterator, Literal
+from typing import Any, Iterable, Iterator, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -20,13 +20,16 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
+    cast,
     distinct,
     func,
     select,
+    true,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
@@ -83,6 +86,14 @@ __all__ = [
     "place_passages",
     "get_place",
     "to_place",
+    "ArticlePage",
+    "article_page",
+    "Area",
+    "PlaceCell",
+    "AreaCounts",
+    "places_in_area",
+    "area_counts",
+    "places_bounds",
 ]
 
 ArticleStatus = Literal["processing", "done", "failed"]
@@ -112,6 +123,7 @@ class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
         CheckConstraint("status IN ('processing', 'done', 'failed')", name="status"),
+        Index("ix_articles_created_at_id", "created_at", "id"),  # the library's order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -135,6 +147,7 @@ class Place(Base):
     """A gazetteer entry some article mentions; shared between articles."""
 
     __tablename__ = "places"
+    __table_args__ = (Index("ix_places_lat_lon", "lat", "lon"),)  # places by map area
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     place_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -369,8 +382,8 @@ def save_story(session: Session, title: str, source: str, story: types.Story) ->
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def list_articles(session: Session) -> list[ArticleSummary]:
-    """All articles, newest first, with their distinct place and mention counts."""
+def _summaries(session: Session, articles: Any) -> list[ArticleSummary]:
+    """Summaries of the articles whose ids ``articles`` (a subquery with an ``id``) selects."""
     stmt = (
         select(
             Article.id,
@@ -381,6 +394,7 @@ def list_articles(session: Session) -> list[ArticleSummary]:
             func.count(distinct(Mention.place_id)),
             func.count(Mention.id),
         )
+        .join(articles, articles.c.id == Article.id)
         .outerjoin(Mention, Mention.article_id == Article.id)
         .group_by(Article.id)
         .order_by(Article.created_at.desc(), Article.id.desc())
@@ -389,6 +403,11 @@ def list_articles(session: Session) -> list[ArticleSummary]:
         ArticleSummary(aid, title, source, as_utc(created), status, places, mentions)
         for aid, title, source, created, status, places, mentions in session.execute(stmt)
     ]
+
+
+def list_articles(session: Session) -> list[ArticleSummary]:
+    """All articles, newest first, with their distinct place and mention counts."""
+    return _summaries(session, select(Article.id).subquery())
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -806,8 +825,11 @@ def mention_alternatives(session: Session, mention: Mention) -> list[types.Candi
     return [types.Candidate(_to_place(a.place), a.score) for a in session.scalars(stmt)]
 
 
-def review_states(session: Session) -> dict[int, ReviewState]:
-    """article id -> its review state, for every article with mentions or corrections."""
+def review_states(
+    session: Session, article_ids: Iterable[int] | None = None
+) -> dict[int, ReviewState]:
+    """article id -> its review state, for every article (or each of ``article_ids``, a page
+    of the library) with mentions or corrections: two queries however many articles."""
     uncertain = (
         (Mention.review.is_(None))
         & (
@@ -825,12 +847,13 @@ def review_states(session: Session) -> dict[int, ReviewState]:
         .outerjoin(Place, Place.id == Mention.place_id)
         .group_by(Mention.article_id)
     )
+    corr = select(Correction.article_id, func.count(Correction.id)).group_by(Correction.article_id)
+    if article_ids is not None:
+        ids = list(article_ids)
+        stmt = stmt.where(Mention.article_id.in_(ids))
+        corr = corr.where(Correction.article_id.in_(ids))
     counts = {aid: (int(u or 0), int(r or 0)) for aid, u, r in session.execute(stmt)}
-    n_corr = dict(
-        session.execute(
-            select(Correction.article_id, func.count(Correction.id)).group_by(Correction.article_id)
-        ).all()
-    )
+    n_corr = dict(session.execute(corr).all())
     return {
         aid: ReviewState(*counts.get(aid, (0, 0)), int(n_corr.get(aid, 0)))
         for aid in set(counts) | set(n_corr)
@@ -867,3 +890,154 @@ def place_passages(session: Session, place_id: str) -> list[PlacePassage]:
         for aid, title, created, mid, start, end, surface, passage, p_start, confidence, review
         in session.execute(stmt)
     ]
+
+
+# --------------------------------------------------------------------------- many articles
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of the library: its articles, and how many articles match in all."""
+
+    articles: list[ArticleSummary]
+    total: int
+    page: int
+    per: int
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a later page has articles."""
+        return self.page * self.per < self.total
+
+
+def _like(column: Any, q: str) -> Any:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _matching(q: str) -> Any:
+    """Articles whose title or source contains ``q`` (case-insensitive; % and _ are literal)."""
+    return (_like(Article.title, q) | _like(Article.source, q)) if q else true()
+
+
+def article_page(session: Session, q: str = "", page: int = 1, per: int = 50) -> ArticlePage:
+    """Page ``page`` (from 1) of ``per`` articles, newest first, matching ``q``: two queries,
+    the page read in the order of the (created_at, id) index."""
+    where = _matching(q)
+    total = session.scalar(select(func.count(Article.id)).where(where)) or 0
+    ids = (
+        select(Article.id)
+        .where(where)
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(per)
+        .offset((page - 1) * per)
+        .subquery()
+    )
+    return ArticlePage(_summaries(session, ids), total, page, per)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A map area in degrees; ``west > east`` when it crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+@dataclass(frozen=True)
+class PlaceCell:
+    """The places of one grid cell of the map, or one place (``place_id`` set when alone)."""
+
+    lat: float  # the mean of its mentions' places
+    lon: float
+    places: int
+    mentions: int
+    articles: int
+    place_id: str | None
+    name: str | None
+    country_code: str | None
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """How many places, mentions and articles an area shows."""
+
+    places: int
+    mentions: int
+    articles: int
+
+
+def _in_area(area: Area) -> Any:
+    lat = Place.lat.between(area.south, area.north)
+    if area.west <= area.east:
+        return lat & Place.lon.between(area.west, area.east)
+    return lat & ((Place.lon >= area.west) | (Place.lon <= area.east))
+
+
+def _mapped(stmt: Any, area: Area | None, article_id: int | None) -> Any:
+    """``stmt`` over the mapped mentions of done articles (in the area, of the article)."""
+    stmt = (
+        stmt.select_from(Mention)
+        .join(Place, Place.id == Mention.place_id)
+        .join(Article, Article.id == Mention.article_id)
+        .where(Article.status == "done")
+    )
+    if area is not None:
+        stmt = stmt.where(_in_area(area))
+    if article_id is not None:
+        stmt = stmt.where(Mention.article_id == article_id)
+    return stmt
+
+
+def _cell_index(session: Session, offset_degrees: Any, cell: float) -> Any:
+    """floor(offset / cell) for a non-negative offset (SQLite's CAST truncates; PostgreSQL's
+    rounds, and SQLite may lack floor())."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(offset_degrees / cell, Integer)
+    return func.floor(offset_degrees / cell)
+
+
+def places_in_area(
+    session: Session, area: Area, cell: float | None, article_id: int | None = None,
+    limit: int = 2000,
+) -> list[PlaceCell]:
+    """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
+    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query."""
+    if cell is None:
+        key: tuple[Any, ...] = (Place.id,)
+    else:
+        key = (_cell_index(session, Place.lon + 180.0, cell),
+               _cell_index(session, Place.lat + 90.0, cell))
+    mentions = func.count(Mention.id)
+    stmt = _mapped(select(
+        func.avg(Place.lat), func.avg(Place.lon), func.count(distinct(Place.id)), mentions,
+        func.count(distinct(Mention.article_id)), func.min(Place.place_id), func.min(Place.name),
+        func.min(Place.country_code),
+    ), area, article_id).group_by(*key).order_by(mentions.desc()).limit(limit)
+    out = []
+    for lat, lon, n_places, n_mentions, n_articles, pid, name, cc in session.execute(stmt):
+        alone = n_places == 1
+        out.append(PlaceCell(float(lat), float(lon), n_places, n_mentions, n_articles,
+                             pid if alone else None, name if alone else None,
+                             cc if alone else None))
+    return out
+
+
+def area_counts(session: Session, area: Area | None = None,
+                article_id: int | None = None) -> AreaCounts:
+    """How many distinct places, mentions and distinct articles the area (or the map) shows."""
+    stmt = _mapped(select(func.count(distinct(Place.id)), func.count(Mention.id),
+                          func.count(distinct(Mention.article_id))), area, article_id)
+    places, mentions, articles = session.execute(stmt).one()
+    return AreaCounts(int(places or 0), int(mentions or 0), int(articles or 0))
+
+
+def places_bounds(session: Session, article_id: int | None = None) -> Area | None:
+    """The smallest area holding every mapped place (of one article), or None."""
+    stmt = _mapped(select(func.min(Place.lon), func.min(Place.lat), func.max(Place.lon),
+                          func.max(Place.lat)), None, article_id)
+    west, south, east, north = session.execute(stmt).one()
+    if west is None:
+        return None
+    return Area(float(west), float(south), float(east), float(north))

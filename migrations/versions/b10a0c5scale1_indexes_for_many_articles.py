@@ -1,0 +1,29 @@
+"""indexes for many articles: the library's order and places by map area
+
+Revision ID: b10a0c5scale1
+Revises: c02c1dca7431
+Create Date: 2026-12-03 08:30:00.000000
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'b10a0c5scale1'
+down_revision = 'c02c1dca7431'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.create_index('ix_articles_created_at_id', ['created_at', 'id'], unique=False)
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.create_index('ix_places_lat_lon', ['lat', 'lon'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('places', schema=None) as batch_op:
+        batch_op.drop_index('ix_places_lat_lon')
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_index('ix_articles_created_at_id')
