@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from web import api, auth, cli, errors, extensions, library, review, stories
+from web import api, areamap, auth, cli, errors, extensions, library, review, stories
 from web.extensions import MIGRATIONS_DIR, db
 from web.settings import load_or_create_secret_key, settings_from_env
 
@@ -37,7 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     auth.init_app(app)  # before the other blueprints: it bounds the <int:> converter
-    for part in (library, stories, api, review):
+    for part in (library, stories, api, review, areamap):
         app.register_blueprint(part.bp)
     cli.init_app(app)
     return app

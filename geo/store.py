@@ -92,6 +92,7 @@ __all__ = [
     "PlaceCell",
     "AreaCounts",
     "places_in_area",
+    "places_in_area_statement",
     "area_counts",
     "places_bounds",
 ]
@@ -998,23 +999,30 @@ def _cell_index(session: Session, offset_degrees: Any, cell: float) -> Any:
     return func.floor(offset_degrees / cell)
 
 
-def places_in_area(
-    session: Session, area: Area, cell: float | None, article_id: int | None = None,
-    limit: int = 2000,
-) -> list[PlaceCell]:
-    """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
-    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query."""
+def places_in_area_statement(
+    session: Session, area: Area, cell: float | None, article_id: int | None, limit: int,
+) -> Any:
+    """The query :func:`places_in_area` runs (tests look at its plan)."""
     if cell is None:
         key: tuple[Any, ...] = (Place.id,)
     else:
         key = (_cell_index(session, Place.lon + 180.0, cell),
                _cell_index(session, Place.lat + 90.0, cell))
     mentions = func.count(Mention.id)
-    stmt = _mapped(select(
+    return _mapped(select(
         func.avg(Place.lat), func.avg(Place.lon), func.count(distinct(Place.id)), mentions,
         func.count(distinct(Mention.article_id)), func.min(Place.place_id), func.min(Place.name),
         func.min(Place.country_code),
     ), area, article_id).group_by(*key).order_by(mentions.desc()).limit(limit)
+
+
+def places_in_area(
+    session: Session, area: Area, cell: float | None, article_id: int | None = None,
+    limit: int = 2000,
+) -> list[PlaceCell]:
+    """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
+    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query."""
+    stmt = places_in_area_statement(session, area, cell, article_id, limit)
     out = []
     for lat, lon, n_places, n_mentions, n_articles, pid, name, cc in session.execute(stmt):
         alone = n_places == 1
