@@ -90,10 +90,9 @@ __all__ = [
     "article_page",
     "Area",
     "PlaceCell",
-    "AreaCounts",
     "places_in_area",
     "places_in_area_statement",
-    "area_counts",
+    "area_articles",
     "places_bounds",
 ]
 
@@ -125,6 +124,7 @@ class Article(Base):
     __table_args__ = (
         CheckConstraint("status IN ('processing', 'done', 'failed')", name="status"),
         Index("ix_articles_created_at_id", "created_at", "id"),  # the library's order
+        Index("ix_articles_status", "status"),  # the few articles not done, for the map
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -171,6 +171,8 @@ class Mention(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('literal', 'demonym')", name="kind"),
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
+        # A place's mentions and their articles without reading the rows (the map's counts).
+        Index("ix_mentions_place_id_article_id", "place_id", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -950,23 +952,14 @@ class Area:
 class PlaceCell:
     """The places of one grid cell of the map, or one place (``place_id`` set when alone)."""
 
-    lat: float  # the mean of its mentions' places
+    lat: float  # the mean of its places
     lon: float
     places: int
     mentions: int
-    articles: int
+    articles: int | None  # how many articles name the place (None for several places)
     place_id: str | None
     name: str | None
     country_code: str | None
-
-
-@dataclass(frozen=True)
-class AreaCounts:
-    """How many places, mentions and articles an area shows."""
-
-    places: int
-    mentions: int
-    articles: int
 
 
 def _in_area(area: Area) -> Any:
@@ -977,13 +970,13 @@ def _in_area(area: Area) -> Any:
 
 
 def _mapped(stmt: Any, area: Area | None, article_id: int | None) -> Any:
-    """``stmt`` over the mapped mentions of done articles (in the area, of the article)."""
-    stmt = (
-        stmt.select_from(Mention)
-        .join(Place, Place.id == Mention.place_id)
-        .join(Article, Article.id == Mention.article_id)
-        .where(Article.status == "done")
-    )
+    """``stmt`` over the mentions with a place, of done articles (in the area, of the article).
+
+    The articles are excluded by the (few) ids not done, not joined: every column then comes
+    from the indexes on places (lat, lon) and mentions (place_id, article_id)."""
+    not_done = select(Article.id).where(Article.status != "done")
+    stmt = stmt.join(Mention, Mention.place_id == Place.id).where(
+        Mention.article_id.not_in(not_done))
     if area is not None:
         stmt = stmt.where(_in_area(area))
     if article_id is not None:
@@ -999,21 +992,38 @@ def _cell_index(session: Session, offset_degrees: Any, cell: float) -> Any:
     return func.floor(offset_degrees / cell)
 
 
+#: Above this share of the globe, reading every place in id order beats the (lat, lon) index.
+WIDE_AREA = 0.25
+
+
+def _place_group(area: Area) -> Any:
+    """Group per place by the mention's column (SQLite then reads places through the (lat, lon)
+    index) or, for a wide area, by the place's id (a plain scan in id order, no sorting)."""
+    width = (area.east - area.west) % 360 or (360.0 if area.east != area.west else 0.0)
+    wide = width * (area.north - area.south) > WIDE_AREA * 360 * 180
+    return Place.id if wide else Mention.place_id
+
+
 def places_in_area_statement(
     session: Session, area: Area, cell: float | None, article_id: int | None, limit: int,
 ) -> Any:
-    """The query :func:`places_in_area` runs (tests look at its plan)."""
+    """The query :func:`places_in_area` runs (tests look at its plan): mentions and articles
+    counted per place, then the places summed per grid cell."""
+    per_place = _mapped(select(
+        Place.id.label("id"), Place.lat.label("lat"), Place.lon.label("lon"),
+        func.count(Mention.id).label("mentions"),
+        func.count(distinct(Mention.article_id)).label("articles"),
+    ).select_from(Place), area, article_id).group_by(_place_group(area)).subquery()
     if cell is None:
-        key: tuple[Any, ...] = (Place.id,)
+        key: tuple[Any, ...] = (per_place.c.id,)
     else:
-        key = (_cell_index(session, Place.lon + 180.0, cell),
-               _cell_index(session, Place.lat + 90.0, cell))
-    mentions = func.count(Mention.id)
-    return _mapped(select(
-        func.avg(Place.lat), func.avg(Place.lon), func.count(distinct(Place.id)), mentions,
-        func.count(distinct(Mention.article_id)), func.min(Place.place_id), func.min(Place.name),
-        func.min(Place.country_code),
-    ), area, article_id).group_by(*key).order_by(mentions.desc()).limit(limit)
+        key = (_cell_index(session, per_place.c.lon + 180.0, cell),
+               _cell_index(session, per_place.c.lat + 90.0, cell))
+    mentions = func.sum(per_place.c.mentions)
+    return select(
+        func.avg(per_place.c.lat), func.avg(per_place.c.lon), func.count(per_place.c.id),
+        mentions, func.sum(per_place.c.articles), func.min(per_place.c.id),
+    ).group_by(*key).order_by(mentions.desc()).limit(limit)
 
 
 def places_in_area(
@@ -1021,30 +1031,31 @@ def places_in_area(
     limit: int = 2000,
 ) -> list[PlaceCell]:
     """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
-    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query."""
-    stmt = places_in_area_statement(session, area, cell, article_id, limit)
-    out = []
-    for lat, lon, n_places, n_mentions, n_articles, pid, name, cc in session.execute(stmt):
-        alone = n_places == 1
-        out.append(PlaceCell(float(lat), float(lon), n_places, n_mentions, n_articles,
-                             pid if alone else None, name if alone else None,
-                             cc if alone else None))
-    return out
+    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query,
+    and one for the names of the places alone in their cell."""
+    rows = session.execute(places_in_area_statement(session, area, cell, article_id, limit)).all()
+    alone = [row[5] for row in rows if row[2] == 1]
+    names = {pid: (place_id, name, cc) for pid, place_id, name, cc in session.execute(
+        select(Place.id, Place.place_id, Place.name, Place.country_code)
+        .where(Place.id.in_(alone)))} if alone else {}
+    return [
+        PlaceCell(float(lat), float(lon), int(n_places), int(n_mentions),
+                  int(n_articles) if n_places == 1 else None,
+                  *names.get(first, (None, None, None)))
+        for lat, lon, n_places, n_mentions, n_articles, first in rows
+    ]
 
 
-def area_counts(session: Session, area: Area | None = None,
-                article_id: int | None = None) -> AreaCounts:
-    """How many distinct places, mentions and distinct articles the area (or the map) shows."""
-    stmt = _mapped(select(func.count(distinct(Place.id)), func.count(Mention.id),
-                          func.count(distinct(Mention.article_id))), area, article_id)
-    places, mentions, articles = session.execute(stmt).one()
-    return AreaCounts(int(places or 0), int(mentions or 0), int(articles or 0))
+def area_articles(session: Session, area: Area) -> int:
+    """How many articles name a place in the area (the map's status line)."""
+    stmt = _mapped(select(func.count(distinct(Mention.article_id))).select_from(Place), area, None)
+    return int(session.scalar(stmt) or 0)
 
 
 def places_bounds(session: Session, article_id: int | None = None) -> Area | None:
     """The smallest area holding every mapped place (of one article), or None."""
     stmt = _mapped(select(func.min(Place.lon), func.min(Place.lat), func.max(Place.lon),
-                          func.max(Place.lat)), None, article_id)
+                          func.max(Place.lat)).select_from(Place), None, article_id)
     west, south, east, north = session.execute(stmt).one()
     if west is None:
         return None

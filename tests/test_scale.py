@@ -166,6 +166,7 @@ def test_a_cluster_sums_its_places(client, world):
     (cell,) = [f for f in places_at(client, "-180,-90,180,90", 0).get_json()["features"]
                if f["properties"]["kind"] == "cluster"]
     assert cell["properties"]["place_count"] == 2 and cell["properties"]["mention_count"] == 7
+    assert "article_count" not in cell["properties"]  # not additive over places
 
 
 def test_places_of_one_article(client, world):

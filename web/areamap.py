@@ -74,13 +74,13 @@ def cell_degrees(zoom: int) -> float | None:
 
 def _feature(cell: store.PlaceCell) -> dict[str, Any]:
     point = [round(cell.lon, geojson.COORD_DIGITS), round(cell.lat, geojson.COORD_DIGITS)]
-    props: dict[str, Any] = {"mention_count": cell.mentions, "article_count": cell.articles}
     if cell.place_id is not None:
         props = {"kind": "place", "place_key": cell.place_id, "name": cell.name,
-                 "country_code": cell.country_code, **props,
+                 "country_code": cell.country_code, "mention_count": cell.mentions,
+                 "article_count": cell.articles,
                  "url": url_for("library.place_page", place_id=cell.place_id)}
-    else:
-        props = {"kind": "cluster", "place_count": cell.places, **props}
+    else:  # an article may name several of its places: their article counts do not add up
+        props = {"kind": "cluster", "place_count": cell.places, "mention_count": cell.mentions}
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": point},
             "properties": props}
 
@@ -92,13 +92,17 @@ def area_collection(args: Mapping[str, str]) -> dict[str, Any]:
     article_id = parse_article(args.get("article"))
     cells = store.places_in_area(db.session, area, cell_degrees(zoom), article_id,
                                  limit=MAX_CELLS + 1)
-    counts = store.area_counts(db.session, area, article_id)
+    shown = cells[:MAX_CELLS]
+    if article_id is not None:
+        articles = 1 if cells else 0
+    else:
+        articles = store.area_articles(db.session, area) if cells else 0
     collection = geojson.feature_collection((), tiles=osm_tiles())
     collection.update(bbox=[area.west, area.south, area.east, area.north], zoom=zoom,
-                      counts={"places": counts.places, "mentions": counts.mentions,
-                              "articles": counts.articles},
+                      counts={"places": sum(c.places for c in shown),
+                              "mentions": sum(c.mentions for c in shown), "articles": articles},
                       truncated=len(cells) > MAX_CELLS,
-                      features=[_feature(c) for c in cells[:MAX_CELLS]])
+                      features=[_feature(c) for c in shown])
     return collection
 
 

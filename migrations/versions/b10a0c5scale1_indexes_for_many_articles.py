@@ -1,4 +1,4 @@
-"""indexes for many articles: the library's order and places by map area
+"""indexes for many articles: the library's order, places by map area, mentions per place
 
 Revision ID: b10a0c5scale1
 Revises: c02c1dca7431
@@ -18,12 +18,19 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.create_index('ix_articles_created_at_id', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_articles_status', ['status'], unique=False)
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.create_index('ix_places_lat_lon', ['lat', 'lon'], unique=False)
+    with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.create_index('ix_mentions_place_id_article_id', ['place_id', 'article_id'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentions_place_id_article_id')
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.drop_index('ix_places_lat_lon')
     with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_index('ix_articles_status')
         batch_op.drop_index('ix_articles_created_at_id')

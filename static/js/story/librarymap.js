@@ -88,7 +88,7 @@ function clusterMarker(map, f) {
   const lon = f.geometry.coordinates[0];
   const radius = Math.min(30, 9 + 3 * Math.sqrt(p.place_count));
   const marker = L.circleMarker([lat, lon], Object.assign({ radius: radius, className: "place-cluster" }, CLUSTER_STYLE));
-  const label = plural(p.place_count, "place") + " · " + plural(p.mention_count, "mention") + " in " + stories(p.article_count);
+  const label = plural(p.place_count, "place") + " · " + plural(p.mention_count, "mention");
   marker.bindTooltip(el("span", null, label + " (click to zoom in)"), { direction: "top" });
   marker.on("click", function () {
     map.setView([lat, lon], Math.min(map.getMaxZoom(), map.getZoom() + 2));
