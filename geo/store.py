@@ -950,13 +950,12 @@ class Area:
 
 @dataclass(frozen=True)
 class PlaceCell:
-    """The places of one grid cell of the map, or one place (``place_id`` set when alone)."""
+    """A grid cell of the map holding one place (``place_id`` set) or several (a cluster)."""
 
-    lat: float  # the mean of its places
+    lat: float  # the mean of its mentions' places
     lon: float
-    places: int
     mentions: int
-    articles: int | None  # how many articles name the place (None for several places)
+    articles: int | None  # how many articles name the place (None for a cluster)
     place_id: str | None
     name: str | None
     country_code: str | None
@@ -1007,23 +1006,30 @@ def _place_group(area: Area) -> Any:
 def places_in_area_statement(
     session: Session, area: Area, cell: float | None, article_id: int | None, limit: int,
 ) -> Any:
-    """The query :func:`places_in_area` runs (tests look at its plan): mentions and articles
-    counted per place, then the places summed per grid cell."""
-    per_place = _mapped(select(
-        Place.id.label("id"), Place.lat.label("lat"), Place.lon.label("lon"),
-        func.count(Mention.id).label("mentions"),
-        func.count(distinct(Mention.article_id)).label("articles"),
-    ).select_from(Place), area, article_id).group_by(_place_group(area)).subquery()
+    """The query :func:`places_in_area` runs (tests look at its plan): mentions counted per
+    grid cell (or per place), its first and last place telling whether it holds one."""
     if cell is None:
-        key: tuple[Any, ...] = (per_place.c.id,)
+        key: tuple[Any, ...] = (_place_group(area),)
     else:
-        key = (_cell_index(session, per_place.c.lon + 180.0, cell),
-               _cell_index(session, per_place.c.lat + 90.0, cell))
-    mentions = func.sum(per_place.c.mentions)
-    return select(
-        func.avg(per_place.c.lat), func.avg(per_place.c.lon), func.count(per_place.c.id),
-        mentions, func.sum(per_place.c.articles), func.min(per_place.c.id),
-    ).group_by(*key).order_by(mentions.desc()).limit(limit)
+        key = (_cell_index(session, Place.lon + 180.0, cell),
+               _cell_index(session, Place.lat + 90.0, cell))
+    mentions = func.count(Mention.id)
+    return _mapped(select(
+        func.avg(Place.lat), func.avg(Place.lon), mentions, func.min(Place.id), func.max(Place.id),
+    ).select_from(Place), area, article_id).group_by(*key).order_by(mentions.desc()).limit(limit)
+
+
+def _lone_places(session: Session, ids: list[int], article_id: int | None
+                 ) -> dict[int, tuple[int, str, str, str | None]]:
+    """place row id -> (articles naming it, place id, name, country) for the cells' lone places."""
+    if not ids:
+        return {}
+    articles = dict(session.execute(_mapped(
+        select(Place.id, func.count(distinct(Mention.article_id))).select_from(Place),
+        None, article_id).where(Place.id.in_(ids)).group_by(Mention.place_id)).all())
+    rows = session.execute(select(Place.id, Place.place_id, Place.name, Place.country_code)
+                           .where(Place.id.in_(ids)))
+    return {pid: (int(articles.get(pid, 0)), place_id, name, cc) for pid, place_id, name, cc in rows}
 
 
 def places_in_area(
@@ -1032,23 +1038,21 @@ def places_in_area(
 ) -> list[PlaceCell]:
     """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
     alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query,
-    and one for the names of the places alone in their cell."""
+    and two for the places alone in their cell (their names and article counts)."""
     rows = session.execute(places_in_area_statement(session, area, cell, article_id, limit)).all()
-    alone = [row[5] for row in rows if row[2] == 1]
-    names = {pid: (place_id, name, cc) for pid, place_id, name, cc in session.execute(
-        select(Place.id, Place.place_id, Place.name, Place.country_code)
-        .where(Place.id.in_(alone)))} if alone else {}
-    return [
-        PlaceCell(float(lat), float(lon), int(n_places), int(n_mentions),
-                  int(n_articles) if n_places == 1 else None,
-                  *names.get(first, (None, None, None)))
-        for lat, lon, n_places, n_mentions, n_articles, first in rows
-    ]
+    lone = _lone_places(session, [first for *_, first, last in rows if first == last], article_id)
+    out = []
+    for lat, lon, n_mentions, first, last in rows:
+        articles, place_id, name, cc = lone[first] if first == last else (None, None, None, None)
+        out.append(PlaceCell(float(lat), float(lon), int(n_mentions), articles, place_id, name, cc))
+    return out
 
 
 def area_articles(session: Session, area: Area) -> int:
-    """How many articles name a place in the area (the map's status line)."""
-    stmt = _mapped(select(func.count(distinct(Mention.article_id))).select_from(Place), area, None)
+    """How many done articles name a place in the area (the map's status line)."""
+    named = _mapped(select(Mention.id).select_from(Place), area, None).where(
+        Mention.article_id == Article.id)
+    stmt = select(func.count(Article.id)).where(Article.status == "done", named.exists())
     return int(session.scalar(stmt) or 0)
 
 

@@ -159,14 +159,14 @@ def test_place_features_count_mentions_and_stories(client, world):
     assert paris["properties"]["mention_count"] == 4  # 1 + 1 + 2 (paris_story)
     assert paris["properties"]["article_count"] == 3
     assert paris["properties"]["url"] == "/places/gn:2988507"
-    assert fc["counts"] == {"places": 2, "mentions": 7, "articles": 3}
+    assert fc["counts"] == {"mentions": 7, "articles": 3}
 
 
 def test_a_cluster_sums_its_places(client, world):
     (cell,) = [f for f in places_at(client, "-180,-90,180,90", 0).get_json()["features"]
                if f["properties"]["kind"] == "cluster"]
-    assert cell["properties"]["place_count"] == 2 and cell["properties"]["mention_count"] == 7
-    assert "article_count" not in cell["properties"]  # not additive over places
+    assert cell["properties"]["mention_count"] == 7
+    assert "article_count" not in cell["properties"]  # zoom in for each place's
 
 
 def test_places_of_one_article(client, world):

@@ -79,8 +79,8 @@ def _feature(cell: store.PlaceCell) -> dict[str, Any]:
                  "country_code": cell.country_code, "mention_count": cell.mentions,
                  "article_count": cell.articles,
                  "url": url_for("library.place_page", place_id=cell.place_id)}
-    else:  # an article may name several of its places: their article counts do not add up
-        props = {"kind": "cluster", "place_count": cell.places, "mention_count": cell.mentions}
+    else:  # several places: zoom in for each one's counts
+        props = {"kind": "cluster", "mention_count": cell.mentions}
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": point},
             "properties": props}
 
@@ -99,8 +99,7 @@ def area_collection(args: Mapping[str, str]) -> dict[str, Any]:
         articles = store.area_articles(db.session, area) if cells else 0
     collection = geojson.feature_collection((), tiles=osm_tiles())
     collection.update(bbox=[area.west, area.south, area.east, area.north], zoom=zoom,
-                      counts={"places": sum(c.places for c in shown),
-                              "mentions": sum(c.mentions for c in shown), "articles": articles},
+                      counts={"mentions": sum(c.mentions for c in shown), "articles": articles},
                       truncated=len(cells) > MAX_CELLS,
                       features=[_feature(c) for c in shown])
     return collection

@@ -81,14 +81,15 @@ function clusterKey(f) {
   return "cluster:" + f.geometry.coordinates.join(",") + ":" + f.properties.mention_count;
 }
 
-/** A marker for a cell of several places: its size says how many; clicking zooms in. */
+/** A marker for a cell of several places: its size says how often they are named; clicking
+ * zooms in. */
 function clusterMarker(map, f) {
   const p = f.properties;
   const lat = f.geometry.coordinates[1];
   const lon = f.geometry.coordinates[0];
-  const radius = Math.min(30, 9 + 3 * Math.sqrt(p.place_count));
+  const radius = Math.min(30, 9 + 2 * Math.log2(1 + p.mention_count));
   const marker = L.circleMarker([lat, lon], Object.assign({ radius: radius, className: "place-cluster" }, CLUSTER_STYLE));
-  const label = plural(p.place_count, "place") + " · " + plural(p.mention_count, "mention");
+  const label = "Several places · " + plural(p.mention_count, "mention");
   marker.bindTooltip(el("span", null, label + " (click to zoom in)"), { direction: "top" });
   marker.on("click", function () {
     map.setView([lat, lon], Math.min(map.getMaxZoom(), map.getZoom() + 2));
@@ -156,9 +157,16 @@ function listPlaces(features) {
   });
 }
 
-function describe(collection) {
-  const c = collection.counts || { places: 0, articles: 0 };
-  let msg = plural(c.places, "place") + " from " + stories(c.articles) + " on the map";
+function describe(collection, features) {
+  const articles = (collection.counts && collection.counts.articles) || 0;
+  let lone = 0;
+  features.forEach(function (f) {
+    if (f.properties && f.properties.kind === "place") lone += 1;
+  });
+  const groups = features.length - lone;
+  let msg = plural(lone, "place");
+  if (groups) msg += " and " + plural(groups, "group") + " of nearby places";
+  msg += " from " + stories(articles) + " on the map";
   if (collection.truncated) msg += " (the most mentioned; zoom in for the rest)";
   setStatus(msg + ".");
 }
@@ -174,7 +182,7 @@ function loadArea(map) {
       const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
       drawFeatures(map, features);
       listPlaces(features);
-      describe(collection);
+      describe(collection, features);
       area.loads += 1;
       page.story.setAttribute("data-places-loads", String(area.loads));
       page.story.setAttribute("data-places-state", "ready");
