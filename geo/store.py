@@ -1025,7 +1025,7 @@ def _lone_places(session: Session, ids: list[int], article_id: int | None
     if not ids:
         return {}
     articles = dict(session.execute(_mapped(
-        select(Place.id, func.count(distinct(Mention.article_id))).select_from(Place),
+        select(Mention.place_id, func.count(distinct(Mention.article_id))).select_from(Place),
         None, article_id).where(Place.id.in_(ids)).group_by(Mention.place_id)).all())
     rows = session.execute(select(Place.id, Place.place_id, Place.name, Place.country_code)
                            .where(Place.id.in_(ids)))
