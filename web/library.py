@@ -11,9 +11,9 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import sources, store
+from web.areamap import parse_article
 from web.extensions import db
 from web.ingest import ingest
-from web.areamap import parse_article
 from web.mapview import page_map
 from web.paging import library_page_of, page_links, page_request
 from web.review import review_states
