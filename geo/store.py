@@ -995,12 +995,15 @@ def _cell_index(session: Session, offset_degrees: Any, cell: float) -> Any:
 WIDE_AREA = 0.25
 
 
+def _is_wide(area: Area) -> bool:
+    width = (area.east - area.west) % 360 or (360.0 if area.east != area.west else 0.0)
+    return width * (area.north - area.south) > WIDE_AREA * 360 * 180
+
+
 def _place_group(area: Area) -> Any:
     """Group per place by the mention's column (SQLite then reads places through the (lat, lon)
     index) or, for a wide area, by the place's id (a plain scan in id order, no sorting)."""
-    width = (area.east - area.west) % 360 or (360.0 if area.east != area.west else 0.0)
-    wide = width * (area.north - area.south) > WIDE_AREA * 360 * 180
-    return Place.id if wide else Mention.place_id
+    return Place.id if _is_wide(area) else Mention.place_id
 
 
 def places_in_area_statement(
@@ -1049,7 +1052,12 @@ def places_in_area(
 
 
 def area_articles(session: Session, area: Area) -> int:
-    """How many done articles name a place in the area (the map's status line)."""
+    """How many done articles name a place in the area (the map's status line): their
+    distinct ids in a narrow area, one indexed EXISTS per article in a wide one."""
+    if not _is_wide(area):
+        stmt = _mapped(select(func.count(distinct(Mention.article_id))).select_from(Place),
+                       area, None)
+        return int(session.scalar(stmt) or 0)
     named = _mapped(select(Mention.id).select_from(Place), area, None).where(
         Mention.article_id == Article.id)
     stmt = select(func.count(Article.id)).where(Article.status == "done", named.exists())

@@ -208,3 +208,15 @@ def test_the_area_query_uses_the_place_index(app, world):
         plan = " | ".join(row[-1] for row in db.session.execute(sql(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "USING INDEX ix_places_lat_lon" in plan or "USING COVERING INDEX ix_places_lat_lon" in plan, plan
     assert "SCAN places" not in plan and "SCAN mentions" not in plan, plan
+
+
+@pytest.mark.parametrize(("area", "expected"), [
+    (store.Area(-180, -90, 180, 90), 4),  # wide: EXISTS per article
+    (store.Area(-100, -90, 100, 90), 3),  # wide, without the Pacific
+    (store.Area(0, 40, 10, 50), 3),  # narrow: distinct ids
+    (store.Area(170, -30, -160, 0), 1),
+    (store.Area(10, 10, 20, 20), 0),
+])
+def test_area_articles_wide_or_narrow(app, world, area, expected):
+    with app.app_context():
+        assert store.area_articles(db.session, area) == expected
