@@ -23,13 +23,16 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
+    cast,
     distinct,
     func,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -100,6 +103,14 @@ __all__ = [
     "place_passages",
     "get_place",
     "to_place",
+    "ArticlePage",
+    "article_page",
+    "Area",
+    "PlaceCell",
+    "places_in_area",
+    "places_in_area_statement",
+    "area_articles",
+    "places_bounds",
 ]
 
 ArticleStatus = Literal["queued", "analysing", "done", "failed"]
@@ -135,6 +146,8 @@ class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'analysing', 'failed', 'done')", name="status"),
+        Index("ix_articles_created_at_id", "created_at", "id"),  # the library's order
+        Index("ix_articles_status", "status"),  # the few articles not done, for the map
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -165,6 +178,7 @@ class Place(Base):
     """A gazetteer entry some article mentions; shared between articles."""
 
     __tablename__ = "places"
+    __table_args__ = (Index("ix_places_lat_lon", "lat", "lon"),)  # places by map area
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     place_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -187,6 +201,8 @@ class Mention(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('literal', 'demonym')", name="kind"),
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
+        # A place's mentions and their articles without reading the rows (the map's counts).
+        Index("ix_mentions_place_id_article_id", "place_id", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -575,8 +591,8 @@ def queued_ids(session: Session) -> list[int]:
     return ids
 
 
-def list_articles(session: Session) -> list[ArticleSummary]:
-    """All articles, newest first, with their distinct place and mention counts."""
+def _summaries(session: Session, articles: Any) -> list[ArticleSummary]:
+    """Summaries of the articles whose ids ``articles`` (a subquery with an ``id``) selects."""
     stmt = (
         select(
             Article.id,
@@ -587,6 +603,7 @@ def list_articles(session: Session) -> list[ArticleSummary]:
             func.count(distinct(Mention.place_id)),
             func.count(Mention.id),
         )
+        .join(articles, articles.c.id == Article.id)
         .outerjoin(Mention, Mention.article_id == Article.id)
         .group_by(Article.id)
         .order_by(Article.created_at.desc(), Article.id.desc())
@@ -595,6 +612,11 @@ def list_articles(session: Session) -> list[ArticleSummary]:
         ArticleSummary(aid, title, source, as_utc(created), status, places, mentions)
         for aid, title, source, created, status, places, mentions in session.execute(stmt)
     ]
+
+
+def list_articles(session: Session) -> list[ArticleSummary]:
+    """All articles, newest first, with their distinct place and mention counts."""
+    return _summaries(session, select(Article.id).subquery())
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -1007,8 +1029,11 @@ def mention_alternatives(session: Session, mention: Mention) -> list[types.Candi
     return [types.Candidate(_to_place(a.place), a.score) for a in session.scalars(stmt)]
 
 
-def review_states(session: Session) -> dict[int, ReviewState]:
-    """article id -> its review state, for every article with mentions or corrections."""
+def review_states(
+    session: Session, article_ids: Iterable[int] | None = None
+) -> dict[int, ReviewState]:
+    """article id -> its review state, for every article (or each of ``article_ids``, a page
+    of the library) with mentions or corrections: two queries however many articles."""
     uncertain = (
         (Mention.review.is_(None))
         & (
@@ -1026,12 +1051,13 @@ def review_states(session: Session) -> dict[int, ReviewState]:
         .outerjoin(Place, Place.id == Mention.place_id)
         .group_by(Mention.article_id)
     )
+    corr = select(Correction.article_id, func.count(Correction.id)).group_by(Correction.article_id)
+    if article_ids is not None:
+        ids = list(article_ids)
+        stmt = stmt.where(Mention.article_id.in_(ids))
+        corr = corr.where(Correction.article_id.in_(ids))
     counts = {aid: (int(u or 0), int(r or 0)) for aid, u, r in session.execute(stmt)}
-    n_corr = dict(
-        session.execute(
-            select(Correction.article_id, func.count(Correction.id)).group_by(Correction.article_id)
-        ).all()
-    )
+    n_corr = dict(session.execute(corr).all())
     return {
         aid: ReviewState(*counts.get(aid, (0, 0)), int(n_corr.get(aid, 0)))
         for aid in set(counts) | set(n_corr)
@@ -1068,3 +1094,182 @@ def place_passages(session: Session, place_id: str) -> list[PlacePassage]:
         for aid, title, created, mid, start, end, surface, passage, p_start, confidence, review
         in session.execute(stmt)
     ]
+
+
+# --------------------------------------------------------------------------- many articles
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of the library: its articles, and how many articles match in all."""
+
+    articles: list[ArticleSummary]
+    total: int
+    page: int
+    per: int
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a later page has articles."""
+        return self.page * self.per < self.total
+
+
+def _like(column: Any, q: str) -> Any:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _matching(q: str) -> Any:
+    """Articles whose title or source contains ``q`` (case-insensitive; % and _ are literal)."""
+    return (_like(Article.title, q) | _like(Article.source, q)) if q else true()
+
+
+def article_page(session: Session, q: str = "", page: int = 1, per: int = 50) -> ArticlePage:
+    """Page ``page`` (from 1) of ``per`` articles, newest first, matching ``q``: two queries,
+    the page read in the order of the (created_at, id) index."""
+    where = _matching(q)
+    total = session.scalar(select(func.count(Article.id)).where(where)) or 0
+    ids = (
+        select(Article.id)
+        .where(where)
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(per)
+        .offset((page - 1) * per)
+        .subquery()
+    )
+    return ArticlePage(_summaries(session, ids), total, page, per)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A map area in degrees; ``west > east`` when it crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+@dataclass(frozen=True)
+class PlaceCell:
+    """A grid cell of the map holding one place (``place_id`` set) or several (a cluster)."""
+
+    lat: float  # the mean of its mentions' places
+    lon: float
+    mentions: int
+    articles: int | None  # how many articles name the place (None for a cluster)
+    place_id: str | None
+    name: str | None
+    country_code: str | None
+
+
+def _in_area(area: Area) -> Any:
+    lat = Place.lat.between(area.south, area.north)
+    if area.west <= area.east:
+        return lat & Place.lon.between(area.west, area.east)
+    return lat & ((Place.lon >= area.west) | (Place.lon <= area.east))
+
+
+def _mapped(stmt: Any, area: Area | None, article_id: int | None) -> Any:
+    """``stmt`` over the mentions with a place, of done articles (in the area, of the article).
+
+    The articles are excluded by the (few) ids not done, not joined: every column then comes
+    from the indexes on places (lat, lon) and mentions (place_id, article_id)."""
+    not_done = select(Article.id).where(Article.status != "done")
+    stmt = stmt.join(Mention, Mention.place_id == Place.id).where(
+        Mention.article_id.not_in(not_done))
+    if area is not None:
+        stmt = stmt.where(_in_area(area))
+    if article_id is not None:
+        stmt = stmt.where(Mention.article_id == article_id)
+    return stmt
+
+
+def _cell_index(session: Session, offset_degrees: Any, cell: float) -> Any:
+    """floor(offset / cell) for a non-negative offset (SQLite's CAST truncates; PostgreSQL's
+    rounds, and SQLite may lack floor())."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(offset_degrees / cell, Integer)
+    return func.floor(offset_degrees / cell)
+
+
+#: Above this share of the globe, reading every place in id order beats the (lat, lon) index.
+WIDE_AREA = 0.25
+
+
+def _is_wide(area: Area) -> bool:
+    width = (area.east - area.west) % 360 or (360.0 if area.east != area.west else 0.0)
+    return width * (area.north - area.south) > WIDE_AREA * 360 * 180
+
+
+def _place_group(area: Area) -> Any:
+    """Group per place by the mention's column (SQLite then reads places through the (lat, lon)
+    index) or, for a wide area, by the place's id (a plain scan in id order, no sorting)."""
+    return Place.id if _is_wide(area) else Mention.place_id
+
+
+def places_in_area_statement(
+    session: Session, area: Area, cell: float | None, article_id: int | None, limit: int,
+) -> Any:
+    """The query :func:`places_in_area` runs (tests look at its plan): mentions counted per
+    grid cell (or per place), its first and last place telling whether it holds one."""
+    if cell is None:
+        key: tuple[Any, ...] = (_place_group(area),)
+    else:
+        key = (_cell_index(session, Place.lon + 180.0, cell),
+               _cell_index(session, Place.lat + 90.0, cell))
+    mentions = func.count(Mention.id)
+    return _mapped(select(
+        func.avg(Place.lat), func.avg(Place.lon), mentions, func.min(Place.id), func.max(Place.id),
+    ).select_from(Place), area, article_id).group_by(*key).order_by(mentions.desc()).limit(limit)
+
+
+def _lone_places(session: Session, ids: list[int], article_id: int | None
+                 ) -> dict[int, tuple[int, str, str, str | None]]:
+    """place row id -> (articles naming it, place id, name, country) for the cells' lone places."""
+    if not ids:
+        return {}
+    articles = dict(session.execute(_mapped(
+        select(Mention.place_id, func.count(distinct(Mention.article_id))).select_from(Place),
+        None, article_id).where(Place.id.in_(ids)).group_by(Mention.place_id)).all())
+    rows = session.execute(select(Place.id, Place.place_id, Place.name, Place.country_code)
+                           .where(Place.id.in_(ids)))
+    return {pid: (int(articles.get(pid, 0)), place_id, name, cc) for pid, place_id, name, cc in rows}
+
+
+def places_in_area(
+    session: Session, area: Area, cell: float | None, article_id: int | None = None,
+    limit: int = 2000,
+) -> list[PlaceCell]:
+    """The mapped places in an area, grouped by grid cells of ``cell`` degrees (each place
+    alone when None), most mentioned first, at most ``limit``: one indexed, aggregated query,
+    and two for the places alone in their cell (their names and article counts)."""
+    rows = session.execute(places_in_area_statement(session, area, cell, article_id, limit)).all()
+    lone = _lone_places(session, [first for *_, first, last in rows if first == last], article_id)
+    out = []
+    for lat, lon, n_mentions, first, last in rows:
+        articles, place_id, name, cc = lone[first] if first == last else (None, None, None, None)
+        out.append(PlaceCell(float(lat), float(lon), int(n_mentions), articles, place_id, name, cc))
+    return out
+
+
+def area_articles(session: Session, area: Area) -> int:
+    """How many done articles name a place in the area (the map's status line): their
+    distinct ids in a narrow area, one indexed EXISTS per article in a wide one."""
+    if not _is_wide(area):
+        stmt = _mapped(select(func.count(distinct(Mention.article_id))).select_from(Place),
+                       area, None)
+        return int(session.scalar(stmt) or 0)
+    named = _mapped(select(Mention.id).select_from(Place), area, None).where(
+        Mention.article_id == Article.id)
+    stmt = select(func.count(Article.id)).where(Article.status == "done", named.exists())
+    return int(session.scalar(stmt) or 0)
+
+
+def places_bounds(session: Session, article_id: int | None = None) -> Area | None:
+    """The smallest area holding every mapped place (of one article), or None."""
+    stmt = _mapped(select(func.min(Place.lon), func.min(Place.lat), func.max(Place.lon),
+                          func.max(Place.lat)).select_from(Place), None, article_id)
+    west, south, east, north = session.execute(stmt).one()
+    if west is None:
+        return None
+    return Area(float(west), float(south), float(east), float(north))

@@ -23,6 +23,7 @@ geo.store.save_story. ``--quick`` runs a small version of each part (for a smoke
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -39,6 +40,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -921,6 +923,155 @@ def part_batch(c: Ctx, jobs: int) -> None:
 
 # --------------------------------------------------------------------------- main
 
+# --------------------------------------------------------------------------- many articles (issue 10)
+
+SCALE_UNIQUE, SCALE_POPULAR, SCALE_POPULAR_POOL = 8, 2, 500  # places per article, shared pool
+
+
+def _scale_rows(k: int, base: datetime) -> tuple[dict[str, Any], list[tuple[int, dict[str, Any]]]]:
+    """Article k of the bulk library: its row, and (place number, mention row) per mention."""
+    from geo.store import content_hash
+
+    nums = [k * SCALE_UNIQUE + j for j in range(SCALE_UNIQUE)]
+    nums += [1_000_000 + (k * 7 + j * 131) % SCALE_POPULAR_POOL for j in range(SCALE_POPULAR)]
+    lines, mentions, pos = [], [], 0
+    for n, i in enumerate(nums):
+        name = synthetic_place(i).name
+        line = f"Report {k}, day {n}: the convoy reached {name} before nightfall."
+        start = pos + line.index(name)
+        mentions.append((i, {"article_id": k + 1, "start": start, "end": start + len(name),
+                             "surface": name, "name": name, "passage": line, "passage_start": pos,
+                             "passage_end": pos + len(line), "kind": "literal", "confidence": 0.9,
+                             "source": "gazetteer"}))
+        lines.append(line)
+        pos += len(line) + 2
+    lines.append("The talks went on late into the night while the delegates waited for news. " * 8)
+    text = "\n\n".join(lines)
+    row = {"id": k + 1, "title": f"Bench story {k}: {synthetic_place(nums[0]).name}",
+           "source": f"wire-{k % 50}", "text": text, "content_hash": content_hash(text),
+           "created_at": base + timedelta(seconds=k), "status": "done", "error": None}
+    return row, mentions
+
+
+def bulk_library(db_path: Path, gazetteer: Path, n_articles: int) -> dict[str, int]:
+    """A migrated database holding n synthetic articles, written with SQLAlchemy core inserts
+    (not the geoparser, not the ORM): 8 places of its own and 2 of a shared pool per article."""
+    from sqlalchemy import create_engine, insert
+
+    from geo import store
+
+    make_app(db_path, gazetteer)
+    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    place_ids: dict[int, int] = {}
+    articles, mentions, places = [], [], []
+    for k in range(n_articles):
+        row, rows = _scale_rows(k, base)
+        articles.append(row)
+        for i, mention in rows:
+            if i not in place_ids:
+                place_ids[i] = len(place_ids) + 1
+                places.append({"id": place_ids[i], **dataclasses.asdict(synthetic_place(i))})
+            mentions.append({**mention, "place_id": place_ids[i]})
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        for table, rows_ in ((store.Article, articles), (store.Place, places), (store.Mention, mentions)):
+            for at in range(0, len(rows_), 5000):
+                conn.execute(insert(table.__table__), rows_[at:at + 5000])
+    engine.dispose()
+    return {"articles": len(articles), "places": len(places), "mentions": len(mentions)}
+
+
+def _server_ms(client, url: str, reps: int) -> list[float]:
+    """Milliseconds per GET through the app (in process: server time, no network)."""
+    client.get(url).close()  # first-request set-up, not measured
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        resp = client.get(url)
+        resp.get_data()
+        times.append((time.perf_counter() - t) * 1e3)
+        if resp.status_code != 200:
+            raise RuntimeError(f"GET {url}: HTTP {resp.status_code}")
+    return times
+
+
+def map_first_view_ms(app, runs: int) -> list[float]:
+    """Milliseconds from navigation start to the first markers of /map, in Debian's chromium
+    (a fresh browser context each run: nothing cached)."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/map"
+    out = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                pg = context.new_page()
+                pg.goto(url, wait_until="commit")
+                pg.wait_for_function("() => document.querySelector('#story[data-places-state=ready]')"
+                                     " && document.querySelectorAll('path.place-marker, path.place-cluster').length",
+                                     timeout=30_000)
+                out.append(pg.evaluate("() => performance.now()"))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def part_scale(c: Ctx) -> None:
+    """10,000 stored articles (~100k mentions): library page, /map first view, streamed export."""
+    n = 1000 if c.quick else 10_000
+    reps = 5 if c.quick else 20
+    c.report.start(f"many articles: {n:,} stored articles written in bulk (issue 10)")
+    t = time.perf_counter()
+    db_path = c.tmp / "scale.sqlite"
+    sizes = bulk_library(db_path, c.gazetteer, n)
+    print(f"  generated {sizes['articles']:,} articles, {sizes['places']:,} places, "
+          f"{sizes['mentions']:,} mentions in {time.perf_counter() - t:.1f} s", flush=True)
+    app = __import__("app").create_app(bench_config(db_path, c.gazetteer))
+    client = app.test_client()
+    pages = {"library page 1": "/", "library page 150": "/?page=150",
+             "library search 'Benchford 4242'": "/?q=Benchford%204242", "API page 1": "/api/articles",
+             "map page (HTML)": "/map",
+             "map area, world, zoom 2": "/map/places.geojson?bbox=-180,-85,180,85&zoom=2",
+             "map area, zoom 8": "/map/places.geojson?bbox=2,45,8,49&zoom=8"}
+    floor = statistics.median(_server_ms(client, "/static/css/story.css", reps))
+    for name, url in pages.items():
+        times = _server_ms(client, url, reps)
+        med = statistics.median(times)
+        library = name.startswith(("library", "API"))
+        c.report.add(Figure(f"{name}: server time, median", med, "ms", floor,
+                            "(a static file, same process)", "<= 100 ms" if library else "reported",
+                            med <= 100 if library else None,
+                            f"p95 {percentile(times, 95):.1f} ms over {reps} requests"))
+    views = map_first_view_ms(app, 2 if c.quick else 5)
+    first = statistics.median(views)
+    c.report.add(Figure("/map first view to markers (chromium)", first, "ms", None, "", "<= 1,000 ms",
+                        first <= 1000, "runs " + ", ".join(f"{v:.0f}" for v in views) +
+                        " ms from navigation start (threaded werkzeug server, fresh context)"))
+    _scale_export(c, db_path, n)
+
+
+def _scale_export(c: Ctx, db_path: Path, n: int) -> None:
+    """/export.geojson over the bulk library vs over a tenth of it: RSS growth while streaming."""
+    small_db = c.tmp / "scale-small.sqlite"
+    bulk_library(small_db, c.gazetteer, n // 10)
+    small = run_child(["export", "--db", str(small_db), "--gazetteer", str(c.gazetteer)])
+    big = run_child(["export", "--db", str(db_path), "--gazetteer", str(c.gazetteer)])
+    growth = big["rss_growth_mb"]
+    c.report.add(Figure(f"export {n:,} articles: RSS growth", growth, "MB", small["rss_growth_mb"],
+                        f"(the same export over {n // 10:,} articles)", "flat (<= 2x or 10 MB)",
+                        growth <= max(2 * small["rss_growth_mb"], 10.0),
+                        f"{big['bytes'] / 1e6:.1f} MB streamed in {big['seconds']:.1f} s"))
 
 def part_cost(c: Ctx) -> None:
     """Cost versus size: each input geoparsed in a fresh process, beside spaCy NER-only on the same text."""
@@ -958,7 +1109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gazetteer", default=os.environ.get("GAZETTEER_PATH") or str(ROOT / "instance" / "gazetteer.sqlite"))
     ap.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
     ap.add_argument("--quick", action="store_true", help="small inputs, one run each (a smoke run)")
-    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch,cost")
+    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch,cost,scale")
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     ap.add_argument("--seconds", type=int, default=10, help="seconds of each wrk run")
     ap.add_argument("--connections", type=int, default=8, help="wrk connections")
@@ -982,7 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = read_corpora(shared)
     if a.quick:
         texts = texts[:40]
-    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch", "cost"}
+    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch", "cost", "scale"}
     tmp = Path(tempfile.mkdtemp(prefix="mapper-bench-"))
     report = Report()
     print(f"bench: {len(texts)} documents, {sum(words(t) for t in texts):,} words; "
@@ -1014,6 +1165,8 @@ def main(argv: list[str] | None = None) -> int:
             run("batch", lambda: part_batch(c, a.jobs))
         if "cost" in parts:
             run("cost", lambda: part_cost(c))
+        if "scale" in parts:
+            run("scale", lambda: part_scale(c))
     finally:
         if a.keep:
             print(f"kept {tmp}")

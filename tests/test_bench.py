@@ -113,3 +113,20 @@ def test_figures_and_report(capsys):
     assert "speed" in out and "0.75x" in out and "a note" in out
     assert "1 figure(s) below target" in report.summary() and "latency" in report.summary()
     assert bench.rss_mb() > 0 and bench.peak_rss_mb() >= bench.rss_mb() * 0.5
+
+
+def test_bulk_library_is_a_browsable_library(tmp_path):
+    """The many-articles part's bulk insert: a library the pages and the map areas read."""
+    db_path = tmp_path / "bulk.sqlite"
+    sizes = bench.bulk_library(db_path, tmp_path / "no-gazetteer.sqlite", 30)
+    assert (sizes["articles"], sizes["mentions"]) == (30, 300)
+    assert 30 * bench.SCALE_UNIQUE < sizes["places"] <= 300  # plus some of the shared pool
+    app = bench.make_app(db_path, tmp_path / "no-gazetteer.sqlite")
+    client = app.test_client()
+    body = client.get("/api/articles?per=10&q=Bench story 2").get_json()
+    assert body["total"] == 11 and body["next"] is not None  # 2, 20..29
+    assert body["articles"][0]["place_count"] == 10 and body["articles"][0]["mention_count"] == 10
+    fc = client.get("/map/places.geojson?bbox=-180,-90,180,90&zoom=14").get_json()
+    assert fc["counts"]["mentions"] == 300 and fc["counts"]["articles"] == 30
+    assert sum(f["properties"]["mention_count"] for f in fc["features"]) == 300
+    assert client.get("/articles/30.geojson").get_json()["features"]

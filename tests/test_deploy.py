@@ -27,7 +27,7 @@ def editor_app(tmp_path: Path) -> Flask:
     app.testing = False
     response = app.test_client().post("/api/articles", json={"title": "Seed", "text": PARIS_UPLOAD},
                                       headers={"Authorization": f"Bearer {TOKEN}"})
-    assert response.status_code == 201
+    assert response.status_code == 202  # stored and analysed (immediate queue in tests)
     return app
 
 
@@ -81,7 +81,7 @@ def test_a_forged_host_is_refused_and_never_echoed(tmp_path):
     app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), TRUSTED_HOSTS=["maps.example"])
     client = app.test_client(send_csrf=False)  # JSON needs no CSRF token (and no session)
     created = client.post("/api/articles", json={"text": PARIS_UPLOAD}, headers={"Host": "maps.example"})
-    assert created.status_code == 201 and created.headers["Location"].startswith("http://maps.example/")
+    assert created.status_code == 202 and created.headers["Location"].startswith("http://maps.example/")
     forged_post = client.post("/api/articles", json={"text": "Lyon"}, headers={"Host": "evil.example"})
     assert forged_post.status_code == 400 and n_articles(app) == 1
     good = client.get("/api/articles", headers={"Host": "maps.example"})

@@ -99,3 +99,29 @@ def test_store_export_and_delete_round_trip(pg_app: Flask) -> None:
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(store.Mention)) == 0
         assert db.session.scalar(select(func.count()).select_from(store.Article)) == 0
+
+
+def test_library_pages_and_map_areas(pg_app: Flask) -> None:
+    """Issue 10 on PostgreSQL: the search (ILIKE, % literal), the grid cells (floor, not the
+    rounding CAST) and the antimeridian."""
+    from test_scale import FIJI, SAMOA, story
+
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        for k, title in enumerate(["100% sure", "Plain", "Pacific"]):
+            store.save_story(db.session, title, "t", story(k, (FIJI, SAMOA) if k == 2 else
+                                                            (store.to_place(store.place_row(
+                                                                db.session, FIJI)),)))
+        assert [a.title for a in store.article_page(db.session, "%").articles] == ["100% sure"]
+        assert store.article_page(db.session, "", 2, 2).total == 3
+        world = store.Area(-180, -90, 180, 90)
+        cells = store.places_in_area(db.session, world, 45.0)
+        assert sorted(c.name for c in cells) == ["Apia", "Suva"]  # 7 and 0: apart
+        suva = next(c for c in cells if c.name == "Suva")
+        assert (suva.mentions, suva.articles) == (3, 3)
+        across = store.places_in_area(db.session, store.Area(170, -30, -160, 0), None)
+        assert len(across) == 2 and store.area_articles(db.session, world) == 3
+    client = pg_app.test_client()
+    fc = client.get("/map/places.geojson?bbox=170,-30,-160,0&zoom=5").get_json()
+    assert {f["properties"]["name"] for f in fc["features"]} == {"Suva", "Apia"}
+    assert client.get("/?q=100%25").status_code == 200

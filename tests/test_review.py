@@ -222,8 +222,10 @@ def test_library_map_page(client, article_id):
     response = client.get("/map")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'data-mode="library"' in page and 'data-geojson-url="/export.geojson"' in page
-    assert f'value="{article_id}" checked' in page
+    # Issue 10: the map loads its area's places, and filters by one story through a link.
+    assert 'data-mode="library"' in page and 'data-geojson-url="/map/places.geojson"' in page
+    assert f'href="/map?article={article_id}"' in page
+    assert 'href="/export.geojson"' in page and "data-bounds=" in page
     assert "js/story.js" in page
 
 

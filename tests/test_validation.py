@@ -226,7 +226,7 @@ def test_hostile_input_on_postgresql(pg_app):  # noqa: F811 (the fixture)
     with pg_app.app_context():
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
     client = pg_app.test_client()
-    assert client.post("/api/articles", json={"text": LONG_TEXT}).status_code == 201
+    assert client.post("/api/articles", json={"text": LONG_TEXT}).status_code == 202
     mention = first_mention(pg_app)
     for method, path, body, status in PG_CASES:
         if body is not None and body.get("mention_id") == MENTION:

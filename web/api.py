@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from geo import sources, store
 from web.errors import error_response
 from web.extensions import db
 from web.ingest import ingest
+from web.paging import library_page_of, page_links, page_request
 from web.settings import max_upload_bytes
 from web.validation import json_payload
 
@@ -89,5 +90,10 @@ def article_status(article_id: int) -> Any:
 
 @bp.get("/api/articles")
 def list_articles() -> Any:
-    """Every article of the library."""
-    return jsonify(articles=[article_json(a) for a in store.list_articles(db.session)])
+    """A page of the library (``?q=``, ``?page=``, ``?per=`` as the library page), newest first."""
+    req = page_request(request.args)
+    result = library_page_of(db.session, req)
+    links = page_links("api.list_articles", req, result, external=True)
+    return jsonify(articles=[article_json(a) for a in result.articles], next=links["next"],
+                   previous=links["previous"], total=result.total, page=result.page,
+                   per=result.per)

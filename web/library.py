@@ -11,9 +11,11 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import sources, store
+from web.areamap import parse_article
 from web.extensions import db
 from web.ingest import ingest
 from web.mapview import page_map
+from web.paging import library_page_of, page_links, page_request
 from web.review import review_states
 from web.settings import max_upload_bytes
 
@@ -25,12 +27,18 @@ SAMPLE_STORY = Path(__file__).resolve().parent.parent / "geo" / "data" / "sample
 
 
 def library_page(error: str | None = None, form: Mapping[str, str] | None = None) -> str:
-    """The library page, with an error and the form's text echoed back when given."""
-    articles = [dataclasses.asdict(a) for a in store.list_articles(db.session)]
+    """A page of the library (``?q=``, ``?page=``, ``?per=``), with an error and the form's
+    text echoed back when given."""
+    req = page_request(request.args if request.method == "GET" else {})
+    result = library_page_of(db.session, req)
+    articles = [dataclasses.asdict(a) for a in result.articles]
     return render_template(
         "index.html",
         articles=articles,
-        review_states=review_states(),
+        review_states=review_states([a["id"] for a in articles]),
+        library=result,
+        search=req.q,
+        links=page_links("library.index", req, result),
         error=error,
         form=dict(form or {"title": "", "text": ""}),
     )
@@ -95,12 +103,24 @@ def rename(article_id: int) -> BaseResponse:
 
 @bp.get("/map")
 def library_map() -> str:
-    """Every article's places on one map, filterable by article."""
-    articles = [a for a in store.list_articles(db.session) if a.status == "done"]
+    """Every article's places on one map (or one article's: ``?article=``); the stories to
+    filter by are searched (``?q=``), a page at a time."""
+    article_id = parse_article(request.args.get("article"))
+    chosen = store.get_article(db.session, article_id) if article_id is not None else None
+    if article_id is not None and chosen is None:
+        raise NotFound(f"There is no article {article_id}.")
+    req = page_request(request.args)
+    result = library_page_of(db.session, req)
     return render_template(
         "library_map.html",
-        articles=articles,
-        geojson_url=url_for("stories.export_geojson"),
+        articles=[a for a in result.articles if a.status == "done"],
+        library=result,
+        search=req.q,
+        chosen=chosen,
+        bounds=store.places_bounds(db.session, article_id),
+        links=page_links("library.library_map", req, result),
+        geojson_url=url_for("areamap.area_places"),
+        export_url=url_for("stories.export_geojson"),
         map_html=page_map(),
     )
 

@@ -16,7 +16,7 @@ the same text re-applies them; they flow into the GeoJSON through :func:`annotat
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from flask import Blueprint, abort, g, jsonify, redirect, request, session, url_for
 from werkzeug.exceptions import NotFound
@@ -372,6 +372,6 @@ def reanalyze(article_id: int) -> BaseResponse:
     return redirect(url_for("stories.article", article_id=article_id), code=303)
 
 
-def review_states() -> dict[int, store.ReviewState]:
-    """article id -> review state (the library page)."""
-    return store.review_states(db.session)
+def review_states(article_ids: Iterable[int] | None = None) -> dict[int, store.ReviewState]:
+    """article id -> review state (the library page: only its page's articles)."""
+    return store.review_states(db.session, article_ids)

@@ -256,27 +256,62 @@ def test_combined_map_filters_by_article_and_links_to_place_pages(page, server):
     assert page.locator("#library-places .place-button").count() == 3
     assert "3 places from 2 stories" in page.locator("#map-status").inner_text()
 
-    page.get_by_label("Harbour lights").uncheck()
+    # Issue 10: the filter shows one story's places (a link per story, searchable).
+    page.locator(".article-filter").get_by_role("link", name="Derby day").click()
+    page.wait_for_selector("#story[data-map-state=ready]")
     page.wait_for_function("() => document.querySelectorAll('#library-places .place-button').length === 2")
     assert page.locator("path.place-marker").count() == 2
     assert page.locator(f"path.place-marker[data-place-key='{PORTO.place_id}']").count() == 0
 
-    page.get_by_role("button", name="All stories").click()
+    page.locator(".article-filter").get_by_role("link", name="All stories").click()
+    page.wait_for_selector("#story[data-map-state=ready]")
     page.wait_for_function("() => document.querySelectorAll('#library-places .place-button').length === 3")
 
-    # The keyboard-navigable list opens the marker's popup: passages from both stories.
+    # The keyboard-navigable list opens the marker's popup: its counts over both stories
+    # (issue 10: the map no longer downloads every passage; the place page has them).
     page.locator("#library-places .place-button", has_text="Lisbon").focus()
     page.keyboard.press("Enter")
     wait_popup_title(page, "Lisbon")
     popup = open_popup(page)
-    assert popup.locator(".pager-pos").inner_text() == "1 of 3 passages"
-    assert popup.locator(".popup-article").inner_text() == "Derby day"  # newest story first
+    assert popup.locator(".popup-meta").inner_text() == "3 mentions in 2 stories"
     popup.get_by_role("link", name="Every passage about Lisbon").click()
     page.wait_for_url(re.compile(r".*/places/gn:2267057$"))
     sections = page.locator(".place-article h2")
     assert sections.count() == 2
     assert sections.first.inner_text().startswith("Derby day")
     assert page.locator(".place-passages li").count() == 3
+    assert_offline(page, base)
+
+
+def places_loads(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.locator("#story").get_attribute("data-places-loads") or 0)
+
+
+def test_panning_the_combined_map_fetches_the_new_area(page, server):
+    base = server.url
+    upload_story(page, base)
+    page.goto(base + "/map")
+    page.wait_for_selector("#story[data-map-state=ready]")
+    assert page.locator("path.place-marker").count() == 3
+    loads = places_loads(page)
+    with page.expect_request(re.compile(r".*/map/places\.geojson\?.*")) as request:
+        page.evaluate("() => { window.storyMap.map.setView([-18, 178], 6, {animate: false}); }")
+    url = request.value.url
+    assert "zoom=6" in url and "bbox=1" in url  # the new view's west edge, near 170 E
+    page.wait_for_function("n => Number(document.getElementById('story')"
+                           ".getAttribute('data-places-loads')) > n", arg=loads)
+    assert page.locator("path.place-marker").count() == 0
+    assert "0 places from 0 stories" in page.locator("#map-status").inner_text()
+    # Many quick moves: one request for where the map stopped (debounced).
+    loads = places_loads(page)
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/map/places.geojson" in r.url else None)
+    page.evaluate("""() => { const m = window.storyMap.map;
+        [[10, 10], [20, 20], [30, 0], [40.5, -6]].forEach(c => m.setView(c, 6, {animate: false})); }""")
+    page.wait_for_function("n => Number(document.getElementById('story')"
+                           ".getAttribute('data-places-loads')) > n", arg=loads)
+    assert len(asked) == 1
+    assert page.locator(f"path.place-marker[data-place-key='{LISBON.place_id}']").count() == 1
     assert_offline(page, base)
 
 

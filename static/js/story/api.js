@@ -31,11 +31,12 @@ export function requestJSON(url, body) {
   });
 }
 
-/** GET a GeoJSON document (an article's or the library's export). */
-export function fetchGeoJSON(url) {
+/** GET a GeoJSON document (an article's, or a map area's places); `signal` may abort it. */
+export function fetchGeoJSON(url, signal) {
   return fetch(url, {
     credentials: "same-origin",
     headers: { Accept: "application/geo+json, application/json" },
+    signal: signal,
   }).then(function (r) {
     if (!r.ok) throw new Error("HTTP " + r.status);
     return r.json();
