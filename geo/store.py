@@ -147,7 +147,6 @@ class Article(Base):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'analysing', 'failed', 'done')", name="status"),
         Index("ix_articles_created_at_id", "created_at", "id"),  # the library's order
-        Index("ix_articles_status", "status"),  # the few articles not done, for the map
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
