@@ -1,12 +1,15 @@
-"""Distances and boxes on the globe: the one great-circle formula every part of the project uses."""
+"""Distances and boxes on the globe: the one great-circle formula every part of the project uses,
+and an index of labelled points answering "how far is the nearest one" exactly."""
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-__all__ = ["EARTH_RADIUS_KM", "Box", "box_around", "great_circle_km"]
+__all__ = ["EARTH_RADIUS_KM", "Box", "NearestPoints", "box_around", "great_circle_km"]
 
 EARTH_RADIUS_KM = 6371.0
+# Slack on the chord bound when pruning, far above the rounding of the haversine and unit vectors.
+_CHORD_SLACK = 1e-9
 
 
 class Box(NamedTuple):
@@ -29,3 +32,68 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 def box_around(lat: float, lon: float, lat_degrees: float, lon_degrees: float) -> Box:
     """The box reaching lat_degrees north and south and lon_degrees east and west of a point."""
     return Box(lat - lat_degrees, lat + lat_degrees, lon - lon_degrees, lon + lon_degrees)
+
+
+Vector = tuple[float, float, float]
+
+
+def _unit_vector(lat: float, lon: float) -> Vector:
+    """The point on the unit sphere at lat, lon degrees (no longitude wrap, no poles to special-case)."""
+    p, l = math.radians(lat), math.radians(lon)
+    return math.cos(p) * math.cos(l), math.cos(p) * math.sin(l), math.sin(p)
+
+
+def _chord(km: float) -> float:
+    """The straight-line distance on the unit sphere between points km apart on the globe."""
+    return 2 * math.sin(min(math.pi, km / EARTH_RADIUS_KM) / 2)
+
+
+class _Node(NamedTuple):
+    """A k-d tree node: one point, splitting the others by one coordinate of the unit vector."""
+
+    axis: int
+    vector: Vector
+    lat: float
+    lon: float
+    label: str
+    low: "_Node | None"
+    high: "_Node | None"
+
+
+def _build(points: list[tuple[Vector, float, float, str]], depth: int) -> _Node | None:
+    """The k-d tree over points (vector, lat, lon, label), split at the median, axes in turn."""
+    if not points:
+        return None
+    axis = depth % 3
+    points.sort(key=lambda point: point[0][axis])
+    mid = len(points) // 2
+    vector, lat, lon, label = points[mid]
+    return _Node(axis, vector, lat, lon, label, _build(points[:mid], depth + 1), _build(points[mid + 1:], depth + 1))
+
+
+class NearestPoints:
+    """Labelled points on the globe; ``nearest_km`` finds the great-circle distance to the nearest
+    one in about log(n) distance computations (a k-d tree over unit vectors: exact, the chord
+    between unit vectors grows with the great-circle distance)."""
+
+    def __init__(self, points: Iterable[tuple[float, float, str]]) -> None:
+        self._root = _build([(_unit_vector(lat, lon), lat, lon, label) for lat, lon, label in points], 0)
+
+    def nearest_km(self, lat: float, lon: float, skip: str | None = None) -> float | None:
+        """The great_circle_km from lat, lon to the nearest point not labelled skip (None: no such point)."""
+        best = [math.inf]
+        self._search(self._root, _unit_vector(lat, lon), lat, lon, skip, best)
+        return None if best[0] == math.inf else best[0]
+
+    def _search(self, node: _Node | None, q: Vector, lat: float, lon: float, skip: str | None,
+                best: list[float]) -> None:
+        """Lower best[0] to the nearest point under node, skipping subtrees beyond the best chord."""
+        if node is None:
+            return
+        if node.label != skip:
+            best[0] = min(best[0], great_circle_km(lat, lon, node.lat, node.lon))
+        diff = q[node.axis] - node.vector[node.axis]
+        near, far = (node.low, node.high) if diff < 0 else (node.high, node.low)
+        self._search(near, q, lat, lon, skip, best)
+        if abs(diff) <= _chord(best[0]) + _CHORD_SLACK:
+            self._search(far, q, lat, lon, skip, best)

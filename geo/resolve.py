@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
-from geo.geomath import great_circle_km
+from geo.geomath import NearestPoints, great_circle_km
 from geo.names import name_key
 from geo.ranker import Ranker
 from geo.sections import section_starts
@@ -114,12 +114,10 @@ def _rules() -> _Rules:
 
 @dataclass(frozen=True)
 class _Scoring:
-    """What every scoring step reads: the weights and the rule tables (and distances met so far)."""
+    """What every scoring step reads: the weights and the rule tables."""
 
     w: ResolveWeights
     rules: _Rules
-    # (id(place), id(anchor)) -> great-circle km, kept for one resolve call (its places outlive it)
-    km: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def is_approximate(place_id: str) -> bool:
@@ -690,7 +688,9 @@ class _Article:
     total: int
     countries: Counter[str]
     admins: Counter[tuple[str, str]]
-    anchors: list[tuple[str, Place, int]]  # confident, not too wide: (group key, place, mentions)
+    has_anchors: bool  # some choices are confident and not too wide: anchors for nearness
+    points: NearestPoints  # the anchors that are points, labelled by group key
+    lines: NearestPoints  # the anchors that are rivers or canals (s.rules.linear)
 
 
 def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
@@ -703,9 +703,12 @@ def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
             countries[place.country_code] += weight
         if place.country_code and place.admin1:
             admins[(place.country_code, place.admin1)] += weight
-    anchors = [(key, place, weight) for key, place, conf, weight in chosen
+    anchors = [(key, place) for key, place, conf, _weight in chosen
                if conf >= s.w.anchor_min_confidence and place.feature_code not in s.rules.not_anchors]
-    return _Article(sum(w for *_, w in chosen) or 1, countries, admins, anchors)
+    lines = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code in s.rules.linear]
+    points = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code not in s.rules.linear]
+    return _Article(sum(w for *_, w in chosen) or 1, countries, admins, bool(anchors),
+                    NearestPoints(points), NearestPoints(lines))
 
 
 def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
@@ -747,22 +750,15 @@ def _admin_bonus(place: Place, group: _Group, article: _Article, w: ResolveWeigh
 
 def _nearness_bonus(place: Place, group: _Group, article: _Article, s: _Scoring) -> float:
     """More the nearer this place lies to another name's confident choice."""
-    if not (article.anchors and _takes_context(place, s.rules)):
+    if not (article.has_anchors and _takes_context(place, s.rules)):
         return 0.0
-    linear, known, slack_km = s.rules.linear, s.km, s.w.linear_slack_km
-    here = place.feature_code in linear  # a river's point: anchors within slack_km count as on it
-    lat, lon, me = place.lat, place.lon, id(place)
+    slack_km = s.w.linear_slack_km
+    here = place.feature_code in s.rules.linear  # a river's point: anchors within slack_km count as on it
     nearest: float | None = None
-    for key, other, _w in article.anchors:
-        if key == group.key:
-            continue
-        pair = (me, id(other))
-        d = known.get(pair)
-        if d is None:
-            d = known[pair] = great_circle_km(lat, lon, other.lat, other.lon)
-        d = max(0.0, d - (slack_km if here or other.feature_code in linear else 0.0))
-        if nearest is None or d < nearest:
-            nearest = d
+    for anchors, slack in ((article.points, slack_km if here else 0.0), (article.lines, slack_km)):
+        d = anchors.nearest_km(place.lat, place.lon, skip=group.key)
+        if d is not None and (nearest is None or d - slack < nearest):
+            nearest = max(0.0, d - slack)
     if nearest is None:
         return 0.0
     return s.w.nearness_bonus * math.exp(-nearest / s.w.nearness_km)
