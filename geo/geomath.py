@@ -60,15 +60,15 @@ class _Node(NamedTuple):
     high: "_Node | None"
 
 
-def _build(points: list[tuple[Vector, float, float, str]], depth: int) -> _Node | None:
-    """The k-d tree over points (vector, lat, lon, label), split at the median, axes in turn."""
+def _build(points: list[tuple[Vector, float, float, str]]) -> _Node | None:
+    """The k-d tree over points (vector, lat, lon, label), split at the median of the widest coordinate."""
     if not points:
         return None
-    axis = depth % 3
+    axis = max(range(3), key=lambda a: max(p[0][a] for p in points) - min(p[0][a] for p in points))
     points.sort(key=lambda point: point[0][axis])
     mid = len(points) // 2
     vector, lat, lon, label = points[mid]
-    return _Node(axis, vector, lat, lon, label, _build(points[:mid], depth + 1), _build(points[mid + 1:], depth + 1))
+    return _Node(axis, vector, lat, lon, label, _build(points[:mid]), _build(points[mid + 1:]))
 
 
 class NearestPoints:
@@ -77,7 +77,7 @@ class NearestPoints:
     between unit vectors grows with the great-circle distance)."""
 
     def __init__(self, points: Iterable[tuple[float, float, str]]) -> None:
-        self._root = _build([(_unit_vector(lat, lon), lat, lon, label) for lat, lon, label in points], 0)
+        self._root = _build([(_unit_vector(lat, lon), lat, lon, label) for lat, lon, label in points])
 
     def nearest_km(self, lat: float, lon: float, skip: str | None = None) -> float | None:
         """The great_circle_km from lat, lon to the nearest point not labelled skip (None: no such point)."""

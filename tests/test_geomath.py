@@ -1,11 +1,11 @@
-"""geo/geomath.py: the one great-circle distance and the degree box."""
+"""geo/geomath.py: the one great-circle distance, the degree box and the nearest-point index."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from geo.geomath import EARTH_RADIUS_KM, Box, box_around, great_circle_km
+from geo.geomath import EARTH_RADIUS_KM, Box, NearestPoints, box_around, great_circle_km
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,44 @@ def test_box_around(point, reach, expected):
     box = box_around(*point, *reach)
     assert box == expected
     assert box.south <= point[0] <= box.north and box.west <= point[1] <= box.east
+
+
+POINTS = [
+    (0.0, 179.9, "east"), (0.0, -179.9, "west"), (89.9, 0.0, "north"), (89.9, 180.0, "north-far"),
+    (-89.99, 45.0, "south"), (48.8566, 2.3522, "paris"), (51.5074, -0.1278, "london"), (35.0, 38.0, "syria"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "skip", "nearest"),
+    [
+        ((0.0, 180.0), None, "east"),  # across the antimeridian: both are 0.1 degrees away
+        ((0.0, -179.95), None, "west"),
+        ((0.0, -179.95), "west", "east"),
+        ((90.0, -90.0), None, "north"),  # at the pole every longitude meets
+        ((90.0, -90.0), "north", "north-far"),
+        ((-90.0, 0.0), None, "south"),
+        ((50.0, 1.0), "paris", "london"),
+        ((33.5, 36.3), None, "syria"),
+    ],
+)
+def test_nearest_points(query, skip, nearest):
+    """The distance to the nearest point not labelled skip, exactly the haversine to it."""
+    index = NearestPoints(POINTS)
+    lat, lon, _ = next(p for p in POINTS if p[2] == nearest)
+    assert index.nearest_km(*query, skip=skip) == great_circle_km(*query, lat, lon)
+
+
+def test_nearest_points_matches_measuring_every_point():
+    """Over a lattice covering the globe, the index finds exactly the brute-force minimum."""
+    points = [((n * 37.3) % 180.0 - 90.0, (n * 97.7) % 360.0 - 180.0, f"p{n % 7}") for n in range(300)]
+    index = NearestPoints(points)
+    for q in range(0, 400, 7):
+        lat, lon, skip = (q * 13.1) % 180.0 - 90.0, (q * 29.9) % 360.0 - 180.0, f"p{q % 7}"
+        expected = min(great_circle_km(lat, lon, a, b) for a, b, label in points if label != skip)
+        assert index.nearest_km(lat, lon, skip=skip) == expected
+
+
+@pytest.mark.parametrize(("points", "skip"), [([], None), ([(1.0, 2.0, "only")], "only")])
+def test_nearest_points_none_when_nothing_counts(points, skip):
+    assert NearestPoints(points).nearest_km(0.0, 0.0, skip=skip) is None

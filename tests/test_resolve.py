@@ -197,26 +197,33 @@ class CountingIndex:
         return self.inner.known_names(names)
 
 
-def _work(repeats: int, monkeypatch) -> tuple[int, int]:
-    """(index look-ups, distances computed) to resolve "Lebanon and Damascus and Homs." repeated."""
+def _count_distances(monkeypatch) -> list[int]:
+    """A one-item list counting the great-circle distances the resolver and geomath compute from now on."""
+    import geo.geomath
     import geo.resolve
 
-    distances = 0
-    real_km = geo.resolve.great_circle_km
+    distances = [0]
+    real_km = geo.geomath.great_circle_km
 
     def counting_km(*args: float) -> float:
-        nonlocal distances
-        distances += 1
+        distances[0] += 1
         return real_km(*args)
 
     monkeypatch.setattr(geo.resolve, "great_circle_km", counting_km)
+    monkeypatch.setattr(geo.geomath, "great_circle_km", counting_km)
+    return distances
+
+
+def _work(repeats: int, monkeypatch) -> tuple[int, int]:
+    """(index look-ups, distances computed) to resolve "Lebanon and Damascus and Homs." repeated."""
+    distances = _count_distances(monkeypatch)
     text = " ".join(["Lebanon and Damascus and Homs."] * repeats)
     mentions = _mentions(text, ["Lebanon", "Damascus", "Homs"])
     index = CountingIndex(INDEX)
     results = resolve(text, mentions, index)
     assert len(mentions) == 3 * repeats and len(results) == len(mentions)
     assert {r.place for r in results} == {LEBANON_LB, DAMASCUS_SY, HOMS_SY}
-    return index.calls, distances
+    return index.calls, distances[0]
 
 
 def test_work_does_not_grow_with_repeated_mentions(monkeypatch) -> None:
@@ -227,6 +234,35 @@ def test_work_does_not_grow_with_repeated_mentions(monkeypatch) -> None:
     assert calls == 3 and 0 < distances
     assert _work(34, monkeypatch) == (calls, distances)
     assert _work(68, monkeypatch) == (calls, distances)
+
+
+def _far_apart_places(names: int) -> FakeIndex:
+    """An index of names "Zq0000".., each with two towns scattered over the globe (poles and antimeridian too)."""
+    places = []
+    for i in range(names):
+        for j in range(2):
+            n = 2 * i + j
+            lat, lon = (n * 37.3) % 178.0 - 89.0, (n * 97.7) % 360.0 - 180.0
+            places.append(_p(f"gn:{900_000 + n}", f"Zq{i:04d}", lat, lon, "ZZ", "PPL", 1000 * (2 - j)))
+    return FakeIndex(places)
+
+
+def _distances_for_names(names: int, monkeypatch) -> int:
+    """Great-circle distances computed (by the resolver and geomath) to resolve a text of distinct names."""
+    distances = _count_distances(monkeypatch)
+    text = " and ".join(f"Zq{i:04d}" for i in range(names)) + "."
+    mentions = _mentions(text, [f"Zq{i:04d}" for i in range(names)])
+    assert len(resolve(text, mentions, _far_apart_places(names))) == names
+    return distances[0]
+
+
+def test_distances_grow_linearly_with_distinct_names(monkeypatch) -> None:
+    """Twice and four times the distinct far-apart names cost about twice and four times the
+    distances (n log n: the nearness step looks the nearest anchor up in a k-d tree), not four and
+    sixteen times as when every candidate was measured against every anchor (issue 10)."""
+    counts = [_distances_for_names(n, monkeypatch) for n in (100, 200, 400)]
+    assert counts[0] > 0
+    assert counts[1] < 3 * counts[0] and counts[2] < 6 * counts[0], counts
 
 
 @pytest.mark.skipif(not (REAL_INDEX.is_file() and SEED.is_file()), reason="real index or seed missing")
