@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -257,9 +257,10 @@ def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, 
     ranked: dict[str, Resolution] = {}
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
+    hosts = _hosts(mentions, order, s) if any(group is None for group in order) else _Hosts([], [])
     return [
         (ranked.get(group.key) or _resolution(group, weights)) if group is not None
-        else _approximate_resolution(mentions, order, i, s)
+        else _approximate_resolution(mentions[i], hosts, s)
         for i, group in enumerate(order)
     ]
 
@@ -477,36 +478,52 @@ def _resolution(group: _Group, w: ResolveWeights) -> Resolution:
     return Resolution(place=group.choice, confidence=round(group.confidence, 4), alternatives=alternatives)
 
 
-def _approximate_resolution(mentions: Sequence[Mention], order: list[_Group | None], i: int,
-                            s: _Scoring) -> Resolution:
+def _approximate_resolution(mention: Mention, hosts: _Hosts, s: _Scoring) -> Resolution:
     """For a name without candidates: an approximate placement at its host town, or nothing."""
-    host = _nearest_host(mentions, order, i, s)
+    host = _nearest_host(hosts, mention.start)
     if host is None:
         return Resolution(place=None, confidence=0.0)
     confidence = s.w.approximate_confidence
     return Resolution(
-        place=approximate_place(mentions[i].name, host),
+        place=approximate_place(mention.name, host),
         confidence=confidence,
         alternatives=(Candidate(place=host, score=confidence),),
     )
 
 
-def _nearest_host(mentions: Sequence[Mention], order: list[_Group | None], i: int, s: _Scoring) -> Place | None:
-    """For a name the gazetteer lacks: a confident town of the article's main country, nearest in the text."""
+@dataclass(frozen=True)
+class _Hosts:
+    """The towns a name the gazetteer lacks may be placed at: confident choices of the article's
+    main country, as (text position, mention index, place) sorted, and their positions."""
+
+    starts: list[int]
+    entries: list[tuple[int, int, Place]]
+
+
+def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring) -> _Hosts:
+    """The section's hosts, found once (not once per unknown name)."""
     countries: Counter[str] = Counter()
     for group in order:
         if group is not None and group.choice is not None and group.choice.country_code:
             countries[group.choice.country_code] += 1
-    best: tuple[int, int, Place] | None = None
-    for j, group in enumerate(order):
-        if group is None or group.choice is None or group.confidence < s.w.host_min_confidence:
-            continue
-        if group.choice.feature_class != "P" and group.choice.feature_code not in s.rules.host_units:
-            continue
-        rank = (-countries[group.choice.country_code or ""], abs(mentions[j].start - mentions[i].start))
-        if best is None or rank < best[:2]:
-            best = (*rank, group.choice)
-    return best[2] if best else None
+    eligible = [(j, group.choice) for j, group in enumerate(order)
+                if group is not None and group.choice is not None and group.confidence >= s.w.host_min_confidence
+                and (group.choice.feature_class == "P" or group.choice.feature_code in s.rules.host_units)]
+    top = max((countries[place.country_code or ""] for _j, place in eligible), default=0)
+    entries = sorted((mentions[j].start, j, place) for j, place in eligible
+                     if countries[place.country_code or ""] == top)
+    return _Hosts([start for start, _j, _place in entries], entries)
+
+
+def _nearest_host(hosts: _Hosts, start: int) -> Place | None:
+    """The host nearest in the text to position start (the first mentioned of equally near ones)."""
+    if not hosts.entries:
+        return None
+    at = bisect_left(hosts.starts, start)
+    near = min(abs(hosts.starts[k] - start) for k in (at - 1, at) if 0 <= k < len(hosts.starts))
+    tied = [entry for edge in {start - near, start + near}
+            for entry in hosts.entries[bisect_left(hosts.starts, edge):bisect_right(hosts.starts, edge)]]
+    return min(tied, key=lambda entry: entry[1])[2]
 
 
 # --------------------------------------------------------------------------- per-name bonuses

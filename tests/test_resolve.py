@@ -140,6 +140,24 @@ def test_unknown_name_is_placed_approximately_or_not_at_all() -> None:
     assert alone.place is None and alone.confidence == 0.0 and alone.alternatives == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "names", "unknown", "host"),
+    [
+        ("Harrisburg police closed Zed Lane. Homs was quiet. Later Qux Road in Damascus burned.",
+         ["Harrisburg", "Zed Lane", "Homs", "Qux Road", "Damascus"], "Zed Lane", HOMS_SY),  # main country first
+        ("Harrisburg police closed Zed Lane. Homs was quiet. Later Qux Road in Damascus burned.",
+         ["Harrisburg", "Zed Lane", "Homs", "Qux Road", "Damascus"], "Qux Road", DAMASCUS_SY),  # then nearest
+        ("Homs,     Zed Lane, Damascus.", ["Homs", "Zed Lane", "Damascus"], "Zed Lane", HOMS_SY),  # 10 chars each way
+        ("Zed Lane was shut. Qux Road too.", ["Zed Lane", "Qux Road"], "Qux Road", None),  # no host at all
+    ],
+)
+def test_unknown_name_host(text: str, names: list[str], unknown: str, host: Place | None) -> None:
+    """A name the gazetteer lacks goes to a confident town of the article's main country, nearest in the text."""
+    mentions = _mentions(text, names)
+    (result,) = [r for m, r in zip(mentions, resolve(text, mentions, INDEX)) if m.name == unknown]
+    assert (result.alternatives[0].place if result.place else None) == host
+
+
 def test_approximate_place_ids_are_stable_and_short() -> None:
     assert approximate_place("Royal Street", HOMS_SY).place_id == approximate_place("Royal  street", HOMS_SY).place_id
     long_a = approximate_place("New Orleans Railways and Light Company Claiborne Power House", HOMS_SY)
