@@ -1131,6 +1131,7 @@ def spawn_logged(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.P
 def stop_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
     """Stop a child started by spawn_logged and its process group: ``sig``, then SIGKILL after ``timeout`` s."""
     if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGCONT)  # (a paused group would not act on ``sig``)
         os.killpg(proc.pid, sig)
         try:
             proc.wait(timeout=timeout)
@@ -1170,6 +1171,16 @@ def _analysing(base: str, live: list[int]) -> int:
     return sum(s["status"] == "analysing" for s in _job_states(base, live).values())
 
 
+def _paused_wrk(worker: subprocess.Popen, url: str, seconds: int, connections: int) -> dict[str, float]:
+    """wrk while the worker processes are paused (SIGSTOP): a reference taken beside the loaded run,
+    so that the other load on a shared machine weighs on both alike."""
+    os.killpg(worker.pid, signal.SIGSTOP)
+    try:
+        return wrk(url, seconds, connections)
+    finally:
+        os.killpg(worker.pid, signal.SIGCONT)
+
+
 def job_texts(docs: Sequence[str]) -> Iterator[str]:
     """Distinct ~JOBS_LOAD_CHARS-character prose texts from the corpora, without end."""
     prose = cost_prose(docs, JOBS_LOAD_CHARS)
@@ -1193,7 +1204,7 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     web = spawn_logged([sys.executable, "-m", "gunicorn", "--workers", str(web_workers), "--bind", f"127.0.0.1:{port}",
-                  "--log-level", "warning", "app:create_app()"], env, c.tmp / "jobs-web.log")
+                        "--log-level", "warning", "app:create_app()"], env, c.tmp / "jobs-web.log")
     worker = None
     try:
         _wait_http(f"{base}/articles/{article}", web)
@@ -1203,13 +1214,14 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
             wrk(base + path, 2, connections)
         idle = {label: wrk(base + path, seconds, connections) for label, path in pages}  # no worker yet
         worker = spawn_logged([sys.executable, "-m", "flask", "--app", "app", "worker", "-w", str(JOBS_LOAD_WORKERS)],
-                        env, c.tmp / "jobs-worker.log")
+                              env, c.tmp / "jobs-worker.log")
         ids: list[int] = []
         texts = job_texts(c.texts)
         for label, path in pages:
             live = _keep_jobs_running(base, ids, texts)
             if worker.poll() is not None:
                 raise RuntimeError("flask worker exited early")
+            paused = _paused_wrk(worker, base + path, seconds, connections)
             r = wrk(base + path, seconds, connections)
             after = _analysing(base, live)
             ok = r["p99_ms"] <= JOBS_LOAD_P99_MS and r["errors"] == 0 and after == JOBS_LOAD_WORKERS
@@ -1218,6 +1230,7 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
                 "(no jobs running)", f"<= {JOBS_LOAD_P99_MS:.0f} ms, 0 errors", ok,
                 f"p50 {r['p50_ms']:.1f} ms (no jobs {idle[label]['p50_ms']:.1f}); {r['rps']:.0f} req/s "
                 f"(no jobs {idle[label]['rps']:.0f}); errors {r['errors']} of {r['requests']:.0f}; "
+                f"just before, workers paused: p99 {paused['p99_ms']:.1f} ms, p50 {paused['p50_ms']:.1f} ms; "
                 f"jobs analysing at the start {len(live)}, at the end {after}"))
         c.results["jobs_load_posted"] = len(ids)
     finally:
