@@ -14,6 +14,8 @@ and noisy, so ratios say more than absolute numbers) and next to its target from
   the same rows, and its RSS growth vs the same export over 100 articles;
 - gunicorn (several workers) on 127.0.0.1 under `wrk` for a bounded time: requests/s and p99 of
   the map page and the GeoJSON of a stored article vs a static file on the same server;
+- the same server while four ~400k-character analyses run in `flask worker -w 4` (a SQLite
+  queue): p50/p99 of the library, a story page and its GeoJSON vs the same with no jobs running;
 - batch ingest of the dev documents with `flask ingest --jobs 2` vs NER-only words/s.
 
 Everything runs on temporary databases in a temporary folder (never the instance database);
@@ -42,7 +44,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -1103,13 +1105,147 @@ def part_cost(c: Ctx) -> None:
                         target="<= 12", ok=big["cpu_seconds"] / mid["cpu_seconds"] <= 12))
 
 
+# --------------------------------------------------------------------------- pages while jobs run
+
+JOBS_LOAD_WORKERS = 4
+JOBS_LOAD_CHARS = 400_000  # long enough that the four jobs outlast a run on an idle machine
+JOBS_LOAD_P99_MS = 200.0
+
+
+def _api(base: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON GET (or POST when ``payload`` is given) to the bench server, with the bench token."""
+    data = None if payload is None else json.dumps(payload).encode()
+    req = urllib.request.Request(base + path, data=data, method="GET" if data is None else "POST",
+                                 headers={**API_HEADERS, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+def spawn_logged(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A child process in its own session (so its own children can be stopped with it), output to ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def stop_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+    """Stop a child started by spawn_logged and its process group: ``sig``, then SIGKILL after ``timeout`` s."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGCONT)  # (a paused group would not act on ``sig``)
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # what is left of the group (worker processes)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _job_states(base: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    return {i: _api(base, f"/api/articles/{i}") for i in ids}
+
+
+def _keep_jobs_running(base: str, ids: list[int], texts: Iterator[str], timeout: float = 300) -> list[int]:
+    """Post texts until JOBS_LOAD_WORKERS jobs are in flight; wait until each is past loading the model."""
+    live = [i for i, s in _job_states(base, ids).items() if s["status"] in ("queued", "analysing")]
+    while len(live) < JOBS_LOAD_WORKERS:
+        k = len(ids)
+        body = _api(base, "/api/articles", {"title": f"Bench job {k}", "text": next(texts)})
+        ids.append(body["id"])
+        live.append(body["id"])
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        states = _job_states(base, live)
+        if all(s["status"] == "analysing" and (s["progress"] or 0) >= 20 for s in states.values()):
+            return live
+        if any(s["status"] not in ("queued", "analysing") for s in states.values()):
+            return _keep_jobs_running(base, ids, texts, max(1.0, deadline - time.time()))
+        time.sleep(0.5)
+    raise RuntimeError(f"the jobs {live} did not all start analysing within {timeout:.0f} s")
+
+
+def _analysing(base: str, live: list[int]) -> int:
+    return sum(s["status"] == "analysing" for s in _job_states(base, live).values())
+
+
+def _paused_wrk(worker: subprocess.Popen, url: str, seconds: int, connections: int) -> dict[str, float]:
+    """wrk while the worker processes are paused (SIGSTOP): a reference taken beside the loaded run,
+    so that the other load on a shared machine weighs on both alike."""
+    os.killpg(worker.pid, signal.SIGSTOP)
+    try:
+        return wrk(url, seconds, connections)
+    finally:
+        os.killpg(worker.pid, signal.SIGCONT)
+
+
+def job_texts(docs: Sequence[str]) -> Iterator[str]:
+    """Distinct ~JOBS_LOAD_CHARS-character prose texts from the corpora, without end."""
+    prose = cost_prose(docs, JOBS_LOAD_CHARS)
+    k = 0
+    while True:
+        yield f"Bench job text {k}.\n\n{prose}"
+        k += 1
+
+
+def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> None:
+    """Library, story page and GeoJSON under wrk while four large analyses run in `flask worker -w 4`."""
+    c.report.start(f"pages while {JOBS_LOAD_WORKERS} jobs run: gunicorn ({web_workers} workers) + "
+                   f"`flask worker -w {JOBS_LOAD_WORKERS}`, wrk {seconds} s x {connections} connections")
+    from web.extensions import db
+
+    db_path = c.tmp / "jobs.sqlite"
+    app = make_app(db_path, c.gazetteer)
+    with app.app_context():
+        article = store_stories(db.session, [synthetic_story(range(50), 2, tag="")], "Stored story")[0]
+    env = bench_env(db_path, c.gazetteer) | {"QUEUE_URL": f"sqlite:///{c.tmp / 'jobs-queue.sqlite'}"}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    web = spawn_logged([sys.executable, "-m", "gunicorn", "--workers", str(web_workers), "--bind", f"127.0.0.1:{port}",
+                        "--log-level", "warning", "app:create_app()"], env, c.tmp / "jobs-web.log")
+    worker = None
+    try:
+        _wait_http(f"{base}/articles/{article}", web)
+        pages = (("library", "/"), ("story page", f"/articles/{article}"),
+                 ("story GeoJSON", f"/articles/{article}.geojson"))
+        for _, path in pages:  # every web worker warm
+            wrk(base + path, 2, connections)
+        idle = {label: wrk(base + path, seconds, connections) for label, path in pages}  # no worker yet
+        worker = spawn_logged([sys.executable, "-m", "flask", "--app", "app", "worker", "-w", str(JOBS_LOAD_WORKERS)],
+                              env, c.tmp / "jobs-worker.log")
+        ids: list[int] = []
+        texts = job_texts(c.texts)
+        for label, path in pages:
+            live = _keep_jobs_running(base, ids, texts)
+            if worker.poll() is not None:
+                raise RuntimeError("flask worker exited early")
+            paused = _paused_wrk(worker, base + path, seconds, connections)
+            r = wrk(base + path, seconds, connections)
+            after = _analysing(base, live)
+            ok = r["p99_ms"] <= JOBS_LOAD_P99_MS and r["errors"] == 0 and after == JOBS_LOAD_WORKERS
+            c.report.add(Figure(
+                f"{label} while {JOBS_LOAD_WORKERS} jobs run: p99", r["p99_ms"], "ms", idle[label]["p99_ms"],
+                "(no jobs running)", f"<= {JOBS_LOAD_P99_MS:.0f} ms, 0 errors", ok,
+                f"p50 {r['p50_ms']:.1f} ms (no jobs {idle[label]['p50_ms']:.1f}); {r['rps']:.0f} req/s "
+                f"(no jobs {idle[label]['rps']:.0f}); errors {r['errors']} of {r['requests']:.0f}; "
+                f"just before, workers paused: p99 {paused['p99_ms']:.1f} ms, p50 {paused['p50_ms']:.1f} ms; "
+                f"jobs analysing at the start {len(live)}, at the end {after}"))
+        c.results["jobs_load_posted"] = len(ids)
+    finally:
+        if worker is not None:
+            stop_group(worker)
+        stop_group(web)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared/ folder")
     ap.add_argument("--gazetteer", default=os.environ.get("GAZETTEER_PATH") or str(ROOT / "instance" / "gazetteer.sqlite"))
     ap.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
     ap.add_argument("--quick", action="store_true", help="small inputs, one run each (a smoke run)")
-    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,batch,cost,scale")
+    ap.add_argument("--only", default="", help="comma-separated parts: cold,throughput,ingest,export,load,jobs-load,batch,cost,scale")
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     ap.add_argument("--seconds", type=int, default=10, help="seconds of each wrk run")
     ap.add_argument("--connections", type=int, default=8, help="wrk connections")
@@ -1133,7 +1269,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = read_corpora(shared)
     if a.quick:
         texts = texts[:40]
-    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "batch", "cost", "scale"}
+    parts = set(filter(None, a.only.split(","))) or {"cold", "throughput", "ingest", "export", "load", "jobs-load",
+                                                      "batch", "cost", "scale"}
     tmp = Path(tempfile.mkdtemp(prefix="mapper-bench-"))
     report = Report()
     print(f"bench: {len(texts)} documents, {sum(words(t) for t in texts):,} words; "
@@ -1159,6 +1296,8 @@ def main(argv: list[str] | None = None) -> int:
             db_path = run("ingest", lambda: part_ingest_and_pages(c))
             if "load" in parts and db_path is not None:
                 run("load", lambda: part_load(c, db_path, a.workers, 3 if a.quick else a.seconds, a.connections))
+        if "jobs-load" in parts:
+            run("jobs-load", lambda: part_jobs_load(c, a.workers, 3 if a.quick else a.seconds, a.connections))
         if "export" in parts:
             run("export", lambda: part_export(c))
         if "batch" in parts:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,32 @@ def test_bulk_library_is_a_browsable_library(tmp_path):
     assert fc["counts"]["mentions"] == 300 and fc["counts"]["articles"] == 30
     assert sum(f["properties"]["mention_count"] for f in fc["features"]) == 300
     assert client.get("/articles/30.geojson").get_json()["features"]
+
+
+def test_job_texts_are_distinct_and_about_the_jobs_load_size():
+    texts = bench.job_texts(["Homs is in Syria.\n\nThe road to Aleppo was open.", "Nairobi and Kampala."])
+    first = [next(texts) for _ in range(3)]
+    assert len(set(first)) == 3
+    assert all(bench.JOBS_LOAD_CHARS // 2 <= len(t) <= bench.JOBS_LOAD_CHARS + 100 for t in first)
+
+
+def test_a_spawned_process_group_is_stopped_with_its_children(tmp_path):
+    log = tmp_path / "child.log"
+    proc = bench.spawn_logged(["sh", "-c", "echo started; trap '' TERM; sleep 60 & sleep 60"], {}, log)
+    time.sleep(0.3)
+    started = time.monotonic()
+    bench.stop_group(proc, timeout=1)
+    assert proc.returncode is not None and time.monotonic() - started < 5
+    assert _group_gone(proc.pid, seconds=3)  # no process of the group is left (once init reaps it)
+    assert "started" in log.read_text()
+
+
+def _group_gone(pgid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False

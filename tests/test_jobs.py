@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from geo import store
 from web.extensions import db
-from web.jobs import make_huey, run_job
+from web.jobs import WORKER_NICE, make_huey, run_job
 from testkit import GAZETTEER, PARIS_TEXT, FakeGeoparser, make_app, paris_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,6 +211,35 @@ def test_a_real_worker_process_analyses_an_api_upload(tmp_path):
     assert state["status"] == "done", (state, proc.stderr.read()[-2000:])
     names = {f["properties"]["name"] for f in client.get("/articles/1.geojson").get_json(force=True)["features"]}
     assert {"Dhaka", "Lagos"} <= names
+
+
+def worker_nices(group: int, workers: int, seconds: float = 30) -> list[int]:
+    """The CPU priorities (nice values) of a worker group's processes but its main one (the process
+    workers and Huey's scheduler), once ``workers`` of them are niced."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != group]
+        nices = []
+        for pid in pids:
+            try:
+                if os.getpgid(pid) == group:
+                    nices.append(os.getpriority(os.PRIO_PROCESS, pid))
+            except (ProcessLookupError, PermissionError):
+                continue
+        if sum(n > os.nice(0) for n in nices) == workers or time.monotonic() > deadline:
+            return nices
+        time.sleep(0.2)
+
+
+def test_worker_processes_lower_their_cpu_priority(tmp_path):
+    """Pages stay quick while analyses run: each worker process is niced by WORKER_NICE."""
+    env, _ = sqlite_env(tmp_path)
+    proc = worker(env, workers=2)
+    try:
+        nices = worker_nices(proc.pid, 2)
+    finally:
+        stop(proc)
+    assert nices.count(min(19, os.nice(0) + WORKER_NICE)) == 2  # the scheduler process keeps its priority
 
 
 def queue_then_work(tmp_path: Path, texts: list[str], **settings: Any) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ under a time and a memory limit, and stores the result only while it still holds
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import threading
 import time
@@ -27,6 +28,7 @@ from geo.errors import GeoError
 from web.extensions import db, get_geoparser
 
 __all__ = [
+    "WORKER_NICE",
     "make_huey",
     "get_huey",
     "enqueue",
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 QUEUE_NAME = "story-mapper"
+WORKER_NICE = 10  # how much lower a worker process's CPU priority is: pages stay quick while texts are analysed
 _log = logging.getLogger(__name__)
 _BUILDING = threading.Lock()
 
@@ -90,8 +93,9 @@ class _Jobs:
             return run_job(article_id)
 
     def _worker_startup(self) -> None:
-        """A new worker process: its own database connections and its memory limit."""
+        """A new worker process: its own database connections, a lower CPU priority and its memory limit."""
         self.in_worker = True  # (this process's copy: the parent never runs a job)
+        os.nice(WORKER_NICE)  # the web server on the same machine gets the CPU first
         with self.app.app_context():
             db.engine.dispose(close=False)  # forked: the parent's pooled connections are not ours
         limit_mb = self.app.config.get("JOB_MEMORY_MB") or 0
