@@ -923,8 +923,6 @@ def part_batch(c: Ctx, jobs: int) -> None:
     ))
 
 
-# --------------------------------------------------------------------------- main
-
 # --------------------------------------------------------------------------- many articles (issue 10)
 
 SCALE_UNIQUE, SCALE_POPULAR, SCALE_POPULAR_POOL = 8, 2, 500  # places per article, shared pool
@@ -1074,6 +1072,9 @@ def _scale_export(c: Ctx, db_path: Path, n: int) -> None:
                         f"(the same export over {n // 10:,} articles)", "flat (<= 2x or 10 MB)",
                         growth <= max(2 * small["rss_growth_mb"], 10.0),
                         f"{big['bytes'] / 1e6:.1f} MB streamed in {big['seconds']:.1f} s"))
+
+# --------------------------------------------------------------------------- cost versus size (issue 10)
+
 
 def part_cost(c: Ctx) -> None:
     """Cost versus size: each input geoparsed in a fresh process, beside spaCy NER-only on the same text."""
@@ -1237,6 +1238,9 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
         if worker is not None:
             stop_group(worker)
         stop_group(web)
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
