@@ -5,7 +5,7 @@ import sqlite3
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from geopy.exc import GeocoderQueryError
 from geopy.geocoders.base import Geocoder
@@ -16,7 +16,8 @@ from geo.geomath import box_around, great_circle_km
 from geo.names import name_key
 from geo.types import NameInfo, Place
 
-__all__ = ["ATTRIBUTION", "ATTRIBUTION_HTML", "OfflineGazetteer", "place_from_row"]
+__all__ = ["ATTRIBUTION", "ATTRIBUTION_HTML", "COUNTRY_CODES", "NameMatch", "OfflineGazetteer",
+           "place_from_row"]
 
 ATTRIBUTION = (
     "Place data: GeoNames (geonames.org), CC BY 4.0; "
@@ -38,6 +39,16 @@ _ORDER = (
     "WHEN 'PPLC' THEN 1 ELSE 2 END, p.population DESC, p.id"
 )
 _BATCH = 500
+#: Feature codes of the places whose names are the countries' names (sovereign first).
+COUNTRY_CODES: tuple[str, ...] = ("PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR")
+
+
+class NameMatch(NamedTuple):
+    """A place found by one of its names: the name key that matched, and whether it is the primary name."""
+
+    place: Place
+    key: str
+    primary: bool
 
 
 def place_from_row(row: tuple) -> Place:
@@ -85,6 +96,42 @@ class OfflineGazetteer(Geocoder):
             (key, limit),
         ).fetchall()
         return [place_from_row(r) for r in rows]
+
+    def name_matches(self, keys: Iterable[str], limit: int = 50) -> list[NameMatch]:
+        """Places having any of these name keys (primary or alternate), most important first."""
+        wanted = list(dict.fromkeys(k for k in keys if k))[:_BATCH]
+        if not wanted:
+            return []
+        rows = self._con().execute(
+            f"SELECT {_PLACE_COLUMNS}, n.key, n.is_primary FROM names n JOIN places p ON p.id = n.place "
+            f"WHERE n.key IN ({','.join('?' * len(wanted))}) ORDER BY {_ORDER} LIMIT ?",
+            (*wanted, limit),
+        ).fetchall()
+        return [NameMatch(place_from_row(r), r[-2], bool(r[-1])) for r in rows]
+
+    def prefix_matches(self, prefix: str, limit: int = 50) -> list[NameMatch]:
+        """Places with a name key starting with ``prefix`` (a name key), most important first."""
+        if not prefix:
+            return []
+        rows = self._con().execute(
+            f"SELECT {_PLACE_COLUMNS}, n.key, n.is_primary FROM names n JOIN places p ON p.id = n.place "
+            f"WHERE n.key >= ? AND n.key < ? ORDER BY {_ORDER} LIMIT ?",
+            (prefix, prefix + "\x7f", limit),
+        ).fetchall()
+        return [NameMatch(place_from_row(r), r[-2], bool(r[-1])) for r in rows]
+
+    def country_names(self) -> dict[str, str]:
+        """Country code -> the country's name ("SY" -> "Syria"), read once per instance."""
+        cached = getattr(self, "_country_names", None)
+        if cached is None:
+            rows = self._con().execute(
+                "SELECT p.country_code, p.name FROM places p "
+                f"WHERE p.feature_code IN ({','.join('?' * len(COUNTRY_CODES))}) "
+                "AND p.country_code IS NOT NULL ORDER BY p.population",
+                COUNTRY_CODES,
+            ).fetchall()
+            cached = self._country_names = dict(rows)  # the most populous entry wins per code
+        return cached
 
     def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
         """NameInfo for each of names the gazetteer knows, keyed by the name as given."""

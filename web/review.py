@@ -23,7 +23,10 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import store, types
+from geo.errors import GazetteerMissing
+from geo.gazetteer import COUNTRY_CODES
 from geo.resolve import is_approximate
+from geo.search import feature_kind, search
 from web.extensions import db, gazetteer
 from web.ingest import reanalyse
 from web.validation import MAX_PATH_ARG_CHARS, json_int, json_object, json_str
@@ -74,9 +77,20 @@ def article_or_404(article_id: int) -> store.Article:
 # --------------------------------------------------------------------------- the gazetteer
 
 
+def _country_names() -> dict[str, str]:
+    """Country code -> name from the gazetteer ({} for an index that has no such table)."""
+    names = getattr(gazetteer(), "country_names", None)
+    try:
+        return names() if names is not None else {}
+    except GazetteerMissing:  # the labels fall back to country codes
+        return {}
+
+
 def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[types.Place]:
-    """Places for a name, "Name, Region" or "Name, Country" (geopy-style when supported)."""
+    """Places for a name, "Name, Region" or "Name, Country", best first (see geo.search)."""
     index = gazetteer()
+    if hasattr(index, "name_matches"):
+        return [r.place for r in search(index, query, limit)]
     if "," in query and hasattr(index, "geocode"):
         found = index.geocode(query, exactly_one=False, limit=limit) or []
         return [types.Place(**loc.raw) for loc in found]
@@ -92,20 +106,30 @@ def _find_place(place_id: str) -> types.Place | None:
     return lookup(place_id) if lookup is not None else None
 
 
-def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]:
-    label = ", ".join(p for p in (place.name, place.admin1 if place.admin1 != place.name else None,
-                                  place.country_code) if p)
+def place_json(place: types.Place, score: float | None = None,
+               countries: dict[str, str] | None = None) -> dict[str, Any]:
+    """A place for the review tools: its label "name, admin-1, country", its kind and position."""
+    if countries is None:
+        countries = _country_names()
+    code = place.country_code
+    country = countries.get(code or "") or code
+    admin1 = place.admin1 if place.admin1 not in (place.name, country) else None
+    if place.feature_code in COUNTRY_CODES:
+        country = None if country == place.name else country
     out: dict[str, Any] = {
         "place_id": place.place_id,
         "name": place.name,
-        "label": label,
+        "label": ", ".join(p for p in (place.name, admin1, country) if p),
         "lat": round(place.lat, 6),
         "lon": round(place.lon, 6),
-        "country_code": place.country_code,
+        "country_code": code,
+        "country": countries.get(code or "") or code,
         "admin1": place.admin1,
         "feature_code": place.feature_code,
+        "kind": feature_kind(place),
         "population": place.population,
         "approximate": place.source == store.APPROXIMATE_SOURCE,
+        "source": place.source or None,
     }
     if score is not None:
         out["score"] = round(score, 3)
@@ -352,7 +376,9 @@ def gazetteer_search() -> Any:
     query = " ".join(request.args.get("q", "").split())[:200]
     if not query:
         return jsonify(query="", candidates=[])
-    return jsonify(query=query, candidates=[place_json(p) for p in search_places(query)])
+    countries = _country_names()
+    return jsonify(query=query,
+                   candidates=[place_json(p, countries=countries) for p in search_places(query)])
 
 
 @bp.post("/api/reviewer")
