@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import random
 import secrets
 import time
@@ -29,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     cast,
+    delete,
     distinct,
     func,
     select,
@@ -92,6 +94,11 @@ __all__ = [
     "PlacePassage",
     "place_row",
     "add_correction",
+    "MANUAL_SOURCE",
+    "add_manual_place",
+    "NothingToUndo",
+    "undo_last",
+    "undo_depth",
     "apply_corrections",
     "reanalyze",
     "article_corrections",
@@ -282,6 +289,10 @@ class Correction(Base):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
     reviewer: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    #: How to undo it (JSON): the mentions it touched as they were before, and the ids of those
+    #: it created. None when it cannot be undone (made before this column, or the article was
+    #: analysed again since).
+    undo: Mapped[str | None] = mapped_column(Text)
 
     place: Mapped[Place | None] = relationship()
 
@@ -528,6 +539,8 @@ def _replace_mentions(session: Session, article: Article, story: types.Story) ->
         raise ValueError("the story's text differs from the article's")
     article.mentions.clear()
     session.flush()
+    # The new mentions have new ids: the corrections' undo states no longer fit them.
+    session.execute(update(Correction).where(Correction.article_id == article.id).values(undo=None))
     _add_mentions(session, article, story)
     session.flush()
     touched = apply_corrections(session, article)
@@ -935,8 +948,118 @@ def add_correction(
         )
         session.add(corr)
         session.flush()
-        touched = _apply(session, article, corr, _loaded_mentions(session, article.id))
+        mentions = _loaded_mentions(session, article.id)
+        before = [_mention_state(m) for m in _affected(corr, mentions)]
+        known = {m.id for m in mentions}
+        touched = _apply(session, article, corr, mentions)
+        session.flush()
+        created = [m.id for m in mentions if m.id not in known]
+        corr.undo = json.dumps({"before": before, "created": created})
     return corr, touched
+
+
+def _affected(corr: Correction, mentions: list[Mention]) -> list[Mention]:
+    """The mentions a correction may change or delete (an "add": every one overlapping its span)."""
+    if corr.action == "add":
+        return [m for m in mentions if m.start < corr.end and corr.start < m.end]
+    return _targets(corr, mentions)
+
+
+_MENTION_FIELDS = ("id", "place_id", "start", "end", "surface", "name", "passage", "passage_start",
+                   "passage_end", "kind", "confidence", "source", "review", "reviewed_by")
+
+
+def _mention_state(m: Mention) -> dict[str, Any]:
+    """A mention's columns and alternatives as JSON values, to restore it exactly."""
+    state = {f: getattr(m, f) for f in _MENTION_FIELDS}
+    state["reviewed_at"] = as_utc(m.reviewed_at).isoformat() if m.reviewed_at else None
+    state["alternatives"] = [[a.rank, a.place_id, a.score] for a in m.alternatives]
+    return state
+
+
+def _restore(session: Session, article: Article, state: dict[str, Any]) -> None:
+    """Put a mention back as _mention_state saw it (the same id; re-created if it was deleted)."""
+    m = session.get(Mention, state["id"])
+    if m is None:
+        m = Mention(id=state["id"], article_id=article.id)
+        session.add(m)
+    for f in _MENTION_FIELDS:
+        setattr(m, f, state[f])
+    at = state["reviewed_at"]
+    m.reviewed_at = datetime.fromisoformat(at) if at else None
+    m.alternatives = [MentionAlternative(rank=r, place_id=pid, score=score)
+                      for r, pid, score in state["alternatives"]]
+
+
+class NothingToUndo(LookupError):
+    """The article has no correction, or its latest one cannot be undone."""
+
+
+def undo_last(session: Session, article: Article) -> Correction:
+    """Undo the article's latest correction: its mentions as they were before, the correction
+    deleted (so a re-analysis no longer applies it); returns it. Raises NothingToUndo."""
+    corrections = article_corrections(session, article.id)
+    if not corrections:
+        raise NothingToUndo("There is no correction to undo in this story.")
+    corr = corrections[-1]
+    if corr.undo is None:
+        raise NothingToUndo("The latest correction cannot be undone: the story was analysed "
+                            "again after it (or it predates undo).")
+    undo = json.loads(corr.undo)
+    with _committing(session):
+        ids = [*undo["created"], *(state["id"] for state in undo["before"])]
+        session.execute(delete(MentionAlternative).where(MentionAlternative.mention_id.in_(ids)))
+        session.execute(delete(Mention).where(Mention.id.in_(undo["created"])))
+        session.expire_all()  # the ORM's copies of what the two statements deleted
+        for state in undo["before"]:
+            _restore(session, article, state)
+        manual = corr.place if corr.place is not None and corr.place.source == MANUAL_SOURCE else None
+        session.delete(corr)
+        session.flush()
+        if manual is not None:
+            _drop_unused_place(session, manual)
+    session.expire_all()
+    return corr
+
+
+def undo_depth(session: Session, article_id: int) -> int:
+    """How many of the article's corrections can be undone, one after another (latest first)."""
+    stmt = (
+        select(Correction.undo.is_not(None))
+        .where(Correction.article_id == article_id)
+        .order_by(Correction.created_at.desc(), Correction.id.desc())
+    )
+    return sum(1 for _ in itertools.takewhile(bool, session.scalars(stmt)))
+
+
+def _drop_unused_place(session: Session, place: Place) -> None:
+    """Delete a hand-placed point no mention, alternative or correction uses any more."""
+    used = session.scalar(select(func.count()).select_from(Mention).where(Mention.place_id == place.id))
+    used = used or session.scalar(
+        select(func.count()).select_from(Correction).where(Correction.place_id == place.id))
+    used = used or session.scalar(
+        select(func.count()).select_from(MentionAlternative).where(MentionAlternative.place_id == place.id))
+    if not used:
+        session.delete(place)
+
+
+#: The source of a point a reviewer placed on the map (no gazetteer entry): place ids "manual:<n>".
+MANUAL_SOURCE = "manual"
+
+
+def add_manual_place(session: Session, name: str, lat: float, lon: float,
+                     country_code: str | None = None, admin1: str | None = None) -> types.Place:
+    """Store a point a reviewer placed by hand as a Place "manual:<row id>" (committed)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("the point is outside the map")
+    with _committing(session):
+        row = Place(place_id=f"{MANUAL_SOURCE}:new:{secrets.token_hex(8)}", name=name[:200],
+                    lat=lat, lon=lon, country_code=country_code, admin1=admin1,
+                    population=0, source=MANUAL_SOURCE)
+        session.add(row)
+        session.flush()
+        row.place_id = f"{MANUAL_SOURCE}:{row.id}"
+    return _to_place(row)
 
 
 def apply_corrections(session: Session, article: Article) -> int:

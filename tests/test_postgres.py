@@ -125,3 +125,20 @@ def test_library_pages_and_map_areas(pg_app: Flask) -> None:
     fc = client.get("/map/places.geojson?bbox=170,-30,-160,0&zoom=5").get_json()
     assert {f["properties"]["name"] for f in fc["features"]} == {"Suva", "Apia"}
     assert client.get("/?q=100%25").status_code == 200
+
+
+def test_undo_of_a_rejection_on_postgresql(pg_app: Flask) -> None:
+    """Undo puts a deleted mention back with its id and alternatives; the id sequence goes on."""
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        article = store.save_story(db.session, "Paris", "t", paris_story())
+        paris = store.article_mentions(db.session, article.id)[0]
+        before = (paris.id, paris.place_id, [(a.rank, a.place_id, a.score) for a in paris.alternatives])
+        store.add_correction(db.session, article, "reject", start=paris.start, end=paris.end)
+        store.undo_last(db.session, article)
+        again = store.article_mentions(db.session, article.id)[0]
+        assert (again.id, again.place_id, [(a.rank, a.place_id, a.score) for a in again.alternatives]) == before
+        start = PARIS_TEXT.index("Then")
+        store.add_correction(db.session, article, "add", start=start, end=start + 4,
+                             place=store.to_place(again.place))
+        assert len(store.article_mentions(db.session, article.id)) == len(paris_story().mentions) + 1

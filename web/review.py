@@ -22,13 +22,17 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, session, url_
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from geopy.exc import GeocoderQueryError
+
 from geo import store, types
 from geo.errors import GazetteerMissing
 from geo.gazetteer import COUNTRY_CODES
+from geo.geojson import key_for
 from geo.resolve import is_approximate
 from geo.search import feature_kind, search
 from web.extensions import db, gazetteer
 from web.ingest import reanalyse
+from web.storytext import story_text
 from web.validation import MAX_PATH_ARG_CHARS, json_int, json_object, json_str
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "ReviewItem",
     "article_review",
     "review_states",
+    "page_state",
 ]
 
 bp = Blueprint("review", __name__)
@@ -153,7 +158,8 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
     Every mention gets ``uncertain`` and ``reviewed``; reviewed ones also ``review``
     ("confirmed", "changed", "added"), ``reviewed_by``, ``reviewed_at`` and ``alternatives``
     (the candidates the reviewer did not choose). Each feature gets ``reviewed`` (all its
-    mentions are), ``uncertain`` (any is) and ``approximate`` (a rough placement).
+    mentions are), ``uncertain`` (any is), ``approximate`` (a rough placement) and ``source``
+    ("gazetteer", "manual" for a point a reviewer placed on the map, None when unresolved).
     The database is asked only about articles someone reviewed, so a streamed export of a
     library stays about as fast as before.
     """
@@ -181,6 +187,9 @@ def annotate(features: list[dict[str, Any]], article_id: int) -> list[dict[str, 
         props["reviewed"] = bool(mentions) and all(m["reviewed"] for m in mentions)
         props["uncertain"] = any(m["uncertain"] for m in mentions)
         props["approximate"] = approximate
+        # Where the point comes from: the gazetteer, or a reviewer's click on the map.
+        manual = str(props.get("place_key") or "").startswith(store.MANUAL_SOURCE + ":")
+        props["source"] = store.MANUAL_SOURCE if manual else "gazetteer" if resolved else None
     return features
 
 
@@ -249,6 +258,7 @@ def article_review(
     items.sort(key=lambda i: (0 if i.uncertain else 2 if i.review else 1, i.start))
     corrections = store.article_corrections(session_, article_id)
     return {
+        "undo_depth": store.undo_depth(session_, article_id),
         "reviewer": reviewer_name(),
         "by_id": by_id,
         "queue": items,
@@ -264,6 +274,43 @@ def article_review(
             }
             for c in reversed(corrections)
         ],
+    }
+
+
+def _page_rows(mentions: list[store.Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The mentions and their places as web.storytext.story_text reads them."""
+    rows, places = [], {}
+    for m in mentions:
+        key = key_for(m.place.place_id if m.place is not None else None, m.name)
+        rows.append({"id": m.id, "start": m.start, "end": m.end, "kind": m.kind,
+                     "confidence": m.confidence, "place_key": key})
+        if m.place is not None:
+            places[key] = {"place_key": key, "name": m.place.name, "lat": m.place.lat,
+                           "lon": m.place.lon, "country_code": m.place.country_code}
+    return rows, list(places.values())
+
+
+def page_state(article: store.Article) -> dict[str, Any]:
+    """What the story page redraws after a correction, without a reload: the mention buttons
+    (classes, titles, place keys), the review list, the counts and how many steps undo has."""
+    mentions = store.article_mentions(db.session, article.id)
+    rv = article_review(article.id, mentions)
+    rows, places = _page_rows(mentions)
+    segments = story_text(article.text, rows, places, rv["by_id"]).segments
+    return {
+        "mentions": [
+            {"id": s.id, "start": s.start, "end": s.end, "class": s.cls, "place_key": s.place_key,
+             "confidence": s.conf, "title": s.title}
+            for s in segments if s.cls
+        ],
+        "queue": [
+            dict(item._asdict(), reviewed_at=item.reviewed_at.isoformat() if item.reviewed_at else None)
+            for item in rv["queue"]
+        ],
+        "to_review": rv["to_review"],
+        "undo_depth": rv["undo_depth"],
+        "places": len(places),
+        "mention_count": len(mentions),
     }
 
 
@@ -306,9 +353,54 @@ def _span(payload: dict[str, Any], article: store.Article) -> tuple[int, int]:
     return start, end
 
 
+def _number(point: dict[str, Any], key: str, bound: float) -> float:
+    value = point.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -bound <= value <= bound:
+        abort(400, f'"point" needs a "{key}" between {-bound:g} and {bound:g}.')
+    return float(value)
+
+
+def _manual_place(payload: dict[str, Any], surface: str) -> types.Place:
+    """A point the reviewer placed on the map ({"lat", "lon", "name"}), stored as a manual place."""
+    point = payload.get("point")
+    if not isinstance(point, dict):
+        abort(400, '"point" must be an object: {"lat": ..., "lon": ..., "name": ...}.')
+    lat, lon = _number(point, "lat", 90), _number(point, "lon", 180)
+    name = " ".join((json_str(point, "name", 200) or "").split()) or " ".join(surface.split())
+    near = _nearest(lat, lon)
+    return store.add_manual_place(db.session, name, lat, lon,
+                                  near.country_code if near else None, near.admin1 if near else None)
+
+
+def _nearest(lat: float, lon: float) -> types.Place | None:
+    """The nearest populated place (for a manual point's country and admin-1), if the index knows."""
+    reverse = getattr(gazetteer(), "reverse", None)
+    try:
+        found = reverse((lat, lon), exactly_one=True) if reverse is not None else None
+    except (GazetteerMissing, GeocoderQueryError):
+        return None
+    return types.Place(**found.raw) if found is not None else None
+
+
+def _chosen_place(payload: dict[str, Any], action: str, surface: str) -> types.Place | None:
+    """The place a "change" or "add" moves the mention to: a gazetteer id, or a point on the map."""
+    if action not in ("change", "add"):
+        return None
+    place_id = json_str(payload, "place_id", MAX_PATH_ARG_CHARS)
+    if not place_id and "point" not in payload:
+        abort(400, f'"{action}" needs a "place_id" or a "point".')
+    if not place_id:
+        return _manual_place(payload, surface)
+    place = _find_place(place_id)
+    if place is None:
+        abort(400, f"There is no place {place_id!r} in the gazetteer.")
+    return place
+
+
 @bp.post("/api/articles/<int:article_id>/corrections")
 def correct(article_id: int) -> Any:
-    """Confirm, change, reject or add a mention (see geo.store.add_correction)."""
+    """Confirm, change, reject or add a mention (see geo.store.add_correction); a "change" or
+    "add" takes a gazetteer ``place_id`` or a ``point`` the reviewer placed on the map."""
     article = article_or_404(article_id)
     payload = json_object()
     action = json_str(payload, "action")
@@ -317,16 +409,9 @@ def correct(article_id: int) -> Any:
     if "reviewer" in payload:
         _set_reviewer(json_str(payload, "reviewer"))
     start, end = _span(payload, article)
-    place = None
-    place_id = json_str(payload, "place_id", MAX_PATH_ARG_CHARS)
-    if action in ("change", "add"):
-        if not place_id:
-            abort(400, f'"{action}" needs a "place_id".')
-        place = _find_place(place_id)
-        if place is None:
-            abort(400, f"There is no place {place_id!r} in the gazetteer.")
     if action == "add" and not article.text[start:end].strip():
         abort(400, "Select some text to add as a place.")
+    place = _chosen_place(payload, action, article.text[start:end])
     try:
         corr, touched = store.add_correction(
             db.session, article, action, start=start, end=end, place=place,
@@ -342,8 +427,32 @@ def correct(article_id: int) -> Any:
         touched=touched,
         reviewer=corr.reviewer,
         created_at=store.as_utc(corr.created_at).isoformat(),
+        place=place_json(place) if place is not None else None,
         geojson=url_for("stories.article_geojson", article_id=article.id),
+        page=page_state(article),
     )
+
+
+@bp.post("/api/articles/<int:article_id>/corrections/undo")
+def undo(article_id: int) -> Any:
+    """Undo the story's latest correction (again for the one before): mentions as they were."""
+    article = article_or_404(article_id)
+    try:
+        corr = store.undo_last(db.session, article)
+    except store.NothingToUndo as exc:
+        abort(409, str(exc))
+    return jsonify(
+        ok=True,
+        undone={"action": corr.action, "surface": corr.surface, "scope": corr.scope},
+        geojson=url_for("stories.article_geojson", article_id=article.id),
+        page=page_state(article),
+    )
+
+
+@bp.get("/api/articles/<int:article_id>/review")
+def review_page(article_id: int) -> Any:
+    """The story page's review state as JSON (what a correction answers with)."""
+    return jsonify(page_state(article_or_404(article_id)))
 
 
 @bp.get("/api/articles/<int:article_id>/mentions/<int:mention_id>/alternatives")
