@@ -168,12 +168,11 @@ def test_change_via_gazetteer_search_survives_reload_and_is_exported(page, serve
     tools.get_by_role("button", name="Search").click()
     choice = tools.get_by_role("button", name="Change to Braga, PT")
     choice.wait_for()
-    # The candidates are shown on the map too.
-    assert page.locator("path.candidate-marker").count() == 1
-    with page.expect_navigation():
-        choice.click()
-    page.wait_for_selector("#story[data-map-state=ready]")
-    assert "Changed “Quillmoor” to Braga, PT" in page.locator("#map-status").inner_text()
+    # The candidates are shown on the map too (numbered pins, not circles).
+    assert page.locator(".candidate-pin-icon").count() == 1
+    choice.click()  # the page updates in place (no reload)
+    page.wait_for_function("() => document.getElementById('review-notice-text').textContent.includes('Moved')")
+    assert "Moved “Quillmoor” to Braga, PT" in page.locator("#map-status").inner_text()
 
     page.reload()
     page.wait_for_selector("#story[data-map-state=ready]")
@@ -199,9 +198,8 @@ def test_not_a_place_removes_the_marker(page, server):
     page.locator(".mention", has_text="Madrid").click()
     wait_popup_title(page, "Madrid")
     open_review(page, open_popup(page).get_by_role("button", name="Review this match"))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Not a place").click()
-    page.wait_for_selector("#story[data-map-state=ready]")
+    page.get_by_role("button", name="Not a place").click()  # the page updates in place
+    page.wait_for_function("() => document.querySelectorAll('path.place-marker').length === 2")
     assert page.locator("path.place-marker").count() == 2
     assert page.locator(f"path.place-marker[data-place-key='{MADRID.place_id}']").count() == 0
     assert page.locator(".mention", has_text="Madrid").count() == 0
@@ -237,9 +235,8 @@ def test_add_place_on_selected_text(page, server):
     page.get_by_role("button", name="Add place").click()
     page.get_by_label("Search the gazetteer").fill("Braga")
     page.locator("#review-tools").get_by_role("button", name="Search").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Change to Braga, PT").click()
-    page.wait_for_selector("#story[data-map-state=ready]")
+    page.get_by_role("button", name="Change to Braga, PT").click()  # the page updates in place
+    page.wait_for_function("() => document.getElementById('review-notice-text').textContent.includes('Added')")
     added = page.locator(".mention", has_text="bridges")
     assert "mention-reviewed" in added.get_attribute("class")
     assert BRAGA.place_id in marker_keys(page)

@@ -207,8 +207,19 @@ function indexFeature(key, f, mentions) {
   });
 }
 
-/** Put an article's GeoJSON places on the map and say how many are there. */
-export function addPlaces(map, collection) {
+/** Take every place off the map and out of the store (the store's objects stay the same). */
+export function clearPlaces() {
+  if (places.layer && places.map) places.map.removeLayer(places.layer);
+  places.layer = null;
+  [places.markers, places.features, places.keyByStart, places.mentionByStart].forEach(function (o) {
+    Object.keys(o).forEach(function (k) {
+      delete o[k];
+    });
+  });
+}
+
+/** Put an article's GeoJSON places on the map and say how many are there (keepView: no fit). */
+export function addPlaces(map, collection, keepView) {
   const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
   places.layer = newLayer(map);
   let onMap = 0;
@@ -230,7 +241,7 @@ export function addPlaces(map, collection) {
     places.markers[key] = marker;
   });
   sortMarkers();
-  if (onMap) fitAll(false);
+  if (onMap && !keepView) fitAll(false);
   let msg = onMap ? plural(onMap, "place") + " on the map" : "No place could be put on the map";
   if (offMap) msg += "; " + offMap + " not found";
   setStatus(msg + ".");

@@ -1,13 +1,16 @@
 /*
  * Review and correction (editors only): the review tools for a mention (confirm, not a
- * place, change to a candidate or a gazetteer search result), adding a place on text
- * the reader selects, and the notice shown after the page reloads with the change.
+ * place, change to a candidate, a gazetteer search result or a point placed on the map),
+ * adding a place on text the reader selects, and undo. A correction updates the page in
+ * place (reviewsync.js) and says what changed in a live region, with an Undo button.
  */
 import { requestJSON } from "./api.js";
-import { byId, button, cssEscape, each, el, percent, plural, reduceMotion, scrollBehavior, text } from "./dom.js";
+import { byId, button, cssEscape, each, el, percent, plural, scrollBehavior, text } from "./dom.js";
 import { textOffset } from "./offsets.js";
 import { places } from "./map.js";
 import { announce, canEdit, page, setStatus, storyData } from "./page.js";
+import { candidateLabel, clearCandidates, showCandidates, startPlacing, stopPlacing } from "./reviewmap.js";
+import { applyPageState } from "./reviewsync.js";
 import { markActive } from "./text.js";
 
 const NOTICE_KEY = "story-notice";
@@ -16,9 +19,9 @@ const MAX_SELECTION = 120;
 /** The review's store. */
 const review = {
   current: null, // {mode: "mention"|"add", mentionId, start, end, surface}
-  candidateLayer: null, // the candidates' markers on the map
   searchSeq: 0, // the latest gazetteer search (older answers are dropped)
   selection: null, // the text selected for "Add place"
+  busy: false, // a correction or an undo is on its way
 };
 
 function reviewer() {
@@ -26,45 +29,13 @@ function reviewer() {
   return input ? input.value.trim() : "";
 }
 
-function clearCandidates() {
-  if (review.candidateLayer && places.map) places.map.removeLayer(review.candidateLayer);
-  review.candidateLayer = null;
-}
-
-function candidateMarker(c, i, count) {
-  const m = L.circleMarker([c.lat, c.lon], {
-    radius: 9, color: "#1a5fb4", weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.9,
-    className: "candidate-marker",
-  });
-  m.bindTooltip(el("span", null, i + 1 + ". " + c.label), { permanent: count <= 6, direction: "right" });
-  m.on("click", function () {
-    choose(c);
-  });
-  return m;
-}
-
-/** The candidates on the map, numbered as in the list. */
-function showCandidates(list) {
-  clearCandidates();
-  const map = places.map;
-  if (!map || !list.length) return;
-  map.closePopup(); // the candidates need the room
-  const group = L.featureGroup();
-  list.forEach(function (c, i) {
-    if (isFinite(c.lat) && isFinite(c.lon)) group.addLayer(candidateMarker(c, i, list.length));
-  });
-  review.candidateLayer = group.addTo(map);
-  const bounds = group.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7, animate: !reduceMotion });
-}
-
 function candidateButton(c, i) {
-  const b = button("candidate-button", null, "Change to " + c.label);
+  const b = button("candidate-button", null, "Change to " + candidateLabel(c));
   b.setAttribute("data-place-id", c.place_id);
   b.appendChild(el("span", "candidate-n", i + 1 + "."));
   b.appendChild(text(" " + c.label));
   const bits = [];
-  if (c.feature_code) bits.push(c.feature_code);
+  if (c.kind) bits.push(c.kind);
   if (c.population) bits.push("pop. " + Number(c.population).toLocaleString("en"));
   if (typeof c.score === "number") bits.push("score " + percent(c.score));
   if (bits.length) b.appendChild(el("span", "candidate-meta", " · " + bits.join(" · ")));
@@ -88,24 +59,42 @@ function fillCandidates(listEl, list, empty) {
   });
 }
 
-/** POST a correction, then reload the page and announce `message` there. */
-function submitCorrection(body, message) {
-  body.reviewer = reviewer();
+/** Say what changed, visibly and to screen readers (the review notice is a live region). */
+function notify(message) {
+  const notice = byId("review-notice-text");
+  if (notice) notice.textContent = message;
+  setStatus(message);
+  announce(message);
+}
+
+/** POST a correction (or an undo), then update the page in place and say `message`. */
+function submitCorrection(body, message, url) {
+  if (review.busy) return Promise.resolve();
+  review.busy = true;
+  if (body) body.reviewer = reviewer();
   setStatus("Saving…");
-  return requestJSON(storyData("corrections-url"), body)
+  return requestJSON(url || storyData("corrections-url"), body || {})
     .then(function (data) {
       const n = data.touched || 0;
-      try {
-        sessionStorage.setItem(NOTICE_KEY, message + (n > 1 ? " (" + n + " mentions)" : "") + ".");
-      } catch (e) {
-        /* private mode: no notice after the reload */
-      }
-      window.location.reload();
+      closeReview();
+      return applyPageState(data.page).then(function () {
+        notify(typeof message === "function" ? message(data) : message + (n > 1 ? " (" + n + " mentions)" : "") + ".");
+      });
     })
     .catch(function (err) {
-      setStatus("Could not save: " + err.message);
-      announce("Could not save: " + err.message);
+      notify("Could not save: " + err.message);
+    })
+    .then(function () {
+      review.busy = false;
     });
+}
+
+function undoLast() {
+  const undo = byId("review-undo");
+  submitCorrection(null, function (data) {
+    const u = data.undone || {};
+    return "Undone: " + u.action + " “" + u.surface + "”.";
+  }, undo && undo.getAttribute("data-undo-url"));
 }
 
 function applyAll() {
@@ -117,13 +106,32 @@ function applyAll() {
 function choose(c) {
   const r = review.current;
   if (!r) return;
+  const where = candidateLabel(c).replace(" · ", " (") + (c.kind ? ")" : "");
   if (r.mode === "add") {
     submitCorrection({ action: "add", start: r.start, end: r.end, place_id: c.place_id },
-      "Added “" + r.surface + "” as " + c.label);
+      "Added “" + r.surface + "” as " + where);
   } else {
     submitCorrection({ action: "change", mention_id: r.mentionId, place_id: c.place_id, apply_all: applyAll() },
-      "Changed “" + r.surface + "” to " + c.label);
+      "Moved “" + r.surface + "” to " + where);
   }
+}
+
+/** "Place on map": the next click on the map gives the point, named as the reviewer wrote. */
+function placeOnMap() {
+  const r = review.current;
+  if (!r) return;
+  const input = byId("manual-name");
+  const name = (input && input.value.trim()) || r.surface;
+  notify("Click the map where “" + r.surface + "” is (Escape cancels).");
+  startPlacing(function (latlng) {
+    const point = { lat: Math.round(latlng.lat * 1e5) / 1e5, lon: Math.round(L.Util.wrapNum(latlng.lng, [-180, 180], true) * 1e5) / 1e5, name: name };
+    const body = r.mode === "add"
+      ? { action: "add", start: r.start, end: r.end, point: point }
+      : { action: "change", mention_id: r.mentionId, point: point, apply_all: applyAll() };
+    submitCorrection(body, "Placed “" + r.surface + "” on the map as " + name);
+  }, function () {
+    notify("Placing on the map cancelled.");
+  });
 }
 
 function showTools(mode, surface) {
@@ -137,6 +145,8 @@ function showTools(mode, surface) {
   byId("apply-all").checked = false;
   byId("stored-candidates").textContent = "";
   byId("search-results").textContent = "";
+  const manual = byId("manual-name");
+  if (manual) manual.value = surface;
   byId("review-current").textContent = mode === "add" ? "Choose the place this text names." : "Loading…";
   tools.hidden = false;
   tools.scrollIntoView({ behavior: scrollBehavior(), block: "nearest" });
@@ -161,7 +171,7 @@ function showAlternatives(data, mention, surface) {
     byId("apply-all-label").hidden = false;
   }
   fillCandidates(byId("stored-candidates"), data.candidates || [], "No other place was considered.");
-  showCandidates(data.candidates || []);
+  showCandidates(data.candidates || [], choose);
   const input = byId("place-search-input");
   if (input) input.value = data.name || surface;
 }
@@ -208,7 +218,7 @@ function search(query) {
       if (seq !== review.searchSeq) return; // a newer search is on its way
       const list = data.candidates || [];
       fillCandidates(results, list, "No place called “" + query + "” in the gazetteer.");
-      showCandidates(list);
+      showCandidates(list, choose);
       announce(plural(list.length, "place") + " found for “" + query + "”.");
     })
     .catch(function (err) {
@@ -221,6 +231,7 @@ function closeReview() {
   const tools = byId("review-tools");
   if (tools) tools.hidden = true;
   review.current = null;
+  stopPlacing();
   clearCandidates();
 }
 
@@ -256,6 +267,10 @@ function wireActions(panel) {
     });
   });
   byId("review-close").addEventListener("click", closeReview);
+  const place = byId("place-on-map");
+  if (place) place.addEventListener("click", placeOnMap);
+  const undo = byId("review-undo");
+  if (undo) undo.addEventListener("click", undoLast);
   byId("review-tools").addEventListener("keydown", function (e) {
     if (e.key === "Escape") closeReview();
   });
