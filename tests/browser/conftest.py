@@ -16,7 +16,7 @@ import pytest
 
 from app import create_app
 from web.extensions import MIGRATIONS_DIR
-from testkit import LiveServer
+from testkit import GAZETTEER, LiveServer
 from storydata import StoryGeoparser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,6 +68,15 @@ def _make_app(tmp_path: Path, geoparser, **config):  # type: ignore[no-untyped-d
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The real app (fresh SQLite database in tmp_path) with the story geoparser."""
     with LiveServer(_make_app(tmp_path, StoryGeoparser())) as server:
+        yield server
+
+
+@pytest.fixture
+def gazetteer_live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """As live_server, with the built gazetteer (instance/gazetteer.sqlite) for the review's search."""
+    if not GAZETTEER.is_file():
+        pytest.fail(f"{GAZETTEER} is missing: run `make install` (or `make gazetteer`) first")
+    with LiveServer(_make_app(tmp_path, StoryGeoparser(), GAZETTEER_PATH=str(GAZETTEER))) as server:
         yield server
 
 

@@ -125,6 +125,15 @@ export function syncQueue(state) {
   }
 }
 
+/** Open a marker's popup again where it was, without panning the map. */
+function reopen(marker) {
+  const popup = marker.getPopup();
+  const autoPan = popup.options.autoPan;
+  popup.options.autoPan = false;
+  marker.openPopup();
+  popup.options.autoPan = autoPan;
+}
+
 /** Redraw the markers from the article's GeoJSON, keeping the view (and an open place's popup). */
 export function syncPlaces() {
   const map = places.map;
@@ -140,7 +149,7 @@ export function syncPlaces() {
     clearPlaces();
     addPlaces(map, collection, true);
     const marker = openKey !== null ? places.markers[openKey] : null;
-    if (marker && marker._map) marker.openPopup();
+    if (marker && marker._map) reopen(marker);
   });
 }
 
