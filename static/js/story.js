@@ -24,7 +24,7 @@ import { wireText } from "./story/linking.js";
 import { addPlaces, attachMap, places } from "./story/map.js";
 import { page, readPage, setStatus, storyData } from "./story/page.js";
 import { popupContent } from "./story/popup.js";
-import { openReview, showNotice, wireReview } from "./story/review.js";
+import { openReview, wireReview } from "./story/review.js";
 import { goStep, setStepLabel, stepFromHash, steps, wireSteps } from "./story/steps.js";
 
 function loadPlaces(map, url) {
@@ -39,7 +39,7 @@ function loadPlaces(map, url) {
     });
 }
 
-/** Once the basemap and the places are drawn: the step the URL names, and any notice. */
+/** Once the basemap and the places are drawn: the step the URL names. */
 function whenReady() {
   window.storyMap.markers = places.markers;
   window.storyMap.features = places.features;
@@ -47,7 +47,6 @@ function whenReady() {
     const k = stepFromHash();
     if (k) goStep(k, false);
     else setStepLabel(0);
-    showNotice();
   }
   page.story.setAttribute("data-map-state", "ready");
 }

@@ -13,7 +13,6 @@ import { candidateLabel, clearCandidates, showCandidates, startPlacing, stopPlac
 import { applyPageState } from "./reviewsync.js";
 import { markActive } from "./text.js";
 
-const NOTICE_KEY = "story-notice";
 const MAX_SELECTION = 120;
 
 /** The review's store. */
@@ -317,19 +316,4 @@ export function wireReview() {
   wireActions(panel);
   wireSelection();
   wireReviewerName();
-}
-
-/** After a correction reloaded the page: say what changed. */
-export function showNotice() {
-  let msg = null;
-  try {
-    msg = sessionStorage.getItem(NOTICE_KEY);
-    sessionStorage.removeItem(NOTICE_KEY);
-  } catch (e) {
-    msg = null;
-  }
-  if (msg) {
-    setStatus(msg);
-    announce(msg);
-  }
 }
