@@ -209,6 +209,7 @@ def test_page_state_after_a_change(app, client, article_id):
     item = next(i for i in page["queue"] if i["id"] == paris0)
     assert item["review"] == "changed" and item["place_name"] == "Lyon"
     assert page["to_review"] == 1  # Atlantis
+    assert (page["place_count"], page["mention_count"]) == (4, 5)  # Lyon, Paris, France, Atlantis
     assert body["place"]["label"] == "Lyon, Auvergne-Rhône-Alpes, France"
 
 

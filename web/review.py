@@ -309,7 +309,7 @@ def page_state(article: store.Article) -> dict[str, Any]:
         ],
         "to_review": rv["to_review"],
         "undo_depth": rv["undo_depth"],
-        "places": len(places),
+        "place_count": len({row["place_key"] for row in rows}),
         "mention_count": len(mentions),
     }
 

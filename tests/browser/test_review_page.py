@@ -144,4 +144,11 @@ def test_a_correction_keeps_the_map_view_and_the_step(page, gazetteer_live_serve
     assert page.locator(f"path.place-marker-reviewed[data-place-key='{LISBON.place_id}']").count() == 1
     assert "mention-reviewed" in page.locator(".mention", has_text="Lisbon").first.get_attribute("class")
     assert "confirmed" in page.locator(".review-item", has_text="Lisbon").first.inner_text()
+    # "Not a place" takes Madrid off the map and out of the counts, still without a reload.
+    assert page.locator("#story-counts").inner_text() == "4 places, 5 mentions"
+    open_review(page, page.locator(".review-open", has_text="Madrid"))
+    page.get_by_role("button", name="Not a place").click()
+    wait_notice(page, "no longer marked as a place")
+    assert page.locator("#story-counts").inner_text() == "3 places, 4 mentions"
+    assert page.evaluate("() => window.__sameDocument === true")
     assert_offline(page, base)

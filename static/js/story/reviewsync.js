@@ -118,6 +118,8 @@ export function syncQueue(state) {
     title.textContent = "Review";
     if (state.to_review) title.appendChild(el("span", "badge", state.to_review + " uncertain"));
   }
+  const counts = byId("story-counts");
+  if (counts) counts.textContent = plural(state.place_count, "place") + ", " + plural(state.mention_count, "mention");
   const status = document.querySelector(".story-header .status-review, .story-header .status-done");
   if (status) {
     status.className = "status " + (state.to_review ? "status-review" : "status-done");
