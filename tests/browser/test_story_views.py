@@ -1,0 +1,181 @@
+"""A view for every step and the overview, on the seed story with the real geoparser (issue 12).
+
+The seed (../shared/seeds, or SHARED_DIR/seeds) is a news text about Qusair: most of its
+places are in Syria and Lebanon, a few far away (Russia, the United States), Baba Amr sits
+on the same point as Homs, and Syria is a country drawn as an outline.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from test_story_page import assert_offline, open_popup, upload_story, wait_map_still
+
+pytestmark = pytest.mark.browser
+
+SEED_NAME = "000_0ccbed5b938370f4.txt"
+ROOT = Path(__file__).resolve().parents[2]
+SYRIA = "gn:163843"
+DAMASCUS = "gn:170654"
+HOMS = (34.72405, 36.72559)
+
+
+def seed_text() -> str:
+    shared = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared")
+    path = shared / "seeds" / SEED_NAME
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: set SHARED_DIR to the shared/ folder")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed(page, real_live_server):  # type: ignore[no-untyped-def]
+    """The seed story's page, loaded; returns (base url, article url, its GeoJSON)."""
+    base = real_live_server.url
+    upload_story(page, base, title="Qusair", text=seed_text())
+    article = page.url
+    collection = json.loads(page.request.get(article + ".geojson").text())
+    return base, article, collection
+
+
+def mention_step(page, surface: str, nth: int = 0) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(step number, start) of the nth mention whose text is `surface`."""
+    found = page.evaluate(
+        """([surface, nth]) => {
+          const b = window.storyMap.state.steps.buttons;
+          const hits = b.map((x, i) => [x.textContent, i]).filter(h => h[0] === surface);
+          const i = hits[nth][1];
+          return [i + 1, Number(b[i].getAttribute('data-start'))];
+        }""",
+        [surface, nth],
+    )
+    return found[0], found[1]
+
+
+def go_step(page, k: int) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("k => { location.hash = '#step-' + k; }", k)
+    page.wait_for_function("k => document.getElementById('step-label').textContent.startsWith('Step ' + k + ' ')", arg=k)
+    open_popup(page)
+
+
+def zoom(page) -> float:  # type: ignore[no-untyped-def]
+    return page.evaluate("() => window.storyMap.map.getZoom()")
+
+
+def passage_of(collection: dict, start: int) -> str:
+    for f in collection["features"]:
+        for m in f["properties"]["mentions"]:
+            if m["start"] == start:
+                return m["passage"]
+    raise AssertionError(f"no mention at {start}")
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def assert_popup_quotes(page, collection: dict, start: int, surface: str) -> None:  # type: ignore[no-untyped-def]
+    popup = open_popup(page)
+    assert squash(popup.locator(".passage").inner_text()) == squash(passage_of(collection, start))
+    assert surface in [q.inner_text() for q in popup.locator(".passage .quote").all()]
+
+
+def visible_marker(page, key: str):  # type: ignore[no-untyped-def]
+    """The marker (or outline) of a place, drawn on the map itself (not inside a cluster icon)."""
+    path = page.locator(f".leaflet-overlay-pane path[data-place-key='{key}'], "
+                        f".leaflet-pane path[data-place-key='{key}']").first
+    assert path.is_visible()
+    return path
+
+
+def test_country_city_and_shared_point_steps(page, seed):
+    base, _article, collection = seed
+    # A city step, on its second mention: the popup quotes that passage, not the first one.
+    k, start = mention_step(page, "Damascus", 1)
+    go_step(page, k)
+    assert 9 <= zoom(page) <= 11
+    visible_marker(page, DAMASCUS)
+    assert_popup_quotes(page, collection, start, "Damascus")
+    assert page.locator("#map-status").inner_text() == "Showing Damascus on the map."
+
+    # A country step after it zooms out to the country's outline (a shaded area, not a dot).
+    k, start = mention_step(page, "Syria", 0)
+    go_step(page, k)
+    assert 4 <= zoom(page) <= 7
+    area = visible_marker(page, SYRIA)
+    assert "place-area" in area.get_attribute("class")
+    assert page.locator(f"path.place-marker[data-place-key='{SYRIA}']").count() == 0
+    assert_popup_quotes(page, collection, start, "Syria")
+    bounds = page.evaluate("() => window.storyMap.map.getBounds().toBBoxString()")
+    west, south, east, north = map(float, bounds.split(","))
+    assert west < 35.7 and east > 42.4 and south < 32.3 and north > 37.3  # all of Syria in view
+    assert east - west < 25  # and not much more
+
+    # Baba Amr sits on Homs's point: spread apart, its marker shows with its popup open.
+    k, start = mention_step(page, "Baba Amr", 0)
+    go_step(page, k)
+    assert 9 <= zoom(page) <= 12
+    key = page.evaluate("s => window.storyMap.state.places.keyByStart[s]", str(start))
+    visible_marker(page, key)
+    assert page.locator(".marker-cluster").filter(has_text=re.compile(r"^\s*2\s*$")).count() == 0
+    assert_popup_quotes(page, collection, start, "Baba Amr")
+    assert page.locator(".leaflet-popup .popup-title").inner_text().startswith("Baba Amr")
+    assert page.locator("#map-status").inner_text() == "Showing Baba Amr on the map."
+    assert_offline(page, base)
+
+
+def test_arrow_keys_step_after_clicking_the_map(page, seed):
+    base, _article, _collection = seed
+    k, _start = mention_step(page, "Damascus", 0)
+    go_step(page, k)
+    box = page.locator("#story-map").bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + box["height"] - 40)  # the map, away from its controls
+    assert page.evaluate("() => !!document.activeElement.closest('.leaflet-container')")
+    center = page.evaluate("() => window.storyMap.map.getCenter()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("k => document.getElementById('step-label').textContent.startsWith('Step ' + k + ' ')",
+                           arg=k + 1)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("k => document.getElementById('step-label').textContent.startsWith('Step ' + k + ' ')",
+                           arg=k)
+    wait_map_still(page)
+    # Back at Damascus: the view is the step's, not one the arrow keys panned.
+    after = page.evaluate("() => window.storyMap.map.getCenter()")
+    assert abs(after["lat"] - center["lat"]) < 0.5 and abs(after["lng"] - center["lng"]) < 0.5
+    assert_offline(page, base)
+
+
+def test_overview_fits_the_levant_and_offers_the_far_places(page, seed):
+    base, _article, _collection = seed
+    page.wait_for_selector(".further-button")
+    wait_map_still(page)
+
+    def bbox() -> tuple[float, float, float, float]:
+        b = page.evaluate("() => window.storyMap.map.getBounds().toBBoxString()")
+        return tuple(map(float, b.split(",")))  # type: ignore[return-value]
+
+    west, south, east, north = bbox()
+    assert west < HOMS[1] < east and south < HOMS[0] < north
+    assert west < 36.29 < east and south < 33.51 < north  # Damascus
+    assert east - west < 30 and north - south < 20  # the Levant, not the world
+    assert not (west < 100 < east and south < 60 < north)  # no dot in Siberia
+    further = page.locator(".further-button")
+    assert re.fullmatch(r"\+\d+ further away", further.inner_text())
+    n = int(further.inner_text()[1:].split()[0])
+    assert 2 <= n <= 6
+    assert "Russia" in further.get_attribute("title")
+
+    further.click()
+    wait_map_still(page)
+    west, south, east, north = bbox()
+    assert west < -98.5 and east > 100  # the United States and Russia are in view now
+    assert further.inner_text() == "Show the main group"
+    further.click()
+    wait_map_still(page)
+    west, south, east, north = bbox()
+    assert east - west < 30
+    assert_offline(page, base)
