@@ -19,6 +19,9 @@ const STYLE = {
   area: { color: "#7a2e0e", weight: 1.5, fillColor: "#e8590c", fillOpacity: 0.16, dashArray: null },
 };
 
+/** Maps narrower than this (px) are a phone's. */
+export const PHONE_MAP_WIDTH = 500;
+
 /** From this zoom on, outlines are drawn almost without fill. */
 const AREA_FADE_ZOOM = 8;
 
@@ -53,6 +56,8 @@ function trackMotion(map, container) {
 export function attachMap(map, container) {
   places.map = map;
   trackMotion(map, container);
+  // On a phone a popup or step tooltip opens near the top: keep the zoom buttons out of its way.
+  if (map.zoomControl && container.clientWidth < PHONE_MAP_WIDTH) map.zoomControl.setPosition("bottomright");
   // folium's script runs before the rest of the page is parsed, so the map measured
   // its container in a provisional layout: measure again now, and on every resize
   // of the container (Leaflet itself only watches the window).
@@ -230,9 +235,9 @@ export function fitAll(animate) {
   fitView(bounds, 6, animate);
 }
 
-/** Fit `bounds` (flying unless `animate` is false or motion is reduced). */
-export function fitView(bounds, maxZoom, animate) {
-  const opts = { padding: [28, 28], maxZoom: maxZoom };
+/** Fit `bounds` (flying unless `animate` is false or motion is reduced); `top`: room kept above, in pixels. */
+export function fitView(bounds, maxZoom, animate, top) {
+  const opts = { paddingTopLeft: [28, top || 28], paddingBottomRight: [28, 28], maxZoom: maxZoom };
   if (animate && !reduceMotion && places.map.flyToBounds) places.map.flyToBounds(bounds, opts);
   else places.map.fitBounds(bounds, Object.assign({ animate: false }, opts));
 }

@@ -5,14 +5,14 @@
  */
 import { byId, el, isInt, plural, reduceMotion, scrollBehavior } from "./dom.js";
 import { highlightPassage } from "./offsets.js";
-import { fitView, openPlace, placeKeyForMention, placeName, places, showMarker } from "./map.js";
+import { PHONE_MAP_WIDTH, fitView, openPlace, placeKeyForMention, placeName, places, showMarker } from "./map.js";
 import { showOverview } from "./overview.js";
 import { announce, page, setStatus } from "./page.js";
 import { stepPassageNode } from "./popup.js";
 import { markActive, selectPlaceInText } from "./text.js";
 import { fitMaxZoom, placeKind, stepZoom } from "./views.js";
 
-const PHONE_WIDTH = 500;
+const POPUP_ROOM = 230; // px: about a popup's height
 /** Fields where the arrow keys move the caret, not the story. */
 const TEXT_FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
 
@@ -22,6 +22,7 @@ export const steps = {
   step: 0, // 0: the overview; k: the k-th mention
   route: null, // the polyline in reading order, when shown
   pendingOpen: null, // opens the step's place when the map's flight ends
+  openKey: null, // the place the last step opened
 };
 
 /** The step the URL's hash names: #step-N, #mention-<id> (place page), #at-<start> (library map). */
@@ -105,7 +106,7 @@ function highlightStep(mention, m) {
 /** Open the step's place: its popup, or on a phone its tooltip quoting the step's passage. */
 function openStepPlace(marker, key, start, shown) {
   const map = places.map;
-  if (map.getSize().x < PHONE_WIDTH) {
+  if (map.getSize().x < PHONE_MAP_WIDTH) {
     showMarker(marker, function () {
       map.closePopup();
       marker.setTooltipContent(stepPassageNode(places.features[key], start));
@@ -124,7 +125,9 @@ function viewPlace(key, marker, animate) {
   const kind = placeKind(f.properties || {});
   const tiles = map.getContainer().closest(".story-map[data-tiles=osm]") !== null;
   if (places.areas[key]) {
-    fitView(L.latLngBounds(places.areas[key].bounds), fitMaxZoom(kind, tiles), animate);
+    // Room above the outline for the popup, which opens at its middle.
+    const room = Math.min(POPUP_ROOM, map.getSize().y * 0.4);
+    fitView(L.latLngBounds(places.areas[key].bounds), fitMaxZoom(kind, tiles), animate, room);
   } else if (animate) {
     map.flyTo(marker.getLatLng(), stepZoom(kind, tiles), { duration: 0.8 });
   } else {
@@ -137,6 +140,8 @@ function flyToStep(k, marker, key, start, shown) {
   const map = places.map;
   cancelFlight();
   map.stop();
+  if (places.stepKey !== steps.openKey) map.closePopup(); // not the last step's popup over the flight
+  steps.openKey = key;
   if (reduceMotion) {
     viewPlace(key, marker, false);
     openStepPlace(marker, key, start, shown);

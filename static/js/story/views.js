@@ -23,23 +23,24 @@ export const CITY_POPULATION = 100000;
 
 /**
  * The zoom of each kind: `zoom` when shown as a point, `maxZoom` when its outline is
- * fitted. Cities keep their surroundings in view (about 150 km across a desktop map).
+ * fitted. A city keeps its surroundings in view (about 300 km across a desktop map, a
+ * town 150 km), never street scale.
  */
 export const KIND_ZOOM = {
   continent: { zoom: 3, maxZoom: 4 },
   country: { zoom: 5, maxZoom: 7 },
   region: { zoom: 4, maxZoom: 6 },
   sea: { zoom: 5, maxZoom: 7 },
-  admin1: { zoom: 7, maxZoom: 9 },
-  district: { zoom: 9, maxZoom: 10 },
-  city: { zoom: 10, maxZoom: 10 },
-  town: { zoom: 11, maxZoom: 11 },
-  quarter: { zoom: 12, maxZoom: 12 },
-  spot: { zoom: 10, maxZoom: 10 },
+  admin1: { zoom: 7, maxZoom: 8 },
+  district: { zoom: 8, maxZoom: 9 },
+  city: { zoom: 8, maxZoom: 8 },
+  town: { zoom: 9, maxZoom: 9 },
+  quarter: { zoom: 10, maxZoom: 10 },
+  spot: { zoom: 8, maxZoom: 8 },
 };
 
 /** The deepest zoom a step goes to: where the offline basemap still has detail, deeper over web tiles. */
-export const DETAIL_ZOOM = { offline: 11, tiles: 14 };
+export const DETAIL_ZOOM = { offline: 10, tiles: 13 };
 
 /** The overview: places within this many robust spreads (median distances) of the median are the main group. */
 export const OVERVIEW = { spreads: 3, minKm: 300, maxKm: 1500 };
