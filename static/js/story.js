@@ -12,6 +12,7 @@
  *   basemap.js the offline basemap                         librarymap.js  the map of all stories
  *   views.js   kinds of place, step zooms, the main group  outlines.js country/region outlines
  *   overview.js the overview and its "+N further away" control
+ *   clusters.js bringing a marker out of its cluster (spread apart when on one point)
  *
  * - The Leaflet map is created by folium's script (geo/mapview.py) as a global whose
  *   name is in .story-map[data-map-var] ("map_story").

@@ -250,3 +250,77 @@ def test_views_table(page, live_server):
     assert 300 <= group["radiusKm"] <= 1500
     assert views(page, live_server.url, "v => v.mainGroup([])")["near"] == []
     assert views(page, live_server.url, "v => Math.round(v.distanceKm([33.51, 36.29], [34.72, 36.72]))") in range(135, 145)
+
+
+# --------------------------------------------------------------------------- outlines and popups
+
+#: A tiny admin-1 TopoJSON as the basemap's will be (object "admin1"; name, iso_a2, gn_id).
+ADMIN1_TOPOLOGY = {
+    "type": "Topology",
+    "objects": {"admin1": {"type": "GeometryCollection", "geometries": [
+        {"type": "Polygon", "arcs": [[0]], "properties": {"name": "Béqaa", "iso_a2": "LB", "gn_id": 280282}},
+        {"type": "Polygon", "arcs": [[1]], "properties": {"name": "Homs", "iso_a2": "SY", "gn_id": None}},
+    ]}},
+    "arcs": [
+        [[35.5, 33.5], [36.5, 33.5], [36.5, 34.5], [35.5, 34.5], [35.5, 33.5]],
+        [[36.0, 34.0], [39.0, 34.0], [39.0, 35.5], [36.0, 35.5], [36.0, 34.0]],
+    ],
+}
+
+OUTLINE_CASES = [
+    # matched by GeoNames id, whatever the name's spelling
+    ({"feature_class": "A", "feature_code": "ADM1", "geonameid": 280282, "name": "Al Biqā‘",
+      "country_code": "LB"}, [[33.5, 35.5], [34.5, 36.5]]),
+    # no id on the outline: by name (accents and case aside) and country
+    ({"feature_class": "A", "feature_code": "ADM1", "geonameid": 1, "name": "HOMS", "country_code": "SY"},
+     [[34.0, 36.0], [35.5, 39.0]]),
+    ({"feature_class": "A", "feature_code": "ADM1", "geonameid": 1, "name": "Homs", "country_code": "LB"}, None),
+    # a city of the same name is a point
+    ({"feature_class": "P", "feature_code": "PPLA", "geonameid": 169577, "name": "Homs", "country_code": "SY"}, None),
+    # countries: the world-atlas outline's main part (Syria's bounds)
+    ({"feature_class": "A", "feature_code": "PCLI", "geonameid": 163843, "name": "Syria", "country_code": "SY"},
+     [[32.3, 35.7], [37.3, 42.4]]),
+]
+
+
+def test_outlines_match_countries_and_admin1_regions(page, live_server):
+    page.route("**/test-admin1.json", lambda route: route.fulfill(json=ADMIN1_TOPOLOGY))
+    upload_story(page, live_server.url)
+    got = page.evaluate(
+        """async (rows) => {
+          const o = await import('/static/js/story/outlines.js');
+          const box = document.createElement('div');
+          const real = document.querySelector('.story-map');
+          box.setAttribute('data-basemap-url', real.getAttribute('data-basemap-url'));
+          box.setAttribute('data-country-ids-url', real.getAttribute('data-country-ids-url'));
+          box.setAttribute('data-admin1-url', '/test-admin1.json');
+          const outlines = await o.loadOutlines(box, rows.map(p => ({properties: p})));
+          return rows.map(p => { const x = outlines.outline(p); return x && x.bounds; });
+        }""",
+        [p for p, _ in OUTLINE_CASES],
+    )
+    for (props, expected), bounds in zip(OUTLINE_CASES, got):
+        if expected is None:
+            assert bounds is None, props["name"]
+        else:
+            assert bounds == [[pytest.approx(v, abs=0.3) for v in corner] for corner in expected], props["name"]
+
+
+def test_popup_names_admin1_and_country(page, live_server):
+    """Namesakes told apart: the popup says the admin-1 region and the country (as text)."""
+    def add_where(route):  # type: ignore[no-untyped-def]
+        fc = route.fetch().json()
+        for f in fc["features"]:
+            f["properties"]["admin1"] = "<b>Porto</b> district" if f["properties"]["name"] == "Porto" else None
+            f["properties"]["country"] = "Portugal" if f["properties"]["country_code"] == "PT" else None
+        route.fulfill(json=fc)
+
+    page.route(re.compile(r".*/articles/\d+\.geojson$"), add_where)
+    upload_story(page, live_server.url)
+    page.locator(".mention", has_text="Porto").first.click()
+    popup = open_popup(page)
+    assert popup.locator(".popup-where").inner_text() == "<b>Porto</b> district, Portugal"
+    page.locator(".mention", has_text="Madrid").click()
+    page.wait_for_function("() => document.querySelector('.leaflet-popup .popup-title').textContent.startsWith('Madrid')")
+    assert page.locator(".leaflet-popup .popup-where").count() == 0  # nothing known: no line
+    assert_offline(page, live_server.url)

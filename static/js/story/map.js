@@ -3,6 +3,7 @@
  * marker per place, their popups (built by the function in places.popup), hover and
  * selection styles, fitting the view. Leaflet (L) is a global from the vendored script.
  */
+import { revealMarker } from "./clusters.js";
 import { el, isInt, plural, reduceMotion } from "./dom.js";
 import { page, setStatus } from "./page.js";
 import { hoverText, selectPlaceInText } from "./text.js";
@@ -307,42 +308,9 @@ export function addPlaces(map, collection, outlines) {
   setStatus(msg + ".");
 }
 
-/** Whether all of a cluster's markers sit at (nearly) one point: zooming in would never part them. */
-function samePoint(cluster) {
-  const b = cluster.getBounds();
-  return b.getNorth() - b.getSouth() < 0.002 && b.getEast() - b.getWest() < 0.002;
-}
-
-/** Spread a cluster's markers apart around their point, then `then` (or zoom in if that fails). */
-function spreadApart(layer, cluster, marker, then) {
-  let done = false;
-  const finish = function () {
-    if (done) return;
-    done = true;
-    layer.off("spiderfied", finish);
-    if (marker._map) then();
-    else layer.zoomToShowLayer(marker, then);
-  };
-  layer.on("spiderfied", finish);
-  cluster.spiderfy();
-  window.setTimeout(finish, 600); // in case the plugin does not say so
-}
-
 /** Run `then` once the marker is on the map: out of its cluster, or spread apart with its neighbours. */
 export function showMarker(marker, then) {
-  const layer = places.layer;
-  if (!layer || !layer.getVisibleParent || !layer.hasLayer(marker) || marker._map) {
-    then();
-  } else if (layer._inZoomAnimation) {
-    // The plugin re-clusters after every zoom (and will not spiderfy meanwhile): wait for it.
-    layer.once("animationend", function () {
-      showMarker(marker, then);
-    });
-  } else {
-    const parent = layer.getVisibleParent(marker);
-    if (parent && parent !== marker && samePoint(parent) && parent.spiderfy) spreadApart(layer, parent, marker, then);
-    else layer.zoomToShowLayer(marker, then);
-  }
+  revealMarker(places.layer, marker, then);
 }
 
 /** Open a place's popup (at the passage of the mention at `start`); false if not on the map. */
