@@ -249,6 +249,13 @@ def test_views_table(page, live_server):
     assert group["far"] == ["russia", "usa"]
     assert 300 <= group["radiusKm"] <= 1500
     assert views(page, live_server.url, "v => v.mainGroup([])")["near"] == []
+    # The overview fits all of an outline that holds the centre or is small, else its nearest point.
+    iraq = {"key": "iraq", "anchor": [33.0, 44.0], "points": [[29.1, 47.0], [37.4, 42.0], [33.4, 38.8], [30.0, 48.6]]}
+    lebanon = {"key": "lebanon", "anchor": [33.8, 35.8], "points": [[33.1, 35.2], [34.7, 36.6], [33.3, 35.9]]}
+    group = {"center": [34.7, 37.0], "radiusKm": 480}
+    fits = views(page, live_server.url, "(v, a) => a.items.map(i => v.overviewPoints(i, a.group))",
+                 {"items": [items[4], iraq, lebanon, items[0]], "group": group})
+    assert fits == [items[4]["points"], [[33.4, 38.8]], lebanon["points"], items[0]["points"]]
     assert views(page, live_server.url, "v => Math.round(v.distanceKm([33.51, 36.29], [34.72, 36.72]))") in range(135, 145)
 
 

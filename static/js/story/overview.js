@@ -4,14 +4,15 @@
  * control that shows everything (and, clicked again, the main group).
  */
 import { button, plural } from "./dom.js";
-import { fitAll, fitView, placeBounds, placeName, places } from "./map.js";
-import { mainGroup } from "./views.js";
+import { fitAll, fitView, placeName, places } from "./map.js";
+import { mainGroup, overviewPoints } from "./views.js";
 
 const OVERVIEW_MAX_ZOOM = 8;
 
 /** The overview's store. */
 export const overview = {
   group: null, // {near, far, center, radiusKm} once computed
+  items: {}, // place_key -> {key, anchor, points} (views.js mainGroup's items)
   control: null, // the "+N further away" control
   showingAll: false,
 };
@@ -33,14 +34,24 @@ function itemOf(key) {
 
 /** The main group of the places on the map (computed once). */
 export function storyGroup() {
-  if (!overview.group) overview.group = mainGroup(Object.keys(places.markers).map(itemOf));
+  if (!overview.group) {
+    overview.items = {};
+    const items = Object.keys(places.markers).map(itemOf);
+    items.forEach(function (item) {
+      overview.items[item.key] = item;
+    });
+    overview.group = mainGroup(items);
+  }
   return overview.group;
 }
 
-function groupBounds(keys) {
+/** The bounds of the main group: its points, and what of its outlines views.js says to fit. */
+function groupBounds(group) {
   const bounds = L.latLngBounds([]);
-  keys.forEach(function (k) {
-    bounds.extend(placeBounds(k));
+  group.near.forEach(function (k) {
+    overviewPoints(overview.items[k], group).forEach(function (p) {
+      bounds.extend(p);
+    });
   });
   return bounds;
 }
@@ -73,7 +84,7 @@ function addControl(map, far) {
         overview.showingAll = !overview.showingAll;
         setLabel(btn, far);
         if (overview.showingAll) fitAll(true);
-        else fitView(groupBounds(storyGroup().near), OVERVIEW_MAX_ZOOM, true);
+        else fitView(groupBounds(storyGroup()), OVERVIEW_MAX_ZOOM, true);
       });
       box.appendChild(btn);
       return box;
@@ -89,5 +100,5 @@ export function showOverview(animate) {
   const group = storyGroup();
   if (group.far.length && !overview.control) addControl(map, group.far);
   if (overview.showingAll) fitAll(animate);
-  else fitView(groupBounds(group.near), OVERVIEW_MAX_ZOOM, animate);
+  else fitView(groupBounds(group), OVERVIEW_MAX_ZOOM, animate);
 }

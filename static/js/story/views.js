@@ -97,13 +97,45 @@ export function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** The nearest of an item's points (its outline's vertices, or its one point) to `center`, in km. */
-function nearestKm(item, center) {
-  let best = Infinity;
+/** The nearest of an item's points (its outline's vertices, or its one point) to `center`. */
+function nearestPoint(item, center) {
+  let best = null;
+  let bestKm = Infinity;
   item.points.forEach(function (pt) {
-    best = Math.min(best, distanceKm(center, pt));
+    const km = distanceKm(center, pt);
+    if (km < bestKm) {
+      bestKm = km;
+      best = pt;
+    }
   });
-  return best;
+  return { point: best, km: bestKm };
+}
+
+function nearestKm(item, center) {
+  return nearestPoint(item, center).km;
+}
+
+/**
+ * What of a place in the main group the overview fits: all of an outline that holds the
+ * centre or is no wider than the group, else only its nearest point (a neighbouring
+ * country's edge shows, not the whole country).
+ */
+export function overviewPoints(item, group) {
+  if (item.points.length < 2 || !group.center) return item.points;
+  const lats = item.points.map(function (p) {
+    return p[0];
+  });
+  const lons = item.points.map(function (p) {
+    return p[1];
+  });
+  const s = Math.min.apply(null, lats);
+  const n = Math.max.apply(null, lats);
+  const w = Math.min.apply(null, lons);
+  const e = Math.max.apply(null, lons);
+  const c = group.center;
+  const holds = c[0] >= s && c[0] <= n && c[1] >= w && c[1] <= e;
+  if (holds || distanceKm([s, w], [n, e]) <= 2 * group.radiusKm) return item.points;
+  return [nearestPoint(item, c).point];
 }
 
 /**
