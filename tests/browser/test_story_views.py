@@ -331,3 +331,20 @@ def test_popup_names_admin1_and_country(page, live_server):
     page.wait_for_function("() => document.querySelector('.leaflet-popup .popup-title').textContent.startsWith('Madrid')")
     assert page.locator(".leaflet-popup .popup-where").count() == 0  # nothing known: no line
     assert_offline(page, live_server.url)
+
+
+def test_a_phone_step_quotes_its_passage_in_a_tooltip(page, seed):
+    """At phone width the step's tooltip (no popup over the small map) quotes the step's passage."""
+    base, _article, collection = seed
+    page.set_viewport_size({"width": 390, "height": 844})
+    k, start = mention_step(page, "Damascus", 1)
+    page.evaluate("k => { location.hash = '#step-' + k; }", k)
+    page.wait_for_function("() => document.getElementById('map-status').textContent === 'Showing Damascus on the map.'")
+    tip = page.locator(".leaflet-tooltip .step-tooltip")
+    assert tip.locator(".step-tooltip-name").inner_text() == "Damascus"
+    assert squash(tip.locator(".passage").inner_text()) == squash(passage_of(collection, start))
+    assert tip.locator(".quote").inner_text() == "Damascus"
+    assert page.locator(".leaflet-popup").count() == 0
+    # The zoom buttons are out of the tooltip's way (bottom right on a phone).
+    assert page.locator(".leaflet-bottom.leaflet-right .leaflet-control-zoom").count() == 1
+    assert_offline(page, base)

@@ -53,12 +53,17 @@ function trackMotion(map, container) {
   });
 }
 
+/** On a phone a popup or step tooltip opens near the top: keep the zoom buttons out of its way. */
+function placeZoomControl(map, container) {
+  const where = container.clientWidth < PHONE_MAP_WIDTH ? "bottomright" : "topleft";
+  if (map.zoomControl && map.zoomControl.getPosition() !== where) map.zoomControl.setPosition(where);
+}
+
 /** Use folium's map, and keep its size right when its container changes. */
 export function attachMap(map, container) {
   places.map = map;
   trackMotion(map, container);
-  // On a phone a popup or step tooltip opens near the top: keep the zoom buttons out of its way.
-  if (map.zoomControl && container.clientWidth < PHONE_MAP_WIDTH) map.zoomControl.setPosition("bottomright");
+  placeZoomControl(map, container);
   // folium's script runs before the rest of the page is parsed, so the map measured
   // its container in a provisional layout: measure again now, and on every resize
   // of the container (Leaflet itself only watches the window).
@@ -66,6 +71,7 @@ export function attachMap(map, container) {
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
       map.invalidateSize({ pan: false });
+      placeZoomControl(map, container);
     }).observe(container);
   }
 }
