@@ -2,10 +2,11 @@
 
     python scripts/screenshots.py [--out build/screenshots] [--story FILE]
 
-Serves the app on 127.0.0.1 (a fresh database in a temporary folder), stores the sample
-story (or --story FILE) with the real geoparser, and drives Debian's chromium through Playwright. Writes PNGs
-of the story page (overview, a step, the review tools), the library and the map of all
-stories. Fails if any request leaves the app.
+Serves the app on 127.0.0.1 (a fresh database in a temporary folder), stores the seed
+story (../shared/seeds, else the sample story; or --story FILE) with the real geoparser, and
+drives Debian's chromium through Playwright. Writes PNGs of the story page (the overview, a
+country step, a city step, a step on a point another place shares, the review tools), the
+library and the map of all stories. Fails if any request leaves the app.
 """
 from __future__ import annotations
 
@@ -31,8 +32,32 @@ CHROMIUM_ARGS = [
 VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
               "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": {"width": 1440, "height": 900}, "device_scale_factor": 1},
+    "desktop": {"viewport": {"width": 1400, "height": 900}, "device_scale_factor": 1},
 }
+SEED = ROOT.parent / "shared" / "seeds" / "000_0ccbed5b938370f4.txt"
+SAMPLE = ROOT / "geo" / "data" / "sample_story.md"
+
+#: The first step of each kind the screenshots show: (label, JS predicate over a step's
+#: place {kind, shared}); `kind` as static/js/story/views.js names it.
+STEP_SHOTS = (
+    ("story-step-country", "s => s.kind === 'country'"),
+    ("story-step-city", "s => s.kind === 'city' || s.kind === 'town'"),
+    ("story-step-shared", "s => s.shared"),
+)
+#: Every step's place: its kind and whether another place sits at the same point.
+STEP_PLACES_JS = """async () => {
+  const views = await import('/static/js/story/views.js');
+  const st = window.storyMap.state;
+  const at = {};
+  Object.values(st.places.features).forEach(f => {
+    if (f.geometry) { const k = f.geometry.coordinates.join(','); at[k] = (at[k] || 0) + 1; }
+  });
+  return st.steps.buttons.map(b => {
+    const f = st.places.features[st.places.keyByStart[b.getAttribute('data-start')]];
+    if (!f || !f.geometry) return {kind: null, shared: false};
+    return {kind: views.placeKind(f.properties), shared: at[f.geometry.coordinates.join(',')] > 1};
+  });
+}"""
 
 
 def make_app(instance: Path):  # type: ignore[no-untyped-def]
@@ -45,6 +70,7 @@ def make_app(instance: Path):  # type: ignore[no-untyped-def]
         "SECRET_KEY": "screenshots",
         "DATABASE_URL": f"sqlite:///{instance / 'app.sqlite'}",
         "TILES": None,
+        "QUEUE_URL": "immediate",  # analyse the story as it is stored: the pictures need its map
     }
     gazetteer = ROOT / "instance" / "gazetteer.sqlite"
     if not gazetteer.is_file():
@@ -60,7 +86,7 @@ def store_story(app, path: Path | None) -> int:  # type: ignore[no-untyped-def]
     from web.ingest import ingest
     from geo import sources
 
-    path = path or ROOT / "geo" / "data" / "sample_story.md"
+    path = path or (SEED if SEED.is_file() else SAMPLE)
     title, text = sources.read_upload(path.name, path.read_bytes())
     source = path.name
     with app.test_request_context():
@@ -118,6 +144,22 @@ def _ready(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(400)  # let the map settle (tiles of the basemap, fly-to)
 
 
+def shoot_steps(page, url: str, snap) -> None:  # type: ignore[no-untyped-def]
+    """A deep link to the first step of each kind in STEP_SHOTS, as a person would open it."""
+    kinds = page.evaluate(STEP_PLACES_JS)
+    for label, predicate in STEP_SHOTS:
+        k = page.evaluate(f"kinds => kinds.findIndex({predicate})", kinds) + 1
+        if not k:
+            print(f"{label}: no such step in this story", file=sys.stderr)
+            continue
+        page.goto(url + f"#step-{k}")
+        page.reload()
+        _ready(page)
+        page.wait_for_selector(".leaflet-popup, .leaflet-tooltip .step-tooltip")
+        page.wait_for_timeout(300)
+        snap(label)
+
+
 def shoot(page, base: str, article_id: int, name: str, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     shots: list[Path] = []
 
@@ -133,10 +175,7 @@ def shoot(page, base: str, article_id: int, name: str, out: Path) -> list[Path]:
     snap("story")
     if name == "phone":
         snap("story-full", full_page=True)
-    page.goto(url + "#step-3")
-    page.reload()  # a deep link, as a person would open it
-    _ready(page)
-    snap("story-step")
+    shoot_steps(page, url, snap)
     first = page.locator(".review-list .review-open").first
     if first.count():
         first.click()

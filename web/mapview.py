@@ -40,6 +40,7 @@ __all__ = [
     "VENDOR_JS",
     "VENDOR_CSS",
     "BASEMAP",
+    "COUNTRY_IDS",
     "render_map",
     "page_map",
     "csp_script_hashes",
@@ -68,6 +69,8 @@ VENDOR_JS: tuple[str, ...] = (
 )
 OWN_JS: tuple[str, ...] = ("js/story.js",)
 BASEMAP = "vendor/world-atlas/countries-50m.json"
+#: alpha-2 -> world-atlas id, for shading country mentions (scripts/build_country_ids.py).
+COUNTRY_IDS = "data/country-ids.json"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -100,7 +103,7 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
     """
     if tiles not in (None, "osm"):
         raise ValueError(f"unknown tiles setting {tiles!r}: use None (offline) or 'osm'")
-    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS))
+    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *OWN_JS))
     return _map_html(tiles, urls)
 
 
@@ -148,13 +151,14 @@ def _folium_parts(tiles: str | None) -> tuple[str, str, bool]:
 def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
     """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
     div, script, has_layer = _folium_parts(tiles)
-    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS), urls))
+    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *OWN_JS), urls))
     return Markup(_templates().get_template("_map.html").render(
         css=[url[p] for p in VENDOR_CSS],
         vendor_js=[url[p] for p in VENDOR_JS],
         own_js=[url[p] for p in OWN_JS],
         map_var=MAP_VAR,
         basemap=url[BASEMAP],
+        country_ids=url[COUNTRY_IDS],
         has_layer=has_layer,
         div=Markup(div.strip()),
         script=Markup(_normalise_script(script)),

@@ -10,6 +10,9 @@
  *   popup.js   a place's popup                             linking.js  text <-> map
  *   steps.js   story mode                                  review.js   review and correction
  *   basemap.js the offline basemap                         librarymap.js  the map of all stories
+ *   views.js   kinds of place, step zooms, the main group  outlines.js country/region outlines
+ *   overview.js the overview and its "+N further away" control
+ *   clusters.js bringing a marker out of its cluster (spread apart when on one point)
  *
  * - The Leaflet map is created by folium's script (geo/mapview.py) as a global whose
  *   name is in .story-map[data-map-var] ("map_story").
@@ -22,17 +25,22 @@ import { fetchGeoJSON } from "./story/api.js";
 import { initLibrary } from "./story/librarymap.js";
 import { wireText } from "./story/linking.js";
 import { addPlaces, attachMap, places } from "./story/map.js";
+import { loadOutlines } from "./story/outlines.js";
+import { showOverview } from "./story/overview.js";
 import { page, readPage, setStatus, storyData } from "./story/page.js";
 import { popupContent } from "./story/popup.js";
 import { openReview, wireReview } from "./story/review.js";
 import { goStep, setStepLabel, stepFromHash, steps, wireSteps } from "./story/steps.js";
 
-function loadPlaces(map, url) {
+function loadPlaces(map, url, container) {
   if (!url) return Promise.resolve();
   setStatus("Loading places…");
   return fetchGeoJSON(url)
     .then(function (collection) {
-      addPlaces(map, collection);
+      const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
+      return loadOutlines(container, features).then(function (outlines) {
+        addPlaces(map, collection, outlines);
+      });
     })
     .catch(function () {
       setStatus("The places could not be loaded.");
@@ -46,7 +54,10 @@ function whenReady() {
   if (page.mode !== "library") {
     const k = stepFromHash();
     if (k) goStep(k, false);
-    else setStepLabel(0);
+    else {
+      setStepLabel(0);
+      showOverview(false);
+    }
   }
   page.story.setAttribute("data-map-state", "ready");
 }
@@ -72,7 +83,7 @@ function init() {
   } else {
     wireSteps();
     if (page.textEl) wireReview();
-    loaded = loadPlaces(map, storyData("geojson-url"));
+    loaded = loadPlaces(map, storyData("geojson-url"), container);
   }
   Promise.all([addBasemap(map, container.getAttribute("data-basemap-url")), loaded]).then(whenReady);
 }

@@ -14,10 +14,10 @@ export function onMentionActivate(mention) {
   const key = placeKeyForMention(mention);
   const start = mention.getAttribute("data-start");
   followMention(mention);
-  if (key && openPlace(key, start)) {
+  const shown = function () {
     setStatus("Showing " + placeName(key, mention.textContent) + " on the map.");
-    return;
-  }
+  };
+  if (key && openPlace(key, start, shown)) return; // said once the marker is out of its cluster
   setStatus("“" + mention.textContent + "” could not be placed on the map.");
   const item = document.querySelector('.unresolved-button[data-start="' + cssEscape(start) + '"]');
   if (item) flash([item]);

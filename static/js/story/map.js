@@ -3,6 +3,7 @@
  * marker per place, their popups (built by the function in places.popup), hover and
  * selection styles, fitting the view. Leaflet (L) is a global from the vendored script.
  */
+import { revealMarker } from "./clusters.js";
 import { el, isInt, plural, reduceMotion } from "./dom.js";
 import { page, setStatus } from "./page.js";
 import { hoverText, selectPlaceInText } from "./text.js";
@@ -16,7 +17,14 @@ const STYLE = {
   uncertain: { color: "#7a2e0e", weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.15, dashArray: "4 3" },
   reviewed: { color: "#1d5b2a", weight: 2.5, fillColor: "#e8590c", fillOpacity: 0.72, dashArray: null },
   hover: { color: "#1a5fb4", weight: 4 },
+  area: { color: "#7a2e0e", weight: 1.5, fillColor: "#e8590c", fillOpacity: 0.16, dashArray: null },
 };
+
+/** Maps narrower than this (px) are a phone's. */
+export const PHONE_MAP_WIDTH = 500;
+
+/** From this zoom on, outlines are drawn almost without fill. */
+const AREA_FADE_ZOOM = 8;
 
 /** The map's store. */
 export const places = {
@@ -29,6 +37,9 @@ export const places = {
   currentStart: null, // the text mention that opened the current popup
   stepKey: null, // the place of the current story step (steps.js)
   popup: null, // feature -> the popup's DOM node (set by main.js)
+  areas: {}, // place_key -> {polygons, bounds}: places drawn as shaded outlines (outlines.js)
+  areaLayer: null, // the (unclustered) group of the outlines
+  labels: {}, // place_key -> the marker's tooltip text
 };
 
 /** Say on the container whether the map is moving (data-map-motion: "moving" or "still"). */
@@ -42,10 +53,17 @@ function trackMotion(map, container) {
   });
 }
 
+/** On a phone a popup or step tooltip opens near the top: keep the zoom buttons out of its way. */
+function placeZoomControl(map, container) {
+  const where = container.clientWidth < PHONE_MAP_WIDTH ? "bottomright" : "topleft";
+  if (map.zoomControl && map.zoomControl.getPosition() !== where) map.zoomControl.setPosition(where);
+}
+
 /** Use folium's map, and keep its size right when its container changes. */
 export function attachMap(map, container) {
   places.map = map;
   trackMotion(map, container);
+  placeZoomControl(map, container);
   // folium's script runs before the rest of the page is parsed, so the map measured
   // its container in a provisional layout: measure again now, and on every resize
   // of the container (Leaflet itself only watches the window).
@@ -53,6 +71,7 @@ export function attachMap(map, container) {
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
       map.invalidateSize({ pan: false });
+      placeZoomControl(map, container);
     }).observe(container);
   }
 }
@@ -157,8 +176,41 @@ export function makeMarker(map, key, f, lat, lon, count) {
   const uncertain = styleFor(p) === STYLE.uncertain;
   const label = (p.name || "") + (uncertain ? " (uncertain)" : "") + " · " + plural(count, "mention");
   marker.bindTooltip(el("span", null, label), { direction: "top", offset: [0, -options.radius] });
+  places.labels[key] = label;
   wireMarker(marker, key, label);
   return marker;
+}
+
+/** The point a place's popup opens at: its own point when inside its outline's bounds, else their centre. */
+function anchorOf(outline, point) {
+  const b = L.latLngBounds(outline.bounds);
+  return point && b.contains(point) ? L.latLng(point) : b.getCenter();
+}
+
+/** A place drawn as a shaded outline (a country, an admin-1 region); it acts as the place's marker. */
+export function makeArea(map, key, f, outline, point, count) {
+  const p = f.properties || {};
+  const area = L.polygon(outline.polygons, Object.assign({ pane: "outlines", className: "place-area" }, STYLE.area));
+  const anchor = anchorOf(outline, point);
+  area.getLatLng = function () {
+    return anchor;
+  };
+  area.bindPopup(function () {
+    return places.popup(places.features[key]);
+  }, popupOptions(map));
+  const label = (p.name || "") + " · " + plural(count, "mention");
+  area.bindTooltip(el("span", null, label), { direction: "top", sticky: true });
+  places.labels[key] = label;
+  places.areas[key] = outline;
+  wireMarker(area, key, label);
+  return area;
+}
+
+/** The bounds a place takes on the map: its outline's main part, or its point. */
+export function placeBounds(key) {
+  if (places.areas[key]) return L.latLngBounds(places.areas[key].bounds);
+  const marker = places.markers[key];
+  return marker ? L.latLngBounds([marker.getLatLng()]) : null;
 }
 
 /** Bigger markers behind smaller ones so every marker stays clickable. */
@@ -166,6 +218,9 @@ export function sortMarkers() {
   Object.keys(places.markers)
     .map(function (k) {
       return places.markers[k];
+    })
+    .filter(function (m) {
+      return typeof m.getRadius === "function";
     })
     .sort(function (a, b) {
       return a.getRadius() - b.getRadius();
@@ -175,15 +230,21 @@ export function sortMarkers() {
     });
 }
 
-/** Fit the view to every marker. */
+/** Fit the view to every place (outlines by their main part). */
 export function fitAll(animate) {
   if (!places.map || !places.layer) return;
   const keys = Object.keys(places.markers);
   if (!keys.length) return;
-  const bounds = L.latLngBounds(keys.map(function (k) {
-    return places.markers[k].getLatLng();
-  }));
-  const opts = { padding: [28, 28], maxZoom: 6 };
+  const bounds = L.latLngBounds([]);
+  keys.forEach(function (k) {
+    bounds.extend(placeBounds(k));
+  });
+  fitView(bounds, 6, animate);
+}
+
+/** Fit `bounds` (flying unless `animate` is false or motion is reduced); `top`: room kept above, in pixels. */
+export function fitView(bounds, maxZoom, animate, top) {
+  const opts = { paddingTopLeft: [28, top || 28], paddingBottomRight: [28, 28], maxZoom: maxZoom };
   if (animate && !reduceMotion && places.map.flyToBounds) places.map.flyToBounds(bounds, opts);
   else places.map.fitBounds(bounds, Object.assign({ animate: false }, opts));
 }
@@ -210,18 +271,34 @@ function indexFeature(key, f, mentions) {
 /** Take every place off the map and out of the store (the store's objects stay the same). */
 export function clearPlaces() {
   if (places.layer && places.map) places.map.removeLayer(places.layer);
+  if (places.areaLayer && places.map) places.map.removeLayer(places.areaLayer);
   places.layer = null;
-  [places.markers, places.features, places.keyByStart, places.mentionByStart].forEach(function (o) {
+  places.areaLayer = null;
+  [places.markers, places.features, places.keyByStart, places.mentionByStart, places.areas, places.labels].forEach(function (o) {
     Object.keys(o).forEach(function (k) {
       delete o[k];
     });
   });
 }
 
-/** Put an article's GeoJSON places on the map and say how many are there (keepView: no fit). */
-export function addPlaces(map, collection, keepView) {
+/** The pane and group of the shaded outlines: under the point markers, never clustered. */
+function newAreaLayer(map) {
+  if (!map.getPane("outlines")) {
+    map.createPane("outlines").style.zIndex = 390; // over the basemap, under the markers (400)
+  }
+  const group = L.featureGroup().addTo(map);
+  // Zoomed in to a town, a country's shading would tint the whole map: keep only its border.
+  map.on("zoomend", function () {
+    group.setStyle({ fillOpacity: map.getZoom() >= AREA_FADE_ZOOM ? 0.03 : STYLE.area.fillOpacity });
+  });
+  return group;
+}
+
+/** Put an article's GeoJSON places on the map (areas as outlines when `outlines` has them). */
+export function addPlaces(map, collection, outlines) {
   const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
   places.layer = newLayer(map);
+  places.areaLayer = newAreaLayer(map);
   let onMap = 0;
   let offMap = 0;
   features.forEach(function (f) {
@@ -231,45 +308,47 @@ export function addPlaces(map, collection, keepView) {
     if (key === null) return;
     indexFeature(key, f, mentions);
     const point = pointOf(f);
-    if (!point) {
+    const outline = outlines ? outlines.outline(p) : null;
+    if (!point && !outline) {
       offMap += 1;
       return;
     }
     onMap += 1;
-    const marker = makeMarker(map, key, f, point[0], point[1], mentions.length);
-    places.layer.addLayer(marker);
-    places.markers[key] = marker;
+    if (outline) {
+      places.markers[key] = makeArea(map, key, f, outline, point, mentions.length).addTo(places.areaLayer);
+    } else {
+      places.markers[key] = makeMarker(map, key, f, point[0], point[1], mentions.length);
+      places.layer.addLayer(places.markers[key]);
+    }
   });
   sortMarkers();
-  if (onMap && !keepView) fitAll(false);
   let msg = onMap ? plural(onMap, "place") + " on the map" : "No place could be put on the map";
   if (offMap) msg += "; " + offMap + " not found";
   setStatus(msg + ".");
 }
 
-/** Run `then` once the marker is on the map (out of its cluster). */
+/** Run `then` once the marker is on the map: out of its cluster, or spread apart with its neighbours. */
 export function showMarker(marker, then) {
-  if (places.layer && places.layer.zoomToShowLayer && places.layer.hasLayer(marker) && !marker._map) {
-    places.layer.zoomToShowLayer(marker, then);
-  } else {
-    then();
-  }
+  revealMarker(places.layer, marker, then);
 }
 
 /** Open a place's popup (at the passage of the mention at `start`); false if not on the map. */
-export function openPlace(key, start) {
+export function openPlace(key, start, onShown) {
   const marker = places.markers[key];
   const map = places.map;
   if (!marker || !map) return false;
-  places.currentStart = start === undefined ? null : start;
   showMarker(marker, function () {
+    // Close the open popup first: its close resets the passage shown (wireMarker).
+    if (!marker.isPopupOpen()) map.closePopup();
+    places.currentStart = start === undefined ? null : start;
     // Pan first (without animation, so the popup's own auto-pan measures the final
     // view), then open: the popup then slides fully into view.
     if (!map.getBounds().pad(-0.1).contains(marker.getLatLng())) {
       map.panTo(marker.getLatLng(), { animate: false });
     }
     if (marker.isPopupOpen()) marker.setPopupContent(places.popup(places.features[key]));
-    else marker.openPopup();
+    else marker.openPopup(marker.getLatLng());
+    if (onShown) onShown();
   });
   return true;
 }
@@ -279,11 +358,11 @@ export function hoverPlace(key, on) {
   const marker = places.markers[key];
   const f = places.features[key];
   if (marker && f) {
-    const base = styleFor(f.properties || {});
+    const base = places.areas[key] ? STYLE.area : styleFor(f.properties || {});
     marker.setStyle(on ? { color: STYLE.hover.color, weight: STYLE.hover.weight } : { color: base.color, weight: base.weight });
     const path = marker.getElement && marker.getElement();
     if (path) path.classList.toggle("is-hover", on);
-    if (on && marker._map) marker.bringToFront();
+    if (on && marker._map && !places.areas[key]) marker.bringToFront();
   }
   if (page.textEl) hoverText(key, on);
 }

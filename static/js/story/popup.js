@@ -78,6 +78,18 @@ function passageNode(group) {
   return q;
 }
 
+/** A step's tooltip on a phone: the place's name and the step's passage, its mention marked. */
+export function stepPassageNode(feature, start) {
+  const p = (feature && feature.properties) || {};
+  const mentions = Array.isArray(p.mentions) ? p.mentions : [];
+  const groups = passageGroups(mentions);
+  const box = el("div", "step-tooltip");
+  box.appendChild(el("strong", "step-tooltip-name", p.name || ""));
+  const g = groups[currentGroup(groups, start)];
+  if (g) box.appendChild(passageNode(g));
+  return box;
+}
+
 function matchNote(p, mentions) {
   if (p.reviewed) {
     const m = mentions[0] || {};
@@ -97,6 +109,14 @@ function titleNode(p) {
   return title;
 }
 
+/** Where the place is (admin-1 region, country), so that namesakes can be told apart; null when unknown. */
+export function whereLine(p) {
+  const parts = [p.admin1, p.country].filter(function (s) {
+    return typeof s === "string" && s.trim() && s !== p.name;
+  });
+  return parts.length ? parts.join(", ") : null;
+}
+
 function metaNode(p, mentions) {
   const meta = el("p", "popup-meta", plural(mentions.length, "mention"));
   if (page.mode === "story") meta.appendChild(text(" · " + matchNote(p, mentions)));
@@ -111,12 +131,12 @@ function metaNode(p, mentions) {
   return meta;
 }
 
-/** The group holding the mention that opened the popup (0 when none). */
-function currentGroup(groups) {
+/** The group holding the mention at `start` (0 when none). */
+function currentGroup(groups, start) {
   let index = 0;
   groups.forEach(function (g, i) {
     g.mentions.forEach(function (m) {
-      if (places.currentStart !== null && m.start === Number(places.currentStart)) index = i;
+      if (start !== null && start !== undefined && m.start === Number(start)) index = i;
     });
   });
   return index;
@@ -170,7 +190,7 @@ function fillPassage(slot, g, hooks) {
 
 /** The passages one at a time, with ‹ › buttons when there are several. */
 function passagePager(box, groups, hooks) {
-  let index = currentGroup(groups);
+  let index = currentGroup(groups, places.currentStart);
   const pager = el("div", "popup-pager");
   const prev = button("pager-prev", "‹", "Previous passage");
   const pos = el("span", "pager-pos");
@@ -208,6 +228,8 @@ export function popupContent(feature, hooks) {
   const key = p.place_key == null ? "" : String(p.place_key);
   box.setAttribute("data-place-key", key);
   box.appendChild(titleNode(p));
+  const where = whereLine(p);
+  if (where) box.appendChild(el("p", "popup-where", where));
   box.appendChild(metaNode(p, mentions));
   passagePager(box, passageGroups(mentions), hooks);
   const url = placeUrl(key);

@@ -7,6 +7,7 @@ import { fetchGeoJSON } from "./api.js";
 import { byId, el, each, plural } from "./dom.js";
 import { domPoint } from "./offsets.js";
 import { addPlaces, clearPlaces, places } from "./map.js";
+import { loadOutlines } from "./outlines.js";
 import { page, storyData } from "./page.js";
 import { setStepLabel, steps } from "./steps.js";
 
@@ -147,9 +148,14 @@ export function syncPlaces() {
     if (places.markers[k] === open) openKey = k;
   });
   return fetchGeoJSON(url).then(function (collection) {
+    const features = Array.isArray(collection.features) ? collection.features : [];
+    return loadOutlines(map.getContainer().closest(".story-map"), features).then(function (outlines) {
+      return [collection, outlines];
+    });
+  }).then(function (loaded) {
     map.closePopup();
     clearPlaces();
-    addPlaces(map, collection, true);
+    addPlaces(map, loaded[0], loaded[1]);
     const marker = openKey !== null ? places.markers[openKey] : null;
     if (marker && marker._map) reopen(marker);
   });

@@ -3,14 +3,18 @@
  * URL's #step-N so that the back button and deep links work), optionally with a line
  * linking the places in reading order.
  */
-import { byId, isInt, plural, reduceMotion, scrollBehavior } from "./dom.js";
+import { byId, el, isInt, plural, reduceMotion, scrollBehavior } from "./dom.js";
 import { highlightPassage } from "./offsets.js";
-import { fitAll, openPlace, placeKeyForMention, placeName, places, showMarker } from "./map.js";
+import { PHONE_MAP_WIDTH, fitView, openPlace, placeKeyForMention, placeName, places, showMarker } from "./map.js";
+import { showOverview } from "./overview.js";
 import { announce, page, setStatus } from "./page.js";
+import { stepPassageNode } from "./popup.js";
 import { markActive, selectPlaceInText } from "./text.js";
+import { fitMaxZoom, placeKind, stepZoom } from "./views.js";
 
-const STEP_ZOOM = 6;
-const PHONE_WIDTH = 500;
+const POPUP_ROOM = 230; // px: about a popup's height
+/** Fields where the arrow keys move the caret, not the story. */
+const TEXT_FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
 
 /** The steps' store. */
 export const steps = {
@@ -18,6 +22,7 @@ export const steps = {
   step: 0, // 0: the overview; k: the k-th mention
   route: null, // the polyline in reading order, when shown
   pendingOpen: null, // opens the step's place when the map's flight ends
+  openKey: null, // the place the last step opened
 };
 
 /** The step the URL's hash names: #step-N, #mention-<id> (place page), #at-<start> (library map). */
@@ -63,6 +68,7 @@ function markStepPlace(key) {
       const path = marker.getElement && marker.getElement();
       if (path) path.classList.remove("is-step");
       marker.closeTooltip();
+      if (places.labels[old]) marker.setTooltipContent(el("span", null, places.labels[old]));
     }
     selectPlaceInText(old, false);
   }
@@ -84,7 +90,7 @@ function goOverview(n) {
   cancelFlight();
   highlightPassage(page.textEl, null, null);
   if (places.map) places.map.closePopup();
-  fitAll(true);
+  showOverview(true);
   const count = Object.keys(places.markers).length;
   announce("Overview: " + plural(count, "place") + " on the map, " + plural(n, "mention") + " in the story. Press Next or the right arrow key to begin.");
 }
@@ -97,38 +103,56 @@ function highlightStep(mention, m) {
   }
 }
 
-/** Open the step's place: its popup, or on a phone its tooltip (the passage shows in the text). */
-function openStepPlace(marker, key, start) {
+/** Open the step's place: its popup, or on a phone its tooltip quoting the step's passage. */
+function openStepPlace(marker, key, start, shown) {
   const map = places.map;
-  if (map.getSize().x < PHONE_WIDTH) {
+  if (map.getSize().x < PHONE_MAP_WIDTH) {
     showMarker(marker, function () {
       map.closePopup();
-      marker.openTooltip();
+      marker.setTooltipContent(stepPassageNode(places.features[key], start));
+      marker.openTooltip(marker.getLatLng());
+      shown();
     });
   } else {
-    openPlace(key, start);
+    openPlace(key, start, shown);
   }
 }
 
-/** Fly to the step's marker; only the latest step opens its place (quick key presses cancel earlier flights). */
-function flyToStep(k, marker, key, start) {
+/** Show a place as its kind asks: fit its outline, or centre it at its kind's zoom. */
+function viewPlace(key, marker, animate) {
   const map = places.map;
-  places.currentStart = start;
-  const target = marker.getLatLng();
-  const zoom = Math.max(map.getZoom(), STEP_ZOOM);
+  const f = places.features[key] || {};
+  const kind = placeKind(f.properties || {});
+  const tiles = map.getContainer().closest(".story-map[data-tiles=osm]") !== null;
+  if (places.areas[key]) {
+    // Room above the outline for the popup, which opens at its middle.
+    const room = Math.min(POPUP_ROOM, map.getSize().y * 0.4);
+    fitView(L.latLngBounds(places.areas[key].bounds), fitMaxZoom(kind, tiles), animate, room);
+  } else if (animate) {
+    map.flyTo(marker.getLatLng(), stepZoom(kind, tiles), { duration: 0.8 });
+  } else {
+    map.setView(marker.getLatLng(), stepZoom(kind, tiles), { animate: false });
+  }
+}
+
+/** Fly to the step's place; only the latest step opens it (quick key presses cancel earlier flights). */
+function flyToStep(k, marker, key, start, shown) {
+  const map = places.map;
   cancelFlight();
   map.stop();
+  if (places.stepKey !== steps.openKey) map.closePopup(); // not the last step's popup over the flight
+  steps.openKey = key;
   if (reduceMotion) {
-    map.setView(target, zoom, { animate: false });
-    openStepPlace(marker, key, start);
+    viewPlace(key, marker, false);
+    openStepPlace(marker, key, start, shown);
     return;
   }
   steps.pendingOpen = function () {
     steps.pendingOpen = null;
-    if (steps.step === k) openStepPlace(marker, key, start);
+    if (steps.step === k) openStepPlace(marker, key, start, shown);
   };
   map.once("moveend", steps.pendingOpen);
-  map.flyTo(target, zoom, { duration: 0.8 });
+  viewPlace(key, marker, true);
 }
 
 function goMention(k, n) {
@@ -145,9 +169,11 @@ function goMention(k, n) {
   const name = placeName(key, mention.textContent);
   const where = f && f.properties && f.properties.country_code ? name + ", " + f.properties.country_code : name;
   if (marker && places.map) {
-    flyToStep(k, marker, key, start);
+    setStatus("Going to " + name + "…");
+    flyToStep(k, marker, key, start, function () {
+      if (steps.step === k) setStatus("Showing " + name + " on the map.");
+    });
     announce("Step " + k + " of " + n + ": " + where + ". " + (m.passage || ""));
-    setStatus("Showing " + name + " on the map.");
   } else {
     if (places.map) places.map.closePopup();
     announce("Step " + k + " of " + n + ": " + mention.textContent + ", not on the map. " + (m.passage || ""));
@@ -175,8 +201,9 @@ function onArrowKey(e) {
   if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
   if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
   const t = e.target;
-  if (t && t.closest && (t.closest("input, textarea, select, [contenteditable], .leaflet-container, .popup-pager"))) return;
+  if (t && t.closest && t.closest(TEXT_FIELDS)) return;
   e.preventDefault();
+  e.stopPropagation(); // the map's own keyboard handler would pan instead
   if (e.key === "ArrowRight" && steps.step < steps.buttons.length) goStep(steps.step + 1, true);
   if (e.key === "ArrowLeft" && steps.step > 0) goStep(steps.step - 1, true);
 }
@@ -198,7 +225,7 @@ export function wireSteps() {
   if (next) next.addEventListener("click", function () {
     if (steps.step < steps.buttons.length) goStep(steps.step + 1, true);
   });
-  document.addEventListener("keydown", onArrowKey);
+  document.addEventListener("keydown", onArrowKey, true); // before the map's handler
   window.addEventListener("popstate", fromLocation);
   window.addEventListener("hashchange", fromLocation);
   const route = byId("route-toggle");
