@@ -125,3 +125,22 @@ def test_library_pages_and_map_areas(pg_app: Flask) -> None:
     fc = client.get("/map/places.geojson?bbox=170,-30,-160,0&zoom=5").get_json()
     assert {f["properties"]["name"] for f in fc["features"]} == {"Suva", "Apia"}
     assert client.get("/?q=100%25").status_code == 200
+
+
+def test_the_export_streams_titles_beside_mentions(pg_app: Flask, monkeypatch) -> None:
+    """Issue 12: the export's title batches run while the mentions' server-side cursor is open."""
+    from web import stories
+
+    real = store.article_titles
+    monkeypatch.setattr(stories.store, "article_titles",
+                        lambda session, after_id=0, limit=500: real(session, after_id, 2))
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        ids = [store.save_story(db.session, f"Story {k}", "test", paris_story(PARIS_TEXT + f" {k}")).id
+               for k in range(5)]
+    client = pg_app.test_client()
+    for shape in ("places", "mentions"):
+        export = json.loads(client.get("/export.geojson", query_string={"shape": shape}).data)
+        pairs = {(f["properties"]["article_id"], f["properties"]["article_title"]) for f in export["features"]}
+        assert pairs == {(aid, f"Story {k}") for k, aid in enumerate(ids)}
+        assert len({f["id"] for f in export["features"]}) == len(export["features"])
