@@ -57,12 +57,13 @@ def article_collection(article_id: int, shape: str = "places") -> dict[str, Any]
 
 
 def _titles(article_id: int | None) -> Iterator[tuple[int, str]]:
-    """(id, title) of the analysed articles in id order, fetched a batch at a time."""
-    after = 0 if article_id is None else article_id - 1
+    """(id, title) of the analysed articles (or the one) in id order, a batch at a time."""
+    if article_id is not None:
+        yield from store.article_titles(db.session, article_id - 1, limit=1)
+        return
+    after = 0
     while batch := store.article_titles(db.session, after):
         yield from batch
-        if article_id is not None:
-            return
         after = batch[-1][0]
 
 
