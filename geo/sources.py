@@ -1,7 +1,10 @@
 """Input: an uploaded file or pasted text -> (title, text), the text exactly as it will be analysed.
 
-Plain text and Markdown are kept exactly as given (only decoded), so mention offsets stay valid
-against what the user supplied. HTML is reduced to its main text with trafilatura. No Flask here.
+Text is kept exactly as given (only decoded) apart from one newline normalisation, applied here
+once for every way in (form paste, file upload, JSON API, CLI): CRLF and lone CR become LF, so
+mention offsets index the stored text. A .txt or .md file also loses the page furniture lines at
+its start and end (geo.furniture: the stored text is a slice of the file), and a .md file its
+heading markers ("# "). HTML is reduced to its main text with trafilatura. No Flask here.
 
 Hostile or broken input is refused with a GeoError whose message the user sees: known binary
 formats (PDF, images, archives, office files, ...) by their signature, other binary data by its
@@ -20,13 +23,19 @@ from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
+from geo import furniture
 from geo.errors import EmptyText, TooLarge, UnreadableInput
 
 __all__ = [
     "SourceText",
     "TEXT_EXTENSIONS",
+    "MARKDOWN_EXTENSIONS",
     "HTML_EXTENSIONS",
     "MAX_TITLE_CHARS",
+    "TITLE_CHARS",
+    "normalize_newlines",
+    "strip_markdown_headings",
+    "short_title",
     "MAX_TEXT_CHARS",
     "MAX_FILENAME_CHARS",
     "MAX_SOURCE_CHARS",
@@ -49,6 +58,9 @@ __all__ = [
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 MAX_TITLE_CHARS = 200
+#: A title taken from the text is at most about this long (its first line or first sentence).
+TITLE_CHARS = 90
+MARKDOWN_EXTENSIONS = frozenset({".md"})
 #: The most characters one text may have: spaCy's default ``nlp.max_length`` (a memory guard).
 MAX_TEXT_CHARS = 1_000_000
 MAX_FILENAME_CHARS = 255
@@ -78,6 +90,11 @@ _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 # and the bidirectional overrides that can make a name display as something else.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+_NEWLINES = re.compile(r"\r\n?")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+# A sentence end: . ! or ? (and a closing quote or bracket) before white space.
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?(?=\s)")
+_MIN_SENTENCE = 20  # "U.S. troops ..." is not a sentence of its own
 
 # Leading bytes of binary formats people upload by mistake, with a name to show them.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -263,12 +280,38 @@ def _unprintable_to_space(match: re.Match[str]) -> str:
     return " " if match.group() in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85" else ""
 
 
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR as LF: the one change made to a text as given."""
+    return _NEWLINES.sub("\n", text)
+
+
+def strip_markdown_headings(text: str) -> str:
+    """Markdown heading markers ("# ", "## ", ...) removed from the starts of lines."""
+    return _MARKDOWN_HEADING.sub("", text)
+
+
+def short_title(line: str) -> str:
+    """A title from a text's first line: the line if short, else its first sentence if short,
+    else its start cut at a word boundary with "…" (at most TITLE_CHARS characters)."""
+    if len(line) <= TITLE_CHARS:
+        return line
+    end = _SENTENCE_END.search(line, _MIN_SENTENCE, TITLE_CHARS + 1)
+    if end is not None:
+        return line[: end.end()]
+    cut = line[: TITLE_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > TITLE_CHARS // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def default_title(text: str, fallback: str = "Untitled") -> str:
-    """The first non-empty line (Markdown heading marks removed), whitespace folded, truncated."""
+    """The title rule of every upload path: :func:`short_title` of the first non-empty line
+    (Markdown heading marks removed), whitespace folded."""
     for line in text.splitlines():
-        title = clean_title(line.strip().lstrip("#"))
+        title = clean_title(line[: MAX_TITLE_CHARS * 4].strip().lstrip("#"))
         if title:
-            return title
+            return short_title(title)
     return clean_title(fallback) or "Untitled"
 
 
@@ -330,9 +373,13 @@ def read_upload(filename: str | None, data: bytes, *, max_bytes: int | None = No
     _check_size(len(data), max_bytes)
     stem = path.stem or "Untitled"
     if extension in HTML_EXTENSIONS:
-        return read_html(decode_bytes(data, html=True), fallback_title=stem)
-    text = decode_bytes(data)
+        return read_html(normalize_newlines(decode_bytes(data, html=True)), fallback_title=stem)
+    text = normalize_newlines(decode_bytes(data))
+    if extension in MARKDOWN_EXTENSIONS:
+        text = strip_markdown_headings(text)
     _require_text(text)
+    start, end = furniture.article_span(text)
+    text = text[start:end]
     _check_text(text)
     return SourceText(title=default_title(text, stem), text=text)
 
@@ -340,10 +387,11 @@ def read_upload(filename: str | None, data: bytes, *, max_bytes: int | None = No
 def read_pasted(
     title: str | None, text: str, *, max_bytes: int | None = None, html: bool = False
 ) -> SourceText:
-    """(title, text) from pasted text (kept exactly as given) or pasted HTML."""
+    """(title, text) from pasted text (kept as given, newlines normalised) or pasted HTML."""
     if not isinstance(text, str):
         raise UnreadableInput("The text must be a string.")
     _check_size(len(text.encode("utf-8", "surrogatepass")), max_bytes)
+    text = normalize_newlines(text)
     if _BINARY_CONTROLS.search(text):
         raise UnreadableInput("The text contains control characters; is it binary data?")
     _check_unicode(text)

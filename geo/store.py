@@ -84,6 +84,7 @@ __all__ = [
     "article_mentions",
     "to_resolved",
     "iter_resolved",
+    "article_titles",
     "Correction",
     "CORRECTION_ACTIONS",
     "UNCERTAIN_BELOW",
@@ -765,6 +766,14 @@ def iter_resolved(
         stmt = stmt.where(Mention.article_id == article_id)
     for aid, group in itertools.groupby(session.execute(stmt), key=lambda row: row[0]):
         yield aid, [_resolved_from_columns(row) for row in group]
+
+
+def article_titles(session: Session, after_id: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, title) of up to ``limit`` analysed articles with ids above ``after_id``, in id order:
+    the export's titles, a batch at a time beside :func:`iter_resolved`."""
+    stmt = (select(Article.id, Article.title).where(Article.status == "done", Article.id > after_id)
+            .order_by(Article.id).limit(limit))
+    return [(aid, title) for aid, title in session.execute(stmt)]
 
 
 # --------------------------------------------------------------------------- review and correction

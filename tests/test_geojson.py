@@ -138,3 +138,72 @@ def test_output_is_json_serialisable_and_rfc7946_shaped():
         if f["geometry"] is not None:
             lon, lat = f["geometry"]["coordinates"]
             assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+# --------------------------------------------------------------------------- issue 12: ids, article, flat shape
+
+from geo.countries import country_name  # noqa: E402
+from geo.geojson import ArticleRef, feature_id, mention_features  # noqa: E402
+from geo.types import Place  # noqa: E402
+
+HOMS = Place("gn:169577", "Homs", 34.72682, 36.72339, 169577, "SY", "P", "PPLA", 775404, admin1="Homs")
+
+
+@pytest.mark.parametrize(
+    ("article_id", "key", "expected"),
+    [(7, PARIS.place_id, "7:gn:2988507"), (12, "unresolved:Atlantis", "12:unresolved:Atlantis"),
+     (None, PARIS.place_id, "gn:2988507")],
+)
+def test_feature_id(article_id, key, expected):
+    assert feature_id(article_id, key) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("SY", "Syria"), ("sy", "Syria"), ("US", "United States"), ("XK", "Kosovo"), ("ZZ", None),
+     ("", None), (None, None)],
+)
+def test_country_name(code, name):
+    assert country_name(code) == name
+
+
+def test_feature_ids_differ_between_articles_and_keep_the_place_key():
+    one = features(paris_story().mentions, article_id=1)
+    two = features(paris_story().mentions, article_id=2)
+    ids = [f["id"] for f in one + two]
+    assert len(set(ids)) == len(ids)
+    assert [f["properties"]["place_key"] for f in one] == [f["properties"]["place_key"] for f in two]
+
+
+def test_article_title_url_country_and_admin1():
+    text = "Homs in Syria. Atlantis too."
+    story = Story(text, (mention(text, "Homs", HOMS), mention(text, "Atlantis", None)))
+    ref = ArticleRef(3, "Shelling in Homs", "http://maps.example/articles/3")
+    homs, atlantis = features(story.mentions, article=ref)
+    assert homs["id"] == "3:gn:169577"
+    assert {k: homs["properties"][k] for k in ("article_id", "article_title", "article_url",
+                                                 "country", "admin1", "country_code")} == {
+        "article_id": 3, "article_title": "Shelling in Homs",
+        "article_url": "http://maps.example/articles/3", "country": "Syria", "admin1": "Homs",
+        "country_code": "SY"}
+    assert atlantis["properties"]["country"] is None and atlantis["properties"]["admin1"] is None
+
+
+def test_mention_features_are_flat_one_per_mention():
+    feats = features(paris_story().mentions, article_id=5)
+    feats[0]["properties"]["mentions"][0]["alternatives"] = [{"name": "Paris, Texas"}]  # as review adds
+    flat = list(mention_features(feats))
+    assert len(flat) == sum(len(f["properties"]["mentions"]) for f in feats) == 5
+    assert len({f["id"] for f in flat}) == 5
+    for f in flat:
+        props = f["properties"]
+        assert "mentions" not in props and "alternatives" not in props
+        assert all(not isinstance(v, (list, dict)) for v in props.values())
+        assert PARIS_TEXT[props["start"]:props["end"]] == props["text"]
+        assert {"start", "end", "text", "passage", "place_key", "article_id", "mention_name"} <= props.keys()
+    french = next(f for f in flat if f["properties"]["text"] == "French")
+    assert french["properties"]["name"] == "France" and french["properties"]["kind"] == "demonym"
+    assert french["properties"]["confidence"] == 0.7  # the mention's own
+    assert french["id"] == f"5:{FRANCE.place_id}:{french['properties']['start']}-{french['properties']['end']}"
+    assert french["geometry"] == {"type": "Point", "coordinates": [2.0, 46.0]}
+    assert [f["properties"]["start"] for f in flat if f["properties"]["place_key"] == PARIS.place_id] == [0, PARIS_TEXT.rindex("Paris")]

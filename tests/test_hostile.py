@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from web.extensions import db
-from geo.sources import MAX_FILENAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from geo.sources import MAX_FILENAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, TITLE_CHARS
 from geo.store import Article
 from testkit import PARIS_UPLOAD, FakeGeoparser, make_app, n_articles, upload
 
@@ -363,6 +363,8 @@ def test_a_10000_character_title_is_truncated_to_200(seeded, how):
     article = stored(seeded, 2)
     if how == "API source":
         assert article.source == "s" * 2000
+    elif how == "file's first line":  # issue 12: a title taken from the text is short
+        assert article.title == "T" * (TITLE_CHARS - 1) + "…"
     else:
         assert article.title == TRUNCATED and len(article.title) == MAX_TITLE_CHARS
     assert_still_serves(client, 2)
@@ -395,7 +397,10 @@ def test_an_extremely_long_line_is_stored_and_served(seeded):
     response = upload(client, file=(io.BytesIO(line.encode()), "one-line.txt"))
     assert response.status_code == 303
     article = stored(seeded, 2)
-    assert article.text == line and len(article.title) == MAX_TITLE_CHARS
+    # issue 12: a title taken from the text is short (cut at a word boundary)
+    assert article.text == line and len(article.title) <= TITLE_CHARS
+    assert article.title.endswith("…")
+    assert article.title.startswith("Paris the man on the long train")
     page = client.get("/articles/2")
     assert page.status_code == 200
     fc = client.get("/articles/2.geojson").get_json(force=True)

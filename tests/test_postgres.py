@@ -142,3 +142,22 @@ def test_undo_of_a_rejection_on_postgresql(pg_app: Flask) -> None:
         store.add_correction(db.session, article, "add", start=start, end=start + 4,
                              place=store.to_place(again.place))
         assert len(store.article_mentions(db.session, article.id)) == len(paris_story().mentions) + 1
+
+
+def test_the_export_streams_titles_beside_mentions(pg_app: Flask, monkeypatch) -> None:
+    """Issue 12: the export's title batches run while the mentions' server-side cursor is open."""
+    from web import stories
+
+    real = store.article_titles
+    monkeypatch.setattr(stories.store, "article_titles",
+                        lambda session, after_id=0, limit=500: real(session, after_id, 2))
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        ids = [store.save_story(db.session, f"Story {k}", "test", paris_story(PARIS_TEXT + f" {k}")).id
+               for k in range(5)]
+    client = pg_app.test_client()
+    for shape in ("places", "mentions"):
+        export = json.loads(client.get("/export.geojson", query_string={"shape": shape}).data)
+        pairs = {(f["properties"]["article_id"], f["properties"]["article_title"]) for f in export["features"]}
+        assert pairs == {(aid, f"Story {k}") for k, aid in enumerate(ids)}
+        assert len({f["id"] for f in export["features"]}) == len(export["features"])

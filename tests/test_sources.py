@@ -74,8 +74,10 @@ def test_html_declared_charset_is_used():
     [
         ("notes.txt", b"Lagos flooded.\nAbuja was dry.", "Lagos flooded.", "Lagos flooded.\nAbuja was dry."),
         ("notes.txt", b"\n\n   \nLagos\n", "Lagos", "\n\n   \nLagos\n"),
-        ("story.md", b"# Rain in Lima\n\nLima got wet.\n", "Rain in Lima", "# Rain in Lima\n\nLima got wet.\n"),
-        ("CRLF.TXT", b"Oslo\r\nBergen\r\n", "Oslo", "Oslo\r\nBergen\r\n"),
+        # Issue 12: Markdown heading markers go (the reader never sees a raw "# ")...
+        ("story.md", b"# Rain in Lima\n\nLima got wet.\n", "Rain in Lima", "Rain in Lima\n\nLima got wet.\n"),
+        # ... and CRLF becomes LF (the one newline normalisation).
+        ("CRLF.TXT", b"Oslo\r\nBergen\r\n", "Oslo", "Oslo\nBergen\n"),
         ("dir/../x.txt", b"  Quito  ", "Quito", "  Quito  "),
     ],
 )
@@ -129,7 +131,7 @@ def test_read_upload_errors(filename, data, error):
     [
         ("My title", "Accra is hot.", ("My title", "Accra is hot.")),
         ("", "Accra is hot.\nKumasi too.", ("Accra is hot.", "Accra is hot.\nKumasi too.")),
-        (None, "  Accra  \r\n", ("Accra", "  Accra  \r\n")),
+        (None, "  Accra  \r\n", ("Accra", "  Accra  \n")),  # issue 12: CRLF -> LF
         ("  Spaced \n  title ", "Accra", ("Spaced title", "Accra")),
     ],
 )
@@ -245,3 +247,77 @@ def test_lone_surrogates_and_overlong_texts_are_refused():
     with pytest.raises(TooLarge):
         read_upload("a.txt", b"a" * (MAX_TEXT_CHARS + 1))
     assert read_pasted("t", "a" * MAX_TEXT_CHARS).text == "a" * MAX_TEXT_CHARS
+
+
+# ---------------------------------------------------------------- issue 12: newlines and titles
+
+from geo.sources import TITLE_CHARS, default_title, normalize_newlines, short_title  # noqa: E402
+
+LONG_SENTENCE = ("Syrian government forces pounded the rebel-held district of Baba Amr in Homs for a "
+                 "third day on Sunday, activists said, as the death toll rose.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\r\nb", "a\nb"),
+        ("a\rb", "a\nb"),
+        ("a\r\r\nb", "a\n\nb"),
+        ("a\n\rb", "a\n\nb"),
+        ("a\nb\n", "a\nb\n"),
+        ("\r\n\r\n", "\n\n"),
+        ("no newline", "no newline"),
+    ],
+)
+def test_normalize_newlines(text, expected):
+    assert normalize_newlines(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Rain in Lima", "Rain in Lima"),
+        ("x" * TITLE_CHARS, "x" * TITLE_CHARS),
+        # a long first line: its first sentence when that is short
+        ("Homs was shelled again on Sunday. " + LONG_SENTENCE, "Homs was shelled again on Sunday."),
+        ('He said "Homs is burning tonight!" and left the room, and then many other things were said too.',
+         'He said "Homs is burning tonight!"'),
+        # an abbreviation near the start is no sentence end
+        ("U.S. envoy arrives in Damascus. " + LONG_SENTENCE, "U.S. envoy arrives in Damascus."),
+        # a long first sentence: cut at a word boundary
+        (LONG_SENTENCE, "Syrian government forces pounded the rebel-held district of Baba Amr in Homs for a third…"),
+    ],
+)
+def test_short_title(line, expected):
+    title = short_title(line)
+    assert title == expected
+    assert len(title) <= TITLE_CHARS
+
+
+def test_short_title_of_one_long_word_is_cut():
+    assert short_title("x" * 500) == "x" * (TITLE_CHARS - 1) + "…"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\n\n## Rain in Lima\nLima got wet.", "Rain in Lima"),
+        (LONG_SENTENCE + "\nMore text.", short_title(LONG_SENTENCE)),
+        ("   \n\t\n", "Untitled"),
+    ],
+)
+def test_default_title(text, expected):
+    assert default_title(text) == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_way_in_normalises_newlines_alike(newline):
+    text = newline.join(["Oslo is cold.", "Bergen is wet.", ""])
+    assert read_pasted(None, text).text == "Oslo is cold.\nBergen is wet.\n"
+    assert read_upload("a.txt", text.encode()).text == "Oslo is cold.\nBergen is wet.\n"
+    assert read_upload("a.md", text.encode()).text == "Oslo is cold.\nBergen is wet.\n"
+
+
+def test_a_cli_style_title_is_not_a_whole_first_sentence():
+    title, _text = read_upload("news.txt", (LONG_SENTENCE + "\n\nMore.\n").encode())
+    assert len(title) <= TITLE_CHARS and title.endswith("…")

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -82,9 +82,12 @@ def load_sample() -> BaseResponse:
 
 @bp.post("/articles/<int:article_id>/delete")
 def delete_article(article_id: int) -> BaseResponse:
-    """Delete a story and go back to the library."""
+    """Delete a story and go back to the library (with a notice)."""
+    article = store.get_article(db.session, article_id)
+    title = article.title if article is not None else ""
     if not store.delete_article(db.session, article_id):
         raise NotFound(f"There is no article {article_id}.")
+    flash(f"Deleted “{title or 'Untitled story'}”.")
     return redirect(url_for("library.index"), code=303)
 
 
@@ -96,6 +99,7 @@ def rename(article_id: int) -> BaseResponse:
         abort(400, "A title cannot be empty.")
     if not store.rename_article(db.session, article_id, title):
         raise NotFound(f"There is no article {article_id}.")
+    flash(f"Renamed to “{title}”.")
     if request.form.get("next", "") != "article":
         return redirect(url_for("library.index"), code=303)
     return redirect(url_for("stories.article", article_id=article_id), code=303)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, NamedTuple
 
-from flask import Blueprint, abort, g, jsonify, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, session, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
@@ -504,6 +504,7 @@ def reanalyze(article_id: int) -> BaseResponse:
     """Queue the article's analysis again (its corrections are applied again) and show it."""
     if not reanalyse(article_id):
         raise NotFound(f"There is no article {article_id}.")
+    flash("Analysis queued again: your corrections will be applied again.")
     return redirect(url_for("stories.article", article_id=article_id), code=303)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from flask import Blueprint, Response, render_template, stream_with_context, url_for
+from flask import (Blueprint, Response, abort, current_app, has_request_context, render_template,
+                   request, stream_with_context, url_for)
 
 from geo import geojson, store
 from web.extensions import db
@@ -15,22 +16,70 @@ from web.review import annotate, article_or_404, article_review
 from web.settings import osm_tiles
 from web.storytext import story_text
 
-__all__ = ["bp", "article_collection", "export_chunks", "place_rows"]
+__all__ = ["bp", "SHAPES", "article_collection", "export_chunks", "place_rows", "article_url",
+           "export_shape"]
 
 bp = Blueprint("stories", __name__)
 
+#: The export's shapes (``?shape=``): one Feature per place (nested mentions), or per mention.
+SHAPES = ("places", "mentions")
 
-def article_collection(article_id: int) -> dict[str, Any]:
+
+def export_shape() -> str:
+    """The ``?shape=`` asked for ("places" when none); 400 for another."""
+    shape = request.args.get("shape") or "places"
+    if shape not in SHAPES:
+        abort(400, "?shape= must be places or mentions.")
+    return shape
+
+
+def article_url(article_id: int) -> str | None:
+    """The story page's absolute URL (the request's host, which TRUSTED_HOSTS vets; SERVER_NAME
+    outside a request), or None when there is no host to name (``flask export`` without it)."""
+    if not has_request_context() and not current_app.config.get("SERVER_NAME"):
+        return None
+    return url_for("stories.article", article_id=article_id, _external=True)
+
+
+def _article_features(aid: int, title: str | None, mentions: list[Any], shape: str
+                      ) -> Iterable[dict[str, Any]]:
+    ref = geojson.ArticleRef(aid, title, article_url(aid))
+    feats = annotate(geojson.features(mentions, article=ref), aid)
+    return geojson.mention_features(feats) if shape == "mentions" else feats
+
+
+def article_collection(article_id: int, shape: str = "places") -> dict[str, Any]:
     """The stored article's FeatureCollection (the same builder as corpus mode)."""
+    row = store.get_article(db.session, article_id)
     mentions = [store.to_resolved(m) for m in store.article_mentions(db.session, article_id)]
-    feats = annotate(geojson.features(mentions, article_id=article_id), article_id)
+    feats = _article_features(article_id, row.title if row else None, mentions, shape)
     return geojson.feature_collection(feats, tiles=osm_tiles())
 
 
-def export_chunks(article_id: int | None = None) -> Iterator[str]:
+def _titles(article_id: int | None) -> Iterator[tuple[int, str]]:
+    """(id, title) of the analysed articles (or the one) in id order, a batch at a time."""
+    if article_id is not None:
+        yield from store.article_titles(db.session, article_id - 1, limit=1)
+        return
+    after = 0
+    while batch := store.article_titles(db.session, after):
+        yield from batch
+        after = batch[-1][0]
+
+
+def export_chunks(article_id: int | None = None, shape: str = "places") -> Iterator[str]:
     """The library (or one article) as one FeatureCollection, streamed article by article."""
+    titles = _titles(article_id)
+    pending = next(titles, None)
+
+    def title_of(aid: int) -> str | None:
+        nonlocal pending
+        while pending is not None and pending[0] < aid:
+            pending = next(titles, None)
+        return pending[1] if pending is not None and pending[0] == aid else None
+
     feats = itertools.chain.from_iterable(
-        annotate(geojson.features(mentions, article_id=aid), aid)
+        _article_features(aid, title_of(aid), mentions, shape)
         for aid, mentions in store.iter_resolved(db.session, article_id)
     )
     return geojson.stream_collection(feats, tiles=osm_tiles())
@@ -90,15 +139,18 @@ def article(article_id: int) -> str:
 
 @bp.get("/articles/<int:article_id>.geojson")
 def article_geojson(article_id: int) -> Response:
-    """The article's places as a GeoJSON FeatureCollection."""
+    """The article's places as a GeoJSON FeatureCollection (``?shape=mentions``: a Feature per
+    mention)."""
     article_or_404(article_id)
-    body = json.dumps(article_collection(article_id), ensure_ascii=False)
+    body = json.dumps(article_collection(article_id, export_shape()), ensure_ascii=False)
     return Response(body, mimetype=geojson.MEDIA_TYPE)
 
 
 @bp.get("/export.geojson")
 def export_geojson() -> Response:
-    """Every story's places as one GeoJSON FeatureCollection (streamed, as a download)."""
-    response = Response(stream_with_context(export_chunks()), mimetype=geojson.MEDIA_TYPE)
+    """Every story's places as one GeoJSON FeatureCollection (streamed, as a download;
+    ``?shape=mentions``: a Feature per mention)."""
+    chunks = export_chunks(shape=export_shape())
+    response = Response(stream_with_context(chunks), mimetype=geojson.MEDIA_TYPE)
     response.headers["Content-Disposition"] = 'attachment; filename="export.geojson"'
     return response
