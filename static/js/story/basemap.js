@@ -1,13 +1,31 @@
 /*
- * The offline basemap: Natural Earth country outlines (TopoJSON at
- * .story-map[data-basemap-url]), converted with topojson-client (the global topojson).
+ * The offline basemap, all from our own static files, drawn with Leaflet's canvas renderer
+ * in panes under the places: land on a sea-coloured map (Natural Earth 1:50m countries,
+ * .story-map[data-basemap-url]), lakes and rivers ([data-water-url], from zoom 3), admin-1
+ * borders, thin and dashed ([data-admin1-url], from zoom 4), country borders over them, and
+ * place labels by zoom from our gazetteer (labels.js, [data-labels-url]). TopoJSON is turned
+ * into GeoJSON by topojson-client (the global topojson). The container's
+ * data-basemap-layers lists what is drawn (for tests and the console).
  */
 import { fetchJSON } from "./api.js";
+import { addLabels } from "./labels.js";
 
 const NATURAL_EARTH_ATTRIBUTION =
   'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
 
-const STYLE = { color: "#8c8577", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 };
+/** Panes (z-index) from the bottom: land and water, admin-1 borders, country borders. */
+const PANES = { basemap: 150, "basemap-admin1": 160, "basemap-borders": 170 };
+const STYLE = {
+  land: { color: "#9fb3c8", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 },
+  lakes: { color: "#9fb3c8", weight: 0.5, fillColor: "#b9d3e8", fillOpacity: 1 },
+  rivers: { color: "#6f9fcf", weight: 1.1, opacity: 0.9, fill: false },
+  admin1: { color: "#a08fa8", weight: 0.8, dashArray: "4 3", fill: false },
+  borders: { color: "#8a7a6a", weight: 1.2, fill: false },
+};
+/** The zoom from which each lazily loaded layer is drawn. */
+const MIN_ZOOM = { water: 3, admin1: 4 };
+/** One canvas renderer per map and pane. */
+const RENDERERS = new WeakMap();
 
 /** The sign of the nearest neighbour that is not at ±180, or null. */
 function nearestSign(ring, i) {
@@ -59,26 +77,129 @@ function fixAntimeridian(collection) {
   return collection;
 }
 
-/** Draw the basemap under everything; resolves when drawn (or when it could not be). */
-export function addBasemap(map, url) {
-  if (!url || typeof topojson === "undefined") return Promise.resolve();
-  const pane = map.createPane("basemap");
-  pane.style.zIndex = 150; // under tiles (200) when web tiles are on
-  pane.style.pointerEvents = "none";
-  return fetchJSON(url, "basemap")
+/** Lines that cross ±180 in one step (a quantised mesh edge) are split there. */
+function dropWrapSegments(geometry) {
+  const lines = geometry.type === "LineString" ? [geometry.coordinates] : geometry.coordinates;
+  const out = [];
+  lines.forEach(function (line) {
+    let part = [line[0]];
+    for (let i = 1; i < line.length; i++) {
+      if (Math.abs(line[i][0] - line[i - 1][0]) > 180) {
+        if (part.length > 1) out.push(part);
+        part = [];
+      }
+      part.push(line[i]);
+    }
+    if (part.length > 1) out.push(part);
+  });
+  return { type: "MultiLineString", coordinates: out };
+}
+
+function marker(map, name) {
+  const box = map.getContainer();
+  const have = (box.getAttribute("data-basemap-layers") || "").split(" ").filter(Boolean);
+  if (!have.includes(name)) have.push(name);
+  box.setAttribute("data-basemap-layers", have.join(" "));
+}
+
+/** A non-interactive canvas layer of GeoJSON in one of our panes. */
+function drawn(map, geojson, pane, style, name) {
+  if (!RENDERERS.has(map)) RENDERERS.set(map, {});
+  const renderers = RENDERERS.get(map);
+  if (!renderers[pane]) renderers[pane] = L.canvas({ pane: pane, padding: 0.5 });
+  const layer = L.geoJSON(geojson, {
+    pane: pane,
+    renderer: renderers[pane],
+    interactive: false,
+    attribution: NATURAL_EARTH_ATTRIBUTION,
+    style: style,
+  });
+  if (name) layer.on("add", () => marker(map, name));
+  return layer;
+}
+
+/** Show `load()`'s layer from `minZoom` on: loaded the first time the map gets there. */
+function byZoom(map, minZoom, load) {
+  let layer = null;
+  let loading = null;
+  function update() {
+    const show = map.getZoom() >= minZoom;
+    if (show && !layer && !loading) {
+      loading = load().then(function (l) {
+        layer = l;
+        update();
+      });
+    }
+    if (layer && show && !map.hasLayer(layer)) layer.addTo(map);
+    if (layer && !show && map.hasLayer(layer)) map.removeLayer(layer);
+  }
+  map.on("zoomend", update);
+  update();
+  return loading || Promise.resolve();
+}
+
+function loadWater(map, url) {
+  return fetchJSON(url, "water").then(function (topo) {
+    const group = L.layerGroup([
+      drawn(map, topojson.feature(topo, topo.objects.lakes), "basemap", STYLE.lakes),
+      drawn(map, topojson.feature(topo, topo.objects.rivers), "basemap", STYLE.rivers),
+    ]);
+    group.on("add", () => marker(map, "water"));
+    return group;
+  });
+}
+
+function loadAdmin1(map, url) {
+  return fetchJSON(url, "admin-1").then(function (topo) {
+    const obj = topo.objects.admin1;
+    const inner = (a, b) => a !== b && a.properties.iso_a2 === b.properties.iso_a2;
+    return drawn(map, dropWrapSegments(topojson.mesh(topo, obj, inner)), "basemap-admin1", STYLE.admin1, "admin1");
+  });
+}
+
+function drawCountries(map, topo) {
+  const objects = topo.objects || {};
+  const obj = objects.countries || objects[Object.keys(objects)[0]];
+  if (!obj) return;
+  drawn(map, fixAntimeridian(topojson.feature(topo, obj)), "basemap", STYLE.land, "land").addTo(map);
+  const borders = dropWrapSegments(topojson.mesh(topo, obj, (a, b) => a !== b));
+  drawn(map, borders, "basemap-borders", STYLE.borders, "borders").addTo(map);
+}
+
+function createPanes(map) {
+  Object.keys(PANES).forEach(function (name) {
+    const pane = map.createPane(name);
+    pane.style.zIndex = PANES[name]; // under web tiles (200) when they are on
+    pane.style.pointerEvents = "none";
+  });
+}
+
+/**
+ * Draw the basemap under everything; resolves when the land is drawn (or could not be).
+ * `urls`: {countries, water, admin1, labels}; the water, admin-1 and label layers load
+ * lazily, by zoom, after the land. No labels over web tiles (they carry their own).
+ */
+export function addBasemap(map, urls, options) {
+  if (!urls || !urls.countries || typeof topojson === "undefined") return Promise.resolve();
+  createPanes(map);
+  return fetchJSON(urls.countries, "basemap")
     .then(function (topo) {
-      const objects = topo.objects || {};
-      const obj = objects.countries || objects[Object.keys(objects)[0]];
-      if (!obj) return;
-      L.geoJSON(fixAntimeridian(topojson.feature(topo, obj)), {
-        pane: "basemap",
-        renderer: L.canvas({ pane: "basemap", padding: 0.5 }),
-        interactive: false,
-        attribution: NATURAL_EARTH_ATTRIBUTION,
-        style: STYLE,
-      }).addTo(map);
+      drawCountries(map, topo);
+      if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
+      if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1));
+      if (urls.labels && !(options && options.tiles)) addLabels(map, urls.labels);
     })
     .catch(function () {
       /* the places still show on a plain background */
     });
+}
+
+/** The basemap URLs of a .story-map container's data attributes. */
+export function basemapUrls(container) {
+  return {
+    countries: container.getAttribute("data-basemap-url"),
+    water: container.getAttribute("data-water-url"),
+    admin1: container.getAttribute("data-admin1-url"),
+    labels: container.getAttribute("data-labels-url"),
+  };
 }
