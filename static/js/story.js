@@ -76,7 +76,7 @@ function init() {
     loaded = loadPlaces(map, storyData("geojson-url"));
   }
   const tiles = container.getAttribute("data-tiles") === "osm";
-  Promise.all([addBasemap(map, basemapUrls(container), { tiles: tiles }), loaded]).then(whenReady);
+  Promise.all([addBasemap(map, basemapUrls(container), { tiles: tiles, after: loaded }), loaded]).then(whenReady);
 }
 
 if (document.readyState !== "loading") init();

@@ -157,13 +157,20 @@ function loadAdmin1(map, url) {
   });
 }
 
-function drawCountries(map, topo) {
+function countriesOf(topo) {
   const objects = topo.objects || {};
-  const obj = objects.countries || objects[Object.keys(objects)[0]];
-  if (!obj) return;
-  drawn(map, fixAntimeridian(topojson.feature(topo, obj)), "basemap", STYLE.land, "land").addTo(map);
-  const borders = dropWrapSegments(topojson.mesh(topo, obj, (a, b) => a !== b));
+  return objects.countries || objects[Object.keys(objects)[0]];
+}
+
+function drawBorders(map, topo) {
+  const borders = dropWrapSegments(topojson.mesh(topo, countriesOf(topo), (a, b) => a !== b));
   drawn(map, borders, "basemap-borders", STYLE.borders, "borders").addTo(map);
+}
+
+/** Run `fn` once the page is idle (after the first view is drawn). */
+function later(fn) {
+  if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 300 });
+  else setTimeout(fn, 0);
 }
 
 function createPanes(map) {
@@ -176,18 +183,23 @@ function createPanes(map) {
 
 /**
  * Draw the basemap under everything; resolves when the land is drawn (or could not be).
- * `urls`: {countries, water, admin1, labels}; the water, admin-1 and label layers load
- * lazily, by zoom, after the land. No labels over web tiles (they carry their own).
+ * `urls`: {countries, water, admin1, labels}; `options`: {tiles, after}. Borders and labels
+ * follow once `after` (the places' promise) has settled and the page is idle, water and
+ * admin-1 lazily by zoom. No labels over web tiles (they carry their own).
  */
 export function addBasemap(map, urls, options) {
   if (!urls || !urls.countries || typeof topojson === "undefined") return Promise.resolve();
   createPanes(map);
   return fetchJSON(urls.countries, "basemap")
     .then(function (topo) {
-      drawCountries(map, topo);
-      if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
-      if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1));
-      if (urls.labels && !(options && options.tiles)) addLabels(map, urls.labels);
+      if (!countriesOf(topo)) return;
+      drawn(map, fixAntimeridian(topojson.feature(topo, countriesOf(topo))), "basemap", STYLE.land, "land").addTo(map);
+      Promise.resolve(options && options.after).then(() => later(function () {
+        drawBorders(map, topo);
+        if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
+        if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1));
+        if (urls.labels && !(options && options.tiles)) addLabels(map, urls.labels);
+      }));
     })
     .catch(function () {
       /* the places still show on a plain background */

@@ -201,7 +201,8 @@ function draw(state, keys) {
 function refresh(state) {
   const keys = needed(state);
   return Promise.all(keys.map(([key, url]) => load(state, key, url))).then(function () {
-    draw(state, needed(state));
+    const now = needed(state);
+    if (now.every(([key]) => state.rows.has(key))) draw(state, now); // else a newer refresh draws
   });
 }
 
