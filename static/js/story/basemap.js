@@ -1,9 +1,10 @@
 /*
  * The offline basemap, all from our own static files, drawn with Leaflet's canvas renderer
  * in panes under the places: land on a sea-coloured map (Natural Earth 1:50m countries,
- * .story-map[data-basemap-url]), lakes and rivers ([data-water-url], from zoom 3), admin-1
- * borders, thin and dashed ([data-admin1-url], from zoom 4), country borders over them, and
- * place labels by zoom from our gazetteer (labels.js, [data-labels-url]). TopoJSON is turned
+ * .story-map[data-basemap-url]), lakes and rivers ([data-water-url], from zoom 3), from
+ * zoom 4 the 1:10m admin-1 file ([data-admin1-url]: land, coasts, admin-1 borders thin and
+ * dashed, country borders) in place of the 1:50m land, and place labels by zoom from our
+ * gazetteer (labels.js, [data-labels-url]). TopoJSON is turned
  * into GeoJSON by topojson-client (the global topojson). The container's
  * data-basemap-layers lists what is drawn (for tests and the console).
  */
@@ -13,10 +14,12 @@ import { addLabels } from "./labels.js";
 const NATURAL_EARTH_ATTRIBUTION =
   'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
 
-/** Panes (z-index) from the bottom: land and water, admin-1 borders, country borders. */
-const PANES = { basemap: 150, "basemap-admin1": 160, "basemap-borders": 170 };
+/** Panes (z-index) from the bottom: land, water, admin-1 borders, country borders. */
+const PANES = { basemap: 150, "basemap-water": 155, "basemap-admin1": 160, "basemap-borders": 170 };
 const STYLE = {
   land: { color: "#9fb3c8", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 },
+  land10: { stroke: false, fillColor: "#f4f1ea", fillOpacity: 1 },
+  coast: { color: "#9fb3c8", weight: 0.6, fill: false },
   lakes: { color: "#9fb3c8", weight: 0.5, fillColor: "#b9d3e8", fillOpacity: 1 },
   rivers: { color: "#6f9fcf", weight: 1.1, opacity: 0.9, fill: false },
   admin1: { color: "#a08fa8", weight: 0.8, dashArray: "4 3", fill: false },
@@ -103,19 +106,17 @@ function marker(map, name) {
 }
 
 /** A non-interactive canvas layer of GeoJSON in one of our panes. */
-function drawn(map, geojson, pane, style, name) {
+function drawn(map, geojson, pane, style) {
   if (!RENDERERS.has(map)) RENDERERS.set(map, {});
   const renderers = RENDERERS.get(map);
   if (!renderers[pane]) renderers[pane] = L.canvas({ pane: pane, padding: 0.5 });
-  const layer = L.geoJSON(geojson, {
+  return L.geoJSON(geojson, {
     pane: pane,
     renderer: renderers[pane],
     interactive: false,
     attribution: NATURAL_EARTH_ATTRIBUTION,
     style: style,
   });
-  if (name) layer.on("add", () => marker(map, name));
-  return layer;
 }
 
 /** Show `load()`'s layer from `minZoom` on: loaded the first time the map gets there. */
@@ -141,19 +142,36 @@ function byZoom(map, minZoom, load) {
 function loadWater(map, url) {
   return fetchJSON(url, "water").then(function (topo) {
     const group = L.layerGroup([
-      drawn(map, topojson.feature(topo, topo.objects.lakes), "basemap", STYLE.lakes),
-      drawn(map, topojson.feature(topo, topo.objects.rivers), "basemap", STYLE.rivers),
+      drawn(map, topojson.feature(topo, topo.objects.lakes), "basemap-water", STYLE.lakes),
+      drawn(map, topojson.feature(topo, topo.objects.rivers), "basemap-water", STYLE.rivers),
     ]);
     group.on("add", () => marker(map, "water"));
     return group;
   });
 }
 
-function loadAdmin1(map, url) {
+/*
+ * The 1:10m detail from the admin-1 file: land (its units' union, so coasts are 1:10m too),
+ * admin-1 borders and country borders. While it is on the map it replaces the 1:50m land
+ * and borders (`coarse`), so borders and coasts line up at every zoom.
+ */
+function loadAdmin1(map, url, coarse) {
   return fetchJSON(url, "admin-1").then(function (topo) {
     const obj = topo.objects.admin1;
     const inner = (a, b) => a !== b && a.properties.iso_a2 === b.properties.iso_a2;
-    return drawn(map, dropWrapSegments(topojson.mesh(topo, obj, inner)), "basemap-admin1", STYLE.admin1, "admin1");
+    const national = (a, b) => a !== b && a.properties.iso_a2 !== b.properties.iso_a2;
+    const group = L.layerGroup([
+      drawn(map, fixAntimeridian(topojson.feature(topo, obj)), "basemap", STYLE.land10),
+      drawn(map, dropWrapSegments(topojson.mesh(topo, obj, (a, b) => a === b)), "basemap", STYLE.coast),
+      drawn(map, dropWrapSegments(topojson.mesh(topo, obj, inner)), "basemap-admin1", STYLE.admin1),
+      drawn(map, dropWrapSegments(topojson.mesh(topo, obj, national)), "basemap-borders", STYLE.borders),
+    ]);
+    group.on("add", function () {
+      map.removeLayer(coarse);
+      marker(map, "admin1");
+    });
+    group.on("remove", () => coarse.addTo(map));
+    return group;
   });
 }
 
@@ -162,9 +180,10 @@ function countriesOf(topo) {
   return objects.countries || objects[Object.keys(objects)[0]];
 }
 
-function drawBorders(map, topo) {
+function drawBorders(coarse, map, topo) {
   const borders = dropWrapSegments(topojson.mesh(topo, countriesOf(topo), (a, b) => a !== b));
-  drawn(map, borders, "basemap-borders", STYLE.borders, "borders").addTo(map);
+  coarse.addLayer(drawn(map, borders, "basemap-borders", STYLE.borders));
+  marker(map, "borders");
 }
 
 /** Run `fn` once the page is idle (after the first view is drawn). */
@@ -193,11 +212,13 @@ export function addBasemap(map, urls, options) {
   return fetchJSON(urls.countries, "basemap")
     .then(function (topo) {
       if (!countriesOf(topo)) return;
-      drawn(map, fixAntimeridian(topojson.feature(topo, countriesOf(topo))), "basemap", STYLE.land, "land").addTo(map);
+      const coarse = L.layerGroup().addTo(map);
+      coarse.addLayer(drawn(map, fixAntimeridian(topojson.feature(topo, countriesOf(topo))), "basemap", STYLE.land));
+      marker(map, "land");
       Promise.resolve(options && options.after).then(() => later(function () {
-        drawBorders(map, topo);
+        drawBorders(coarse, map, topo);
         if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
-        if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1));
+        if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1, coarse));
         if (urls.labels && !(options && options.tiles)) addLabels(map, urls.labels);
       }));
     })

@@ -74,7 +74,8 @@ def test_basemap_at_country_and_city_zoom(page, live_server, tmp_path, width: in
     assert 10 <= len(names) <= 250
     assert painted(page, "basemap-admin1") > 200  # the governorates' dashed borders
     assert painted(page, "basemap-borders") > 200  # Syria's borders with its neighbours
-    assert painted(page, "basemap", RIVER_RGB) > 50  # the Euphrates
+    assert painted(page, "basemap-water", RIVER_RGB) > 50  # the Euphrates
+    assert painted(page, "basemap") > 1000  # the land
     attribution = page.locator(".leaflet-control-attribution").inner_text()
     assert "Natural Earth" in attribution and "GeoNames" in attribution
 
