@@ -203,8 +203,8 @@ function createPanes(map) {
 /**
  * Draw the basemap under everything; resolves when the land is drawn (or could not be).
  * `urls`: {countries, water, admin1, labels}; `options`: {tiles, after}. Borders and labels
- * follow once `after` (the places' promise) has settled and the page is idle, water and
- * admin-1 lazily by zoom. No labels over web tiles (they carry their own).
+ * follow once `after` (the places' promise) has settled and the page is idle, then water
+ * and admin-1 lazily by zoom. No labels over web tiles (they carry their own).
  */
 export function addBasemap(map, urls, options) {
   if (!urls || !urls.countries || typeof topojson === "undefined") return Promise.resolve();
@@ -216,10 +216,13 @@ export function addBasemap(map, urls, options) {
       coarse.addLayer(drawn(map, fixAntimeridian(topojson.feature(topo, countriesOf(topo))), "basemap", STYLE.land));
       marker(map, "land");
       Promise.resolve(options && options.after).then(() => later(function () {
+        const labelled = urls.labels && !(options && options.tiles) ? addLabels(map, urls.labels) : null;
         drawBorders(coarse, map, topo);
-        if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
-        if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1, coarse));
-        if (urls.labels && !(options && options.tiles)) addLabels(map, urls.labels);
+        // The admin-1 file is the heaviest to turn into shapes: after the first labels.
+        Promise.resolve(labelled).then(function () {
+          if (urls.water) byZoom(map, MIN_ZOOM.water, () => loadWater(map, urls.water));
+          if (urls.admin1) byZoom(map, MIN_ZOOM.admin1, () => loadAdmin1(map, urls.admin1, coarse));
+        });
       }));
     })
     .catch(function () {
