@@ -41,6 +41,7 @@ __all__ = [
     "VENDOR_CSS",
     "BASEMAP",
     "COUNTRY_IDS",
+    "BASEMAP_LAYERS",
     "render_map",
     "page_map",
     "csp_script_hashes",
@@ -71,6 +72,13 @@ OWN_JS: tuple[str, ...] = ("js/story.js",)
 BASEMAP = "vendor/world-atlas/countries-50m.json"
 #: alpha-2 -> world-atlas id, for shading country mentions (scripts/build_country_ids.py).
 COUNTRY_IDS = "data/country-ids.json"
+#: The basemap's other layers (built by scripts/build_basemap.py), by template name:
+#: Natural Earth admin-1 outlines and rivers/lakes, and the gazetteer's place labels.
+BASEMAP_LAYERS: dict[str, str] = {
+    "admin1": "basemap/admin1.json",
+    "water": "basemap/water.json",
+    "labels": "basemap/labels/index.json",
+}
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -103,7 +111,7 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
     """
     if tiles not in (None, "osm"):
         raise ValueError(f"unknown tiles setting {tiles!r}: use None (offline) or 'osm'")
-    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *OWN_JS))
+    urls = tuple(static_url(path) for path in _asset_paths())
     return _map_html(tiles, urls)
 
 
@@ -151,7 +159,7 @@ def _folium_parts(tiles: str | None) -> tuple[str, str, bool]:
 def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
     """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
     div, script, has_layer = _folium_parts(tiles)
-    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *OWN_JS), urls))
+    url = dict(zip(_asset_paths(), urls))
     return Markup(_templates().get_template("_map.html").render(
         css=[url[p] for p in VENDOR_CSS],
         vendor_js=[url[p] for p in VENDOR_JS],
@@ -159,10 +167,16 @@ def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
         map_var=MAP_VAR,
         basemap=url[BASEMAP],
         country_ids=url[COUNTRY_IDS],
+        layers={name: url[path] for name, path in BASEMAP_LAYERS.items()},
         has_layer=has_layer,
         div=Markup(div.strip()),
         script=Markup(_normalise_script(script)),
     ))
+
+
+def _asset_paths() -> tuple[str, ...]:
+    """Every static path the map's HTML refers to, in a fixed order."""
+    return (*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *BASEMAP_LAYERS.values(), *OWN_JS)
 
 
 @functools.cache

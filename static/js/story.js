@@ -20,7 +20,7 @@
  *   map (#story[data-mode=library]) reads the whole library's export.
  * - window.storyMap = {map, markers, features, state} is the map for tests and the console.
  */
-import { addBasemap } from "./story/basemap.js";
+import { addBasemap, basemapUrls } from "./story/basemap.js";
 import { fetchGeoJSON } from "./story/api.js";
 import { initLibrary } from "./story/librarymap.js";
 import { wireText } from "./story/linking.js";
@@ -85,7 +85,8 @@ function init() {
     if (page.textEl) wireReview();
     loaded = loadPlaces(map, storyData("geojson-url"), container);
   }
-  Promise.all([addBasemap(map, container.getAttribute("data-basemap-url")), loaded]).then(whenReady);
+  const tiles = container.getAttribute("data-tiles") === "osm";
+  Promise.all([addBasemap(map, basemapUrls(container), { tiles: tiles, after: loaded }), loaded]).then(whenReady);
 }
 
 if (document.readyState !== "loading") init();
