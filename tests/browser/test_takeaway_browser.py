@@ -74,18 +74,30 @@ def test_downloaded_story_works_from_a_file_url_without_any_request(browser, pag
     context.close()
 
 
-def host_site(frame_url: str) -> LiveServer:
-    """Another site on this machine (its own port: another origin) whose page frames
-    `frame_url`. (A made-up host name served by Playwright would count as a public site,
-    which chromium does not let frame a page on the loopback address at all.)"""
+def host_site(snippet: str) -> LiveServer:
+    """Another site on this machine (its own port: another origin) whose page holds `snippet`.
+    (A made-up host name served by Playwright would count as a public site, which chromium
+    does not let frame a page on the loopback address at all.)"""
+    body = f"<!doctype html><title>host</title>{snippet}".encode()
 
     def app(environ, start_response):  # type: ignore[no-untyped-def]
-        body = (f'<!doctype html><title>host</title><iframe id="story-frame" src="{frame_url}" '
-                'width="1000" height="700"></iframe>').encode()
         start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])
         return [body]
 
     return LiveServer(app)
+
+
+def iframe(url: str) -> str:
+    return f'<iframe src="{url}" width="1000" height="700"></iframe>'
+
+
+def copied_embed_code(page) -> str:  # type: ignore[no-untyped-def]
+    """The story page's embed code, copied with its Copy button as a person would."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_text("Embed", exact=True).click()
+    page.get_by_role("button", name="Copy").click()
+    page.get_by_role("button", name="Copied").wait_for()
+    return page.evaluate("() => navigator.clipboard.readText()")
 
 
 def framed(page, site: LiveServer):  # type: ignore[no-untyped-def]
@@ -93,13 +105,15 @@ def framed(page, site: LiveServer):  # type: ignore[no-untyped-def]
     with page.expect_event("framenavigated", predicate=lambda f: f.parent_frame is not None):
         page.goto(site.url + "/")
     page.wait_for_load_state("load")
-    return page.frame_locator("#story-frame")
+    return page.frame_locator("iframe")
 
 
 def test_embed_page_in_a_frame_of_an_allowed_site(page, live_server):
     base = live_server.url
     upload_story(page, base)
-    with host_site(page.url + "/embed") as site:
+    snippet = copied_embed_code(page)
+    assert snippet.startswith(f'<iframe src="{page.url}/embed" title="Harbour lights &amp; &lt;fog&gt;"')
+    with host_site(snippet) as site:
         live_server.server.app.config["EMBED_FRAME_ANCESTORS"] = site.url
         frame = framed(page, site)
         frame.locator("#story[data-map-state=ready]").wait_for()
@@ -117,7 +131,7 @@ def test_framing_is_refused_elsewhere(page, live_server, allowed, path):
     """A site the setting does not name cannot frame the embed page; no site, not even an
     allowed one, can frame the story page itself."""
     upload_story(page, live_server.url)
-    with host_site(page.url + path) as site:
+    with host_site(iframe(page.url + path)) as site:
         live_server.server.app.config["EMBED_FRAME_ANCESTORS"] = site.url if allowed else "'self'"
         frame = framed(page, site)
         page.wait_for_timeout(300)
