@@ -105,6 +105,22 @@ def test_download_carries_everything_inline(story):
     assert "url(images/" not in html and "data:image/png;base64," in html  # Leaflet's CSS images
 
 
+def test_download_carries_every_static_layer_the_map_names(story, monkeypatch):
+    """Whatever data-*-url layers _map.html adds: our static ones travel as islands (by the
+    URL as written), others are left out and the download still works."""
+    import web.takeaway
+
+    real = web.takeaway.render_map
+    extra = ('data-labels-url="/static/vendor/world-atlas/countries-50m.json?v=2" '
+             'data-remote-url="/elsewhere/rivers.json" data-tiles=')
+    monkeypatch.setattr(web.takeaway, "render_map", lambda *a: str(real(*a)).replace("data-tiles=", extra, 1))
+    r = story.get("/articles/1/story.html")
+    assert r.status_code == 200
+    islands = Page(r.get_data(as_text=True)).islands()
+    assert set(islands) == {"/articles/1.geojson", "/static/vendor/world-atlas/countries-50m.json",
+                            "/static/vendor/world-atlas/countries-50m.json?v=2"}
+
+
 def test_download_is_read_only_and_credits_the_data(story):
     html = story.get("/articles/1/story.html").get_data(as_text=True)
     page = Page(html)

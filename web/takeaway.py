@@ -104,10 +104,16 @@ def _inline_assets(parts: MapParts) -> list[Inline]:
 
 
 def _islands(parts: MapParts, geojson_url: str, collection: dict[str, Any]) -> list[Inline]:
-    """The story's GeoJSON and every layer the map's data-*-url attributes name."""
+    """The story's GeoJSON and every layer of our static data the map's data-*-url
+    attributes name (one that is not a static file is left out: the page draws without it)."""
     out = [Inline("island", Markup(json_island(collection)), url=geojson_url)]
     for url in dict.fromkeys(parts.data_urls().values()):
-        out.append(Inline("island", Markup(json_for_script(static_text(static_path(url)))), url=url))
+        try:
+            path = static_path(url)
+        except ValueError:
+            current_app.logger.warning("story download: %s is not a static file, left out", url)
+            continue
+        out.append(Inline("island", Markup(json_for_script(static_text(path))), url=url))
     return out
 
 
