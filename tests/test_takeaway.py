@@ -121,6 +121,16 @@ def test_download_carries_every_static_layer_the_map_names(story, monkeypatch):
                             "/static/vendor/world-atlas/countries-50m.json?v=2"}
 
 
+def test_download_stays_offline_when_the_app_shows_web_tiles(tmp_path, fake_geoparser):
+    app = make_app(tmp_path, GEOPARSER=fake_geoparser, TILES="osm")
+    client = app.test_client()
+    upload(client, title="t", text=PARIS_UPLOAD)
+    assert "tile.openstreetmap.org" in client.get("/articles/1").get_data(as_text=True)
+    html = client.get("/articles/1/story.html").get_data(as_text=True)
+    assert "tile.openstreetmap.org" not in html and "OpenStreetMap" not in html
+    assert 'data-tiles="none"' in html
+
+
 def test_download_is_read_only_and_credits_the_data(story):
     html = story.get("/articles/1/story.html").get_data(as_text=True)
     page = Page(html)

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, g, current_app, render_template, url_for
 from markupsafe import Markup
 
-from geo import store
+from geo import geojson, store
 from web.extensions import db
 from web.inlining import (
     csp_hash,
@@ -141,7 +141,9 @@ def download(article_id: int) -> Response:
     context = _reader(article_id)
     parts = map_parts(render_map(None, lambda path: url_for("static", filename=path)))
     assets = _inline_assets(parts)
-    islands = _islands(parts, context["geojson_url"], article_collection(article_id))
+    collection = article_collection(article_id)
+    collection["attribution"] = geojson.attribution(tiles=False)  # the download never shows web tiles
+    islands = _islands(parts, context["geojson_url"], collection)
     policy = standalone_policy([str(a.text) for a in assets if a.kind == "script"])
     html = render_template("standalone.html", assets=assets, islands=islands, policy=policy,
                            osm_credit=False, **context)
