@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh
+static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh $(wildcard static/js/*.js static/js/story/*.js)
 	npm ci --no-audit --no-fund --loglevel=error
 	bash scripts/vendor_assets.sh
 	touch $@

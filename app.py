@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from web import api, areamap, auth, cli, errors, extensions, jobs, library, review, stories, validation
+from web import api, areamap, auth, cli, errors, extensions, jobs, library, review, stories, takeaway, validation
 from web.extensions import MIGRATIONS_DIR, db
 from web.settings import load_or_create_secret_key, settings_from_env
 
@@ -38,7 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     validation.init_app(app)  # before the blueprints: it bounds the <int:> converter
     auth.init_app(app)
-    for part in (library, stories, api, review, areamap):
+    for part in (library, stories, api, review, areamap, takeaway):
         app.register_blueprint(part.bp)
     cli.init_app(app)
     jobs.init_app(app)

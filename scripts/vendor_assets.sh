@@ -8,15 +8,15 @@ cd "$(dirname "$0")/.."
 NM=node_modules
 OUT=static/vendor
 
-for pkg in leaflet leaflet.markercluster topojson-client world-atlas; do
+for pkg in leaflet leaflet.markercluster topojson-client world-atlas esbuild; do
   if [ ! -d "$NM/$pkg" ]; then
     echo "vendor_assets: $NM/$pkg is missing; run 'npm ci' first" >&2
     exit 1
   fi
 done
 
-rm -rf "$OUT/leaflet" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas"
-mkdir -p "$OUT/leaflet/images" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas"
+rm -rf "$OUT/leaflet" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas" "$OUT/bundle"
+mkdir -p "$OUT/leaflet/images" "$OUT/leaflet.markercluster" "$OUT/topojson-client" "$OUT/world-atlas" "$OUT/bundle"
 
 # Leaflet: the JS, its CSS and the images the CSS refers to (relative URLs: images/...).
 cp "$NM/leaflet/dist/leaflet.js" "$NM/leaflet/dist/leaflet.css" "$OUT/leaflet/"
@@ -36,5 +36,11 @@ cp "$NM/topojson-client/LICENSE" "$OUT/topojson-client/LICENSE"
 # world-atlas: Natural Earth 1:50m country outlines (public domain), the offline basemap.
 cp "$NM/world-atlas/countries-50m.json" "$OUT/world-atlas/"
 cp "$NM/world-atlas/LICENSE" "$OUT/world-atlas/LICENSE"
+
+# Our ES modules as one classic script (esbuild, pinned in package.json): the downloadable
+# story (web/takeaway.py) inlines it, since a file:// page cannot import modules. The bundle
+# of static/P is static/vendor/bundle/P. (`make install` rebuilds it when static/js changes.)
+"$NM/.bin/esbuild" static/js/story.js --bundle --format=iife --target=es2020 \
+  --charset=utf8 --legal-comments=none --log-level=warning --outfile="$OUT/bundle/js/story.js"
 
 echo "vendor_assets: copied into $OUT/"

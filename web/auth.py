@@ -30,7 +30,8 @@ Rules
 * Responses carry a Content-Security-Policy without ``'unsafe-inline'`` for scripts (each page
   may allow its own constant inline scripts by hash through ``g.script_hashes``),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, and frame protection
-  (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``).
+  (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``), but for a page that sets
+  ``g.frame_ancestors`` (the embed page: ``EMBED_FRAME_ANCESTORS``, no X-Frame-Options).
 * The session cookie is HttpOnly and SameSite=Lax (Secure when ``SESSION_COOKIE_SECURE``).
 * Sign-in: ``POST /signin`` allows ``SIGNIN_ATTEMPTS`` wrong tokens per client IP in
   ``SIGNIN_WINDOW_SECONDS`` (refilled evenly; counted per process, web/ratelimit.py), then
@@ -210,8 +211,9 @@ def _check_editor() -> None:
 # --------------------------------------------------------------------------- headers
 
 
-def csp(script_hashes: list[str], tiles: bool) -> str:
-    """The Content-Security-Policy: our own scripts, plus the given inline ones by hash."""
+def csp(script_hashes: list[str], tiles: bool, frame_ancestors: str = "'none'") -> str:
+    """The Content-Security-Policy: our own scripts, plus the given inline ones by hash;
+    ``frame_ancestors``: who may frame the page (nobody, but for the embed page)."""
     img = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
     return "; ".join(
         [
@@ -222,7 +224,7 @@ def csp(script_hashes: list[str], tiles: bool) -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
             "form-action 'self'",
         ]
     )
@@ -232,10 +234,12 @@ def _security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    ancestors = g.get("frame_ancestors")  # set by a page that may be framed (the embed)
+    if ancestors is None:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault(
         "Content-Security-Policy",
-        csp(g.get("script_hashes", []), osm_tiles()),
+        csp(g.get("script_hashes", []), osm_tiles(), ancestors or "'none'"),
     )
     return response
 

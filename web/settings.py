@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,6 +20,8 @@ __all__ = [
     "deployment_settings",
     "settings_from_env",
     "job_settings",
+    "FRAME_SOURCE",
+    "parse_frame_ancestors",
 ]
 
 #: The spellings of the tiles setting: None is the offline Natural Earth basemap only,
@@ -36,6 +39,25 @@ def parse_tiles(value: str | None) -> str | None:
     if key not in TILES:
         raise ValueError(f"unknown tiles setting {value!r}: use None (offline) or 'osm'")
     return TILES[key]
+
+
+#: One source in a CSP frame-ancestors list: 'self', 'none', *, a scheme ("https:") or a host
+#: with optional scheme, "*." prefix, port and path (no quotes, commas, semicolons or spaces).
+FRAME_SOURCE = re.compile(
+    r"'self'|'none'|\*|[a-z][a-z0-9+.-]*:|"
+    r"(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[\w./~-]*)?",
+    re.I,
+)
+
+
+def parse_frame_ancestors(value: str | None) -> str:
+    """The EMBED_FRAME_ANCESTORS setting as a CSP source list ("'self'" when empty);
+    ValueError for anything that is not a list of frame sources."""
+    sources = (value or "").split() or ["'self'"]
+    bad = [s for s in sources if not FRAME_SOURCE.fullmatch(s)]
+    if bad or ("'none'" in sources and len(sources) > 1):
+        raise ValueError(f"not a list of frame-ancestors sources: {value!r}")
+    return " ".join(sources)
 
 
 def osm_tiles() -> bool:
@@ -176,4 +198,8 @@ def settings_from_env(instance_path: str, environ: Mapping[str, str] = os.enviro
     if environ.get("EDITOR_TOKEN", "").strip():  # optional: read-only without it (web/auth.py)
         settings["EDITOR_TOKEN"] = environ["EDITOR_TOKEN"].strip()
     settings.update(deployment_settings(instance_path, environ))
+    try:  # who may frame /articles/<id>/embed (web/takeaway.py): a CSP frame-ancestors list
+        settings["EMBED_FRAME_ANCESTORS"] = parse_frame_ancestors(environ.get("EMBED_FRAME_ANCESTORS"))
+    except ValueError as exc:
+        raise RuntimeError(f"EMBED_FRAME_ANCESTORS: {exc}") from exc
     return settings

@@ -17,7 +17,7 @@ from web.settings import osm_tiles
 from web.storytext import story_text
 
 __all__ = ["bp", "SHAPES", "article_collection", "export_chunks", "place_rows", "article_url",
-           "export_shape"]
+           "export_shape", "mention_rows"]
 
 bp = Blueprint("stories", __name__)
 
@@ -109,6 +109,11 @@ def place_rows(mentions: list[store.Mention]) -> list[dict[str, Any]]:
 def _mention_row(m: store.Mention) -> dict[str, Any]:
     return {"id": m.id, "start": m.start, "end": m.end, "surface": m.surface, "kind": m.kind,
             "confidence": m.confidence, "place_key": _place_key(m)}
+
+
+def mention_rows(mentions: list[store.Mention]) -> list[dict[str, Any]]:
+    """The page's mentions as the story text needs them (web.storytext.story_text)."""
+    return [_mention_row(m) for m in mentions]
 
 
 def _article_info(row: store.Article) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import { wireText } from "./story/linking.js";
 import { addPlaces, attachMap, places } from "./story/map.js";
 import { loadOutlines } from "./story/outlines.js";
 import { showOverview } from "./story/overview.js";
-import { page, readPage, setStatus, storyData } from "./story/page.js";
+import { page, readPage, setStatus, storyData, wireEmbedCopy } from "./story/page.js";
 import { popupContent } from "./story/popup.js";
 import { openReview, wireReview } from "./story/review.js";
 import { goStep, setStepLabel, stepFromHash, steps, wireSteps } from "./story/steps.js";
@@ -65,6 +65,7 @@ function whenReady() {
 function init() {
   readPage();
   wireText();
+  wireEmbedCopy();
   const container = document.querySelector(".story-map[data-map-var]");
   if (!page.story || !container) return;
   const map = window[container.getAttribute("data-map-var")];

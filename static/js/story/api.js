@@ -1,6 +1,11 @@
 /*
  * Talking to the server: JSON requests with the page's CSRF token
  * (<meta name="csrf-token">) in the X-CSRF-Token header, and GeoJSON downloads.
+ *
+ * Data islands: a page may carry a document in itself as
+ * <script type="application/json" data-island-for="URL">...</script> (the downloaded
+ * story, web/takeaway.py, carries its GeoJSON and basemap layers so). fetchGeoJSON and
+ * fetchJSON read the island for a URL before fetching it: no request at all.
  */
 
 function csrfToken() {
@@ -31,8 +36,29 @@ export function requestJSON(url, body) {
   });
 }
 
+/** The parsed data island for `url` (a fresh copy each time), or undefined when none. */
+export function islandData(url) {
+  const islands = document.querySelectorAll('script[type="application/json"][data-island-for]');
+  for (let i = 0; i < islands.length; i++) {
+    if (islands[i].getAttribute("data-island-for") === url) return JSON.parse(islands[i].textContent);
+  }
+  return undefined;
+}
+
+/** A promise of the island for `url`, or null when the page carries none. */
+function fromIsland(url) {
+  try {
+    const data = islandData(url);
+    return data === undefined ? null : Promise.resolve(data);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 /** GET a GeoJSON document (an article's, or a map area's places); `signal` may abort it. */
 export function fetchGeoJSON(url, signal) {
+  const island = fromIsland(url);
+  if (island) return island;
   return fetch(url, {
     credentials: "same-origin",
     headers: { Accept: "application/geo+json, application/json" },
@@ -45,6 +71,8 @@ export function fetchGeoJSON(url, signal) {
 
 /** GET any JSON document (the basemap's TopoJSON). */
 export function fetchJSON(url, what) {
+  const island = fromIsland(url);
+  if (island) return island;
   return fetch(url, { credentials: "same-origin" }).then(function (r) {
     if (!r.ok) throw new Error(what + " HTTP " + r.status);
     return r.json();

@@ -3,6 +3,7 @@
  * - page.story: the element with data-geojson-url (#story), null on other pages
  * - page.mode: "story" (an article) or "library" (#story[data-mode=library], the map of all stories)
  * - page.status: the map's status line; page.textEl: the article text (#article-text)
+ * Also the story page's embed code (#embed-snippet) and its Copy button.
  */
 import { byId } from "./dom.js";
 
@@ -47,4 +48,22 @@ export function placeUrl(key) {
   const tpl = storyData("place-url");
   if (!tpl || !key || key.indexOf("unresolved:") === 0) return null;
   return tpl.replace("PLACE", encodeURIComponent(key).replace(/%3A/g, ":").replace(/%40/g, "@"));
+}
+
+/** The story page's embed code: its Copy button copies it (or selects it to copy by hand). */
+export function wireEmbedCopy() {
+  const code = byId("embed-snippet");
+  const button = byId("embed-copy");
+  if (!code || !button) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    code.select();
+    const byHand = function () {
+      button.textContent = "Selected: copy with Ctrl+C";
+    };
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return byHand();
+    navigator.clipboard.writeText(code.value).then(function () {
+      button.textContent = "Copied";
+    }, byHand);
+  });
 }
