@@ -79,6 +79,7 @@ __all__ = [
     "list_articles",
     "get_article",
     "article_revision",
+    "library_revision",
     "delete_article",
     "article_mentions",
     "to_resolved",
@@ -647,6 +648,18 @@ def article_revision(session: Session, article_id: int) -> str | None:
                                   .where(Correction.article_id == article_id)).one()
     parts = repr((tuple(state), tuple(mentions), tuple(corrections)))
     return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:20]
+
+
+def library_revision(session: Session) -> str:
+    """A short fingerprint of what the library map shows (which articles are done, their
+    mentions and corrections): counts and highest ids, one query of index look-ups."""
+    parts = session.execute(select(*(
+        stmt.scalar_subquery() for stmt in (
+            select(func.count()).select_from(Article), select(func.max(Article.id)),
+            select(func.count()).select_from(Article).where(Article.status != "done"),
+            select(func.count()).select_from(Mention), select(func.max(Mention.id)),
+            select(func.count()).select_from(Correction), select(func.max(Correction.id)))))).one()
+    return hashlib.sha256(repr(tuple(parts)).encode("utf-8")).hexdigest()[:20]
 
 
 def delete_article(session: Session, article_id: int) -> bool:

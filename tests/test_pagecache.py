@@ -147,3 +147,49 @@ def test_article_revision_follows_what_the_pages_show(app, article_id, change, s
         change(db.session, article_id)
         after = store.article_revision(db.session, article_id)
     assert before is not None and (after == before) is same
+
+
+# --------------------------------------------------------------------------- the library map
+
+AREA = "/map/places.geojson?bbox=-180,-90,180,90&zoom=2"
+
+
+def test_a_map_area_is_built_once_per_library_revision(app, client, article_id, monkeypatch):
+    calls = []
+    find = store.places_in_area
+    monkeypatch.setattr(store, "places_in_area", lambda *a, **k: calls.append(a) or find(*a, **k))
+    first = client.get(AREA)
+    assert first.status_code == 200 and client.get(AREA).data == first.data and len(calls) == 1
+    assert client.get(AREA, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    client.post("/api/articles", json={"title": "More", "text": "Paris again, and France."})
+    second = client.get(AREA, headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200 and second.data != first.data and len(calls) == 2
+    with monkeypatch.context() as m:
+        m.setitem(app.extensions, "pagecache", RevisionCache(0))
+        assert client.get(AREA).data == second.data  # the kept answer is the one built afresh
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        (lambda s, a: None, True),
+        (lambda s, a: store.rename_article(s, a, "Other"), True),  # titles are not on the map
+        (lambda s, a: store.requeue(s, a), False),
+        (lambda s, a: store.delete_article(s, a), False),
+    ],
+)
+def test_library_revision_follows_what_the_map_shows(app, article_id, change, same):
+    with app.app_context():
+        before = store.library_revision(db.session)
+        change(db.session, article_id)
+        after = store.library_revision(db.session)
+    assert (after == before) is same
+
+
+def test_a_correction_gives_a_new_library_revision(app, client, article_id):
+    with app.app_context():
+        before = store.library_revision(db.session)
+        mention_id = store.article_mentions(db.session, article_id)[0].id
+    client.post(f"/api/articles/{article_id}/corrections", json={"action": "reject", "mention_id": mention_id})
+    with app.app_context():
+        assert store.library_revision(db.session) != before

@@ -40,6 +40,7 @@ __all__ = [
     "VENDOR_JS",
     "VENDOR_CSS",
     "BASEMAP",
+    "own_modules",
     "render_map",
     "page_map",
     "csp_script_hashes",
@@ -69,6 +70,14 @@ VENDOR_JS: tuple[str, ...] = (
 OWN_JS: tuple[str, ...] = ("js/story.js",)
 BASEMAP = "vendor/world-atlas/countries-50m.json"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = TEMPLATES.parent / "static"
+
+
+@functools.cache
+def own_modules() -> tuple[str, ...]:
+    """The ES modules story.js imports (static/js/story/*.js): the page preloads them all at once
+    (``<link rel=modulepreload>``) instead of finding them import by import."""
+    return tuple(sorted(p.relative_to(STATIC).as_posix() for p in (STATIC / "js" / "story").glob("*.js")))
 
 
 
@@ -100,7 +109,7 @@ def render_map(tiles: str | None, static_url: Callable[[str], str]) -> Markup:
     """
     if tiles not in (None, "osm"):
         raise ValueError(f"unknown tiles setting {tiles!r}: use None (offline) or 'osm'")
-    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS))
+    urls = tuple(static_url(path) for path in (*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS, *own_modules()))
     return _map_html(tiles, urls)
 
 
@@ -148,11 +157,12 @@ def _folium_parts(tiles: str | None) -> tuple[str, str, bool]:
 def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
     """The page's map HTML for a tiles key and the static URLs of its assets (cached)."""
     div, script, has_layer = _folium_parts(tiles)
-    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS), urls))
+    url = dict(zip((*VENDOR_CSS, *VENDOR_JS, BASEMAP, *OWN_JS, *own_modules()), urls))
     return Markup(_templates().get_template("_map.html").render(
         css=[url[p] for p in VENDOR_CSS],
         vendor_js=[url[p] for p in VENDOR_JS],
         own_js=[url[p] for p in OWN_JS],
+        modules=[url[p] for p in own_modules()],
         map_var=MAP_VAR,
         basemap=url[BASEMAP],
         has_layer=has_layer,

@@ -6,7 +6,10 @@ rendered once per revision (``geo.store.article_revision``: title, analysis stat
 reviews, corrections) by the macros of templates/_story.html and kept in a small per-process
 cache bounded in characters (``PAGE_CACHE_CHARS``, 0 turns it off); a correction, a
 re-analysis or a rename gives a new revision, so nothing stale is served and nothing needs
-to be told. Every process (gunicorn worker) keeps its own copy.
+to be told. The library map's area answers (``/map/places.geojson``) are kept the same way
+per library revision (``geo.store.library_revision``: articles, their states, mentions and
+corrections), so every visitor's first view of /map is one aggregate query per change.
+Every process (gunicorn worker) keeps its own copy.
 
 Responses carry an ETag and ``Cache-Control: no-cache`` (a browser asks again each time, and
 gets ``304 Not Modified`` when it has the current version): the GeoJSON's tag is the revision
@@ -30,11 +33,15 @@ __all__ = [
     "DEFAULT_CACHE_CHARS",
     "RevisionCache",
     "revision",
+    "library_revision",
     "cached",
+    "library_cached",
     "prerendered",
     "etag",
+    "library_etag",
     "not_modified",
     "conditional",
+    "tagged",
 ]
 
 DEFAULT_CACHE_CHARS = 30_000_000  # about 60-120 MB of str per process at most
@@ -92,13 +99,29 @@ def revision(article_id: int) -> str | None:
     return known[article_id]
 
 
+def library_revision() -> str:
+    """The library's revision (read once per request): what the map of all stories shows."""
+    if "_library_revision" not in g:
+        g._library_revision = store.library_revision(db.session)
+    return str(g._library_revision)
+
+
+def _kept(key: Hashable, build: Callable[[], T], weigh: Callable[[T], int]) -> T:
+    cache = _cache()
+    return build() if cache.max_chars <= 0 else cache.get(key, build, weigh)
+
+
 def cached(kind: str, article_id: int, build: Callable[[], T], weigh: Callable[[T], int] = len) -> T:
     """``build()`` for this article, kept per (kind, article, revision) in this process."""
     rev = revision(article_id)
-    cache = _cache()
-    if rev is None or cache.max_chars <= 0:
+    if rev is None:
         return build()
-    return cache.get((kind, article_id, rev), build, weigh)
+    return _kept((kind, article_id, rev), build, weigh)
+
+
+def library_cached(kind: str, key: Hashable, build: Callable[[], T], weigh: Callable[[T], int] = len) -> T:
+    """``build()`` for ``key`` (e.g. a map area), kept per library revision in this process."""
+    return _kept((kind, key, library_revision()), build, weigh)
 
 
 def prerendered(story: StoryText, review: dict[str, Any]) -> tuple[StoryText, dict[str, Any]]:
@@ -111,12 +134,19 @@ def prerendered(story: StoryText, review: dict[str, Any]) -> tuple[StoryText, di
     return StoryText(Markup(text_html), story.unresolved), {**review, "queue": queue}
 
 
+def _tag(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+
+
 def etag(kind: str, article_id: int, *extra: Any) -> str | None:
     """An entity tag for a response built only from the article's revision (and ``extra``)."""
     rev = revision(article_id)
-    if rev is None:
-        return None
-    return hashlib.sha256(repr((kind, article_id, rev, extra)).encode("utf-8")).hexdigest()[:32]
+    return None if rev is None else _tag(kind, article_id, rev, extra)
+
+
+def library_etag(kind: str, *extra: Any) -> str:
+    """An entity tag for a response built only from the library's revision (and ``extra``)."""
+    return _tag(kind, library_revision(), extra)
 
 
 def not_modified(tag: str | None) -> Response | None:
@@ -137,3 +167,11 @@ def conditional(response: Response, tag: str | None = None) -> Response:
         response.set_etag(tag)
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
+
+
+def tagged(tag: str | None, body: Callable[[], str], mimetype: str) -> Response:
+    """A 304 when the browser has ``tag``; else ``body()`` (called only then) under that tag."""
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    return conditional(Response(body(), mimetype=mimetype), tag)

@@ -104,13 +104,9 @@ def article(article_id: int) -> Response:
 def article_geojson(article_id: int) -> Response:
     """The article's places as a GeoJSON FeatureCollection (304 when the browser has it)."""
     article_or_404(article_id)
-    tag = pagecache.etag("geojson", article_id, osm_tiles())
-    unchanged = pagecache.not_modified(tag)
-    if unchanged is not None:
-        return unchanged
-    body = pagecache.cached(
-        "geojson", article_id, lambda: json.dumps(article_collection(article_id), ensure_ascii=False))
-    return pagecache.conditional(Response(body, mimetype=geojson.MEDIA_TYPE), tag)
+    return pagecache.tagged(pagecache.etag("geojson", article_id, osm_tiles()), lambda: pagecache.cached(
+        "geojson", article_id, lambda: json.dumps(article_collection(article_id), ensure_ascii=False)),
+        geojson.MEDIA_TYPE)
 
 
 @bp.get("/export.geojson")

@@ -75,7 +75,12 @@ function init() {
     if (page.textEl) wireReview();
     loaded = loadPlaces(map, storyData("geojson-url"));
   }
-  Promise.all([addBasemap(map, container.getAttribute("data-basemap-url")), loaded]).then(whenReady);
+  // The library map draws its first places before the basemap (a large file to convert and draw).
+  const basemapUrl = container.getAttribute("data-basemap-url");
+  const basemap = page.mode === "library"
+    ? loaded.then(function () { return addBasemap(map, basemapUrl); })
+    : addBasemap(map, basemapUrl);
+  Promise.all([basemap, loaded]).then(whenReady);
 }
 
 if (document.readyState !== "loading") init();
