@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from geo.chunks import batches, chunks, parse_texts
+from geo.chunks import PIECE_CHARS, WHOLE_CHARS, batches, chunks, parse_texts, pieces
 from geo.errors import TooLarge
 from geo.passages import paragraph_breaks, passage_in_text, passages_for
 from geo.recognize.recognizer import select
@@ -54,6 +54,27 @@ def test_chunks_of_a_huge_line_are_bounded():
     assert "".join(pieces) == text
     assert max(map(len, pieces)) <= 100_000 and len(pieces) <= 12
     assert all(p.endswith(". ") for p in pieces[:-1])  # cut at sentence ends
+
+
+@table(
+    ("text", "piece", "whole", "expected"),
+    [
+        ("aaaa bbbb cccc", 5, 20, ["aaaa bbbb cccc"]),  # up to ``whole``: one piece
+        ("aaaa bbbb cccc", 5, 10, ["aaaa ", "bbbb ", "cccc"]),  # longer: pieces of at most ``piece``
+        ("aa\n\nbbbb\n\ncc", 7, 5, ["aa\n\n", "bbbb\n\n", "cc"]),  # cut after blank lines
+    ],
+)
+def test_pieces(text, piece, whole, expected):
+    assert pieces(text, piece=piece, whole=whole) == expected
+
+
+def test_long_texts_reach_spacy_in_short_pieces_and_eval_sized_ones_whole():
+    """A 50 kB text goes in pieces spaCy's NER steps together; a 10,000-character one stays whole."""
+    assert pieces("word " * (WHOLE_CHARS // 5)) == ["word " * (WHOLE_CHARS // 5)]
+    parts = pieces("A. " * 16_667)
+    assert "".join(parts) == "A. " * 16_667
+    assert max(map(len, parts)) <= PIECE_CHARS and len(parts) >= 50_000 // PIECE_CHARS
+    assert all(p.endswith(". ") for p in parts[:-1])
 
 
 @table(

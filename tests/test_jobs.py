@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from geo import store
 from web.extensions import db
-from web.jobs import WORKER_NICE, make_huey, run_job
+from web.jobs import WORKER_NICE, get_huey, make_huey, run_job, sweep, waiting_ids
 from testkit import GAZETTEER, PARIS_TEXT, FakeGeoparser, make_app, paris_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,6 +276,32 @@ def test_a_job_stuck_in_c_code_kills_its_worker_and_fails_after_its_attempts(tmp
                                   JOB_LEASE_S=2, JOB_MAX_ATTEMPTS=1)
     assert spin["status"] == "failed" and "stopped 1 times" in spin["error"], spin
     assert after["status"] == "done"  # the restarted worker went on
+
+
+def test_consumer_starts_queue_an_article_once(tmp_path):
+    """A consumer start (here twice in process, then twice as real workers stopped mid-backlog)
+    queues only what the queue does not hold: one job per article, none "skipped"."""
+    env, config = sqlite_env(tmp_path, JOB_STAGE_DELAY_S=0.4)
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser(), **config)
+    client = app.test_client()
+    ids = [client.post("/api/articles", json={"text": f"Story {k}: Paris."}).get_json()["id"] for k in range(4)]
+    with app.app_context():
+        assert sweep(startup=True) == [] and sweep(startup=True) == []
+        assert waiting_ids() == set(ids) and len(get_huey().pending()) == 4
+    proc = worker(env)
+    try:
+        assert wait_status(client, ids[0], ("done",))["status"] == "done"
+    finally:
+        stop(proc)  # graceful: the job in hand is finished, the rest stay queued
+    proc = worker(env)
+    try:
+        states = [wait_status(client, article_id, ("done", "failed")) for article_id in ids]
+    finally:
+        stop(proc)
+    assert [s["status"] for s in states] == ["done"] * 4
+    huey = get_huey(app)
+    assert huey.pending() == [] and huey.result_count() == 4  # four jobs ran, none twice
+    assert sorted(huey.get(key, peek=True) for key in huey.all_results()) == ["done"] * 4
 
 
 # --------------------------------------------------------------- real workers (PostgreSQL)

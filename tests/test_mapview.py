@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from markupsafe import Markup
 
-from web.mapview import MAP_VAR, OSM_TILES, csp_script_hashes, render_map
+from web.mapview import MAP_VAR, OSM_TILES, csp_script_hashes, own_modules, render_map
 from web.settings import parse_tiles
 from web.storytext import story_text, text_segments
 
@@ -141,6 +142,21 @@ def test_render_map_offline_has_only_local_assets():
     assert html.index(f"var {MAP_VAR}") < html.index("js/story.js")
     # The cluster plugin extends Leaflet: after leaflet.js, before our script.
     assert html.index("leaflet/leaflet.js") < html.index("leaflet.markercluster.js") < html.index("js/story.js")
+
+
+def test_render_map_preloads_every_module_story_js_imports():
+    """The browser fetches the modules together (<link rel=modulepreload>), not one import level
+    at a time: every module any of our scripts imports is preloaded, before story.js."""
+    html = render_map(None, static_url)
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
+    assert preloaded == list(own_modules()) and len(preloaded) >= 10
+    static = Path(__file__).resolve().parent.parent / "static"
+    imported = set()
+    for script in [static / "js" / "story.js", *(static / p for p in preloaded)]:
+        for name in re.findall(r'from "\./(?:story/)?([a-z]+\.js)"', script.read_text(encoding="utf-8")):
+            imported.add(f"js/story/{name}")
+    assert imported and imported <= set(preloaded)
+    assert max(html.index(p) for p in preloaded) < html.index('src="/static/js/story.js"')
 
 
 @pytest.mark.parametrize("tiles", [None, "", "none", "off"])

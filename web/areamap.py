@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import Blueprint, Response, abort, request, url_for
 
 from geo import geojson, store
+from web import pagecache
 from web.extensions import db
 from web.settings import osm_tiles
 
@@ -107,6 +108,9 @@ def area_collection(args: Mapping[str, str]) -> dict[str, Any]:
 
 @bp.get("/map/places.geojson")
 def area_places() -> Response:
-    """The places of the map's visible area at its zoom (optionally of one article)."""
-    body = json.dumps(area_collection(request.args), ensure_ascii=False)
-    return Response(body, mimetype=geojson.MEDIA_TYPE)
+    """The places of the map's visible area at its zoom (optionally of one article), kept per
+    library revision (web/pagecache.py); 304 when the browser has them."""
+    args = request.args
+    key = (parse_area(args.get("bbox")), parse_zoom(args.get("zoom")), parse_article(args.get("article")))
+    return pagecache.tagged(pagecache.library_etag("area", key, osm_tiles()), lambda: pagecache.library_cached(
+        "area", key, lambda: json.dumps(area_collection(args), ensure_ascii=False)), geojson.MEDIA_TYPE)

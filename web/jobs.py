@@ -32,6 +32,7 @@ __all__ = [
     "make_huey",
     "get_huey",
     "enqueue",
+    "waiting_ids",
     "run_job",
     "sweep",
     "JobConsumer",
@@ -140,6 +141,12 @@ def enqueue(article_id: int) -> None:
         db.session.expire_all()  # the job wrote in its own session
 
 
+def waiting_ids(app: Flask | None = None) -> set[int]:
+    """The articles with an analysis entry waiting in the queue (read without taking it)."""
+    jobs = _jobs(app)
+    return {task.args[0] for task in jobs.huey.pending() if task.name == jobs.analyse.name and task.args}
+
+
 def _stage(article_id: int, token: str, stage: str, percent: int) -> None:
     config = current_app.config
     if not store.record_progress(db.session, article_id, token, stage, percent, config["JOB_LEASE_S"]):
@@ -194,11 +201,17 @@ def run_job(article_id: int) -> str:
 
 
 def sweep(startup: bool = False) -> list[int]:
-    """Queue again the articles whose worker died (lease expired); at startup, every queued one."""
+    """Queue again the articles whose worker died (lease expired); at startup, every queued one.
+
+    An article that already has an entry waiting in the queue is not queued twice (a consumer
+    that starts beside a backlog, or again after a restart, adds nothing the queue holds)."""
     config = current_app.config
     ids = store.sweep_leases(db.session, config["JOB_MAX_ATTEMPTS"])
     if startup:
         ids = sorted(set(ids) | set(store.queued_ids(db.session)))
+    if ids:
+        waiting = waiting_ids()
+        ids = [article_id for article_id in ids if article_id not in waiting]
     for article_id in ids:
         enqueue(article_id)
     db.session.remove()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from geo import sources, store
+from web import pagecache
 from web.areamap import parse_article
 from web.extensions import db
 from web.ingest import ingest
@@ -121,7 +122,8 @@ def library_map() -> str:
         library=result,
         search=req.q,
         chosen=chosen,
-        bounds=store.places_bounds(db.session, article_id),
+        bounds=pagecache.library_cached("bounds", article_id, lambda: store.places_bounds(db.session, article_id),
+                                        weigh=lambda _: 1),
         links=page_links("library.library_map", req, result),
         geojson_url=url_for("areamap.area_places"),
         export_url=url_for("stories.export_geojson"),

@@ -42,6 +42,7 @@ __all__ = [
     "BASEMAP",
     "COUNTRY_IDS",
     "BASEMAP_LAYERS",
+    "own_modules",
     "render_map",
     "page_map",
     "csp_script_hashes",
@@ -80,6 +81,14 @@ BASEMAP_LAYERS: dict[str, str] = {
     "labels": "basemap/labels/index.json",
 }
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = TEMPLATES.parent / "static"
+
+
+@functools.cache
+def own_modules() -> tuple[str, ...]:
+    """The ES modules story.js imports (static/js/story/*.js): the page preloads them all at once
+    (``<link rel=modulepreload>``) instead of finding them import by import."""
+    return tuple(sorted(p.relative_to(STATIC).as_posix() for p in (STATIC / "js" / "story").glob("*.js")))
 
 
 
@@ -164,6 +173,7 @@ def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
         css=[url[p] for p in VENDOR_CSS],
         vendor_js=[url[p] for p in VENDOR_JS],
         own_js=[url[p] for p in OWN_JS],
+        modules=[url[p] for p in own_modules()],
         map_var=MAP_VAR,
         basemap=url[BASEMAP],
         country_ids=url[COUNTRY_IDS],
@@ -176,7 +186,7 @@ def _map_html(tiles: str | None, urls: tuple[str, ...]) -> Markup:
 
 def _asset_paths() -> tuple[str, ...]:
     """Every static path the map's HTML refers to, in a fixed order."""
-    return (*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *BASEMAP_LAYERS.values(), *OWN_JS)
+    return (*VENDOR_CSS, *VENDOR_JS, BASEMAP, COUNTRY_IDS, *BASEMAP_LAYERS.values(), *OWN_JS, *own_modules())
 
 
 @functools.cache

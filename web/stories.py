@@ -6,13 +6,14 @@ import itertools
 import json
 from typing import Any, Iterable, Iterator
 
-from flask import (Blueprint, Response, abort, current_app, has_request_context, render_template,
-                   request, stream_with_context, url_for)
+from flask import (Blueprint, Response, abort, current_app, has_request_context, make_response,
+                   render_template, request, stream_with_context, url_for)
 
 from geo import geojson, store
+from web import pagecache
 from web.extensions import db
 from web.mapview import page_map
-from web.review import annotate, article_or_404, article_review
+from web.review import annotate, article_or_404, article_review, reviewer_name
 from web.settings import osm_tiles
 from web.storytext import story_text
 
@@ -122,33 +123,48 @@ def _article_info(row: store.Article) -> dict[str, Any]:
             "stage": row.stage, "progress": row.progress, "error": row.error}
 
 
-@bp.get("/articles/<int:article_id>")
-def article(article_id: int) -> str:
-    """The story page: the map, the places, the text with its mentions, the review."""
-    row = article_or_404(article_id)
+def _page_parts(article_id: int, text: str) -> dict[str, Any]:
+    """What the story page shows the same to every visitor, its text and review list rendered."""
     mentions = store.article_mentions(db.session, article_id)
     places = place_rows(mentions)
     mention_rows = [_mention_row(m) for m in mentions]
     rv = article_review(article_id, mentions)
-    return render_template(
+    story, rv = pagecache.prerendered(story_text(text, mention_rows, places, rv.get("by_id")), rv)
+    return {"mentions": mention_rows, "places": places, "story": story, "review": rv}
+
+
+def _weight(parts: dict[str, Any]) -> int:
+    return len(parts["story"].segments) + len(parts["review"]["queue"]) + 200 * len(parts["mentions"])
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int) -> Response:
+    """The story page: the map, the places, the text with its mentions, the review."""
+    row = article_or_404(article_id)
+    parts = pagecache.cached("page", article_id, lambda: _page_parts(article_id, row.text), _weight)
+    return pagecache.conditional(make_response(render_template(
         "article.html",
         article=_article_info(row),
-        mentions=mention_rows,
-        places=places,
-        story=story_text(row.text, mention_rows, places, rv.get("by_id")),
+        mentions=parts["mentions"],
+        places=parts["places"],
+        story=parts["story"],
         geojson_url=url_for("stories.article_geojson", article_id=article_id),
         map_html=page_map(),
-        review=rv,
-    )
+        review={**parts["review"], "reviewer": reviewer_name()},
+    )))
 
 
 @bp.get("/articles/<int:article_id>.geojson")
 def article_geojson(article_id: int) -> Response:
     """The article's places as a GeoJSON FeatureCollection (``?shape=mentions``: a Feature per
-    mention)."""
+    mention; 304 when the browser has it)."""
     article_or_404(article_id)
-    body = json.dumps(article_collection(article_id, export_shape()), ensure_ascii=False)
-    return Response(body, mimetype=geojson.MEDIA_TYPE)
+    shape = export_shape()
+    # article_url in the properties is absolute: the host is part of what is kept.
+    kind = f"geojson:{shape}:{request.host_url}"
+    return pagecache.tagged(pagecache.etag(kind, article_id, osm_tiles()), lambda: pagecache.cached(
+        kind, article_id, lambda: json.dumps(article_collection(article_id, shape), ensure_ascii=False)),
+        geojson.MEDIA_TYPE)
 
 
 @bp.get("/export.geojson")

@@ -87,7 +87,12 @@ function init() {
     loaded = loadPlaces(map, storyData("geojson-url"), container);
   }
   const tiles = container.getAttribute("data-tiles") === "osm";
-  Promise.all([addBasemap(map, basemapUrls(container), { tiles: tiles, after: loaded }), loaded]).then(whenReady);
+  const urls = basemapUrls(container);
+  // The library map draws its first places before the basemap (a large file to convert and draw).
+  const basemap = page.mode === "library"
+    ? loaded.then(function () { return addBasemap(map, urls, { tiles: tiles, after: loaded }); })
+    : addBasemap(map, urls, { tiles: tiles, after: loaded });
+  Promise.all([basemap, loaded]).then(whenReady);
 }
 
 if (document.readyState !== "loading") init();
