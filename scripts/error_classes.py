@@ -8,8 +8,8 @@ point) and every predicted span the gold does not have gets one class, the first
 - resolution: left unresolved; US state read as a town; "X County" / "Town, State" cue ignored;
   famous place dragged to a namesake; a local namesake read as the famous place (the local-news
   case: "Athens Police Department" in Texas); one sense across a long text; near-miss spelling; other;
-- recognition (spans that are not gold places): not a place (organisation, brand, holiday, person,
-  disease: by the words written next to it, ``geo/data/lexicon/not_place_cues.tsv``); near-miss
+- recognition (spans that are not gold places): not a place (institution, organisation, brand,
+  holiday, person, disease: by the words written next to it, ``geo/data/lexicon/not_place_cues.tsv``); near-miss
   spelling; other span.
 
 Prints one line per class with its count per corpus, and apart the resolution errors > 1,000 km off.
@@ -43,8 +43,9 @@ __all__ = ["CLASSES", "Tally", "classify_corpus", "cue_class", "edit_distance", 
 RESOLUTION = ("left unresolved", "US state read as a town", "county/state cue ignored",
               "famous place dragged to a namesake", "local namesake read as the famous place",
               "one sense across a long text", "near-miss spelling (resolution)", "other (resolution)")
-RECOGNITION = ("not a place: organisation", "not a place: brand", "not a place: holiday", "not a place: person",
-               "not a place: disease", "near-miss spelling (recognition)", "other span (recognition)")
+RECOGNITION = ("not a place: institution", "not a place: organisation", "not a place: brand",
+               "not a place: holiday", "not a place: person", "not a place: disease",
+               "near-miss spelling (recognition)", "other span (recognition)")
 CLASSES = RESOLUTION + RECOGNITION
 FAMOUS_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "ADM1", "PPLC", "PPLA", "CONT"})
 FAMOUS_POPULATION = 100_000
@@ -147,12 +148,12 @@ def _population(index: PlaceIndex, geonameid: int | None) -> int:
 
 def recognition_class(text: str, pred: dict) -> str:
     """The class of a predicted span the gold does not have."""
-    for kind, label in zip(("organisation", "brand", "holiday", "person", "disease"), RECOGNITION):
+    for kind, label in zip(("facility", "organisation", "brand", "holiday", "person", "disease"), RECOGNITION):
         if cue_class(text, pred["start"], pred["end"], kind):
             return label
     if pred.get("kind") != "demonym" and _near_miss(pred["text"], (pred.get("place") or {}).get("name")):
-        return RECOGNITION[5]
-    return RECOGNITION[6]
+        return RECOGNITION[6]
+    return RECOGNITION[7]
 
 
 @dataclass
