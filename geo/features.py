@@ -206,12 +206,15 @@ class _Minus(Mapping[Any, int]):
         self.counts, self.key, self.amount = counts, key, amount
 
     def __getitem__(self, k: Any) -> int:
+        """The count of k, less the amount when k is the key taken off."""
         return self.counts[k] - (self.amount if k == self.key and k is not None else 0)
 
     def __iter__(self) -> Iterator[Any]:
+        """The counted keys."""
         return iter(self.counts)
 
     def __len__(self) -> int:
+        """How many keys are counted."""
         return len(self.counts)
 
 
