@@ -68,6 +68,7 @@ train: install $(VENV)/.dev-installed
 errors: install
 	$(PY) scripts/recognize_eval.py --shared $(SHARED) --errors 25
 	$(PY) scripts/resolve_eval.py --shared $(SHARED) --show 25
+	$(PY) scripts/error_classes.py --shared $(SHARED)
 
 bench: install $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || { \

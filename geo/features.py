@@ -7,13 +7,13 @@ choices); ``candidate_rows`` turns them into one row of numbers per candidate, i
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Iterable, Mapping, Sequence
+from functools import cache, cached_property
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from geo import lexicon
-from geo.geomath import great_circle_km
+from geo.geomath import NearestPoints
 from geo.names import name_key
 from geo.types import Place
 
@@ -82,6 +82,11 @@ class ArticleEvidence:
     # name key -> the countries ("US", "") and regions ("US", "Texas") of its best candidates
     regions: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
+    @cached_property
+    def others(self) -> "_Others":
+        """The choices indexed once for every name's context features (choice keys are unique)."""
+        return _Others(self.choices, self.anchor_confidence)
+
 
 def _log_km(km: float | None) -> float:
     """log10(1 + km), with a far stand-in (20,000 km) when there is no other place."""
@@ -102,51 +107,131 @@ def _in_regions(place: Place, regions: frozenset[Region]) -> float:
 class _Tally:
     """The other names' choices, weighted by mentions: by country, by region, in total."""
 
-    countries: Counter[str]
-    admins: Counter[tuple[str, str]]
+    countries: Mapping[str, int]
+    admins: Mapping[tuple[str, str], int]
     total: int
     top_country: str | None
     top_admin: tuple[str, str] | None
 
 
-def _tally(choices: Sequence[Choice]) -> _Tally:
-    """Count the choices by country and first-level region."""
-    countries: Counter[str] = Counter()
-    admins: Counter[tuple[str, str]] = Counter()
-    for c in choices:
-        if c.place.country_code:
-            countries[c.place.country_code] += c.mentions
-            if c.place.admin1:
-                admins[(c.place.country_code, c.place.admin1)] += c.mentions
-    top, top_admin = countries.most_common(1), admins.most_common(1)
-    return _Tally(countries, admins, sum(c.mentions for c in choices), top[0][0] if top else None,
-                  top_admin[0][0] if top_admin else None)
+@dataclass(frozen=True)
+class _Ranked:
+    """Mention counts by key over every choice, and where each key was counted first and second (for
+    the most common key of all choices but one, ties going to the first counted, as Counter.most_common)."""
+
+    counts: Counter[Any]
+    ranking: tuple[Any, ...]  # keys by count (largest first), then by first appearance
+    first: dict[Any, int]  # key -> position of the first choice counted under it
+    second: dict[Any, int]  # key -> position of the second one
+
+    def without(self, key: Any, position: int, amount: int) -> Any:
+        """The most common key once the choice at position (counted under key, amount mentions; key None:
+        not counted) is taken out."""
+        entries = [(-self.counts[k], self.first[k], k) for k in self.ranking[:2] if k != key][:1]
+        left = self.counts[key] - amount
+        if left > 0:
+            entries.append((-left, self.second[key] if self.first[key] == position else self.first[key], key))
+        return min(entries, key=lambda e: e[:2])[2] if entries else None
 
 
-def _context(place: Place, others: Sequence[Choice], tally: _Tally, anchor: float) -> list[float]:
+def _ranked(keyed: Sequence[tuple[Any, int]]) -> _Ranked:
+    """_Ranked over (key, mentions) per choice position; a key of None is not counted."""
+    counts: Counter[Any] = Counter()
+    first: dict[Any, int] = {}
+    second: dict[Any, int] = {}
+    for position, (key, mentions) in enumerate(keyed):
+        if key is None:
+            continue
+        counts[key] += mentions
+        if key in first:
+            second.setdefault(key, position)
+        else:
+            first[key] = position
+    ranking = tuple(sorted(counts, key=lambda k: (-counts[k], first[k])))
+    return _Ranked(counts, ranking, first, second)
+
+
+class _Others:
+    """The other names' choices as seen from one name: counts by country and region, containment
+    and distances, each answered from indexes built once per article (not by a pass over every choice)."""
+
+    def __init__(self, choices: Sequence[Choice], anchor: float) -> None:
+        self.choices = choices
+        self.position = {c.key: i for i, c in enumerate(choices)}
+        self.total = sum(c.mentions for c in choices)
+        self.countries = _ranked([(c.place.country_code or None, c.mentions) for c in choices])
+        self.admins = _ranked([((c.place.country_code, c.place.admin1) if c.place.country_code and c.place.admin1
+                                else None, c.mentions) for c in choices])
+        self.in_country: Counter[str | None] = Counter()
+        self.in_admin: Counter[tuple[str | None, str | None]] = Counter()
+        self.same_place: dict[int, list[Choice]] = defaultdict(list)
+        for c in choices:
+            self.in_country[c.place.country_code] += c.mentions
+            self.in_admin[(c.place.country_code, c.place.admin1)] += c.mentions
+            self.same_place[id(c.place)].append(c)
+        self.mentions = {c.key: c.mentions for c in choices}
+        self.points = NearestPoints((c.place.lat, c.place.lon, c.key) for c in choices)
+        self.confident = NearestPoints((c.place.lat, c.place.lon, c.key) for c in choices if c.confidence >= anchor)
+
+    def tally(self, key: str) -> _Tally:
+        """The counts of every choice but key's."""
+        i = self.position.get(key, -1)
+        own = self.choices[i] if i >= 0 else None
+        cc = (own.place.country_code or None) if own else None
+        region = (cc, own.place.admin1) if own and cc and own.place.admin1 else None
+        m = own.mentions if own else 0
+        return _Tally(_Minus(self.countries.counts, cc, m), _Minus(self.admins.counts, region, m), self.total - m,
+                      self.countries.without(cc, i, m), self.admins.without(region, i, m))
+
+    def inside(self, place: Place, key: str) -> int:
+        """Mentions of the other choices inside a country or first-level region place (not place itself)."""
+        cc, adm = place.country_code, place.admin1
+        pcli = place.feature_code == "PCLI"
+        inside = self.in_country[cc] if pcli else self.in_admin[(cc, adm)]
+        i = self.position.get(key)
+        if i is not None:
+            own = self.choices[i].place
+            inside -= self.choices[i].mentions if own.country_code == cc and (pcli or own.admin1 == adm) else 0
+        return inside - sum(c.mentions for c in self.same_place.get(id(place), ()) if c.key != key)
+
+    def near(self, place: Place, key: str) -> int:
+        """Mentions of the other choices less than _NEAR_KM from place."""
+        return sum(self.mentions[k] for k in self.points.labels_within_km(place.lat, place.lon, _NEAR_KM, skip=key))
+
+
+class _Minus(Mapping[Any, int]):
+    """counts with amount taken off key (a read-only view)."""
+
+    def __init__(self, counts: Counter[Any], key: Any, amount: int) -> None:
+        self.counts, self.key, self.amount = counts, key, amount
+
+    def __getitem__(self, k: Any) -> int:
+        """The count of k, less the amount when k is the key taken off."""
+        return self.counts[k] - (self.amount if k == self.key and k is not None else 0)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The counted keys."""
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        """How many keys are counted."""
+        return len(self.counts)
+
+
+def _context(place: Place, key: str, others: _Others, tally: _Tally) -> list[float]:
     """Country and region shares, containment and distances to the other names' choices."""
     total = max(1, tally.total)
     cc, adm = place.country_code, place.admin1
-    inside = 0
-    nearest: float | None = None
-    confident: float | None = None
-    near = 0
-    for c in others:
-        if place.feature_code in ("PCLI", "ADM1") and c.place.country_code == cc and c.place is not place and (
-                place.feature_code == "PCLI" or c.place.admin1 == adm):
-            inside += c.mentions
-        km = great_circle_km(place.lat, place.lon, c.place.lat, c.place.lon)
-        nearest = km if nearest is None else min(nearest, km)
-        if c.confidence >= anchor:
-            confident = km if confident is None else min(confident, km)
-        near += c.mentions if km < _NEAR_KM else 0
+    inside = others.inside(place, key) if place.feature_code in ("PCLI", "ADM1") else 0
+    nearest = others.points.nearest_km(place.lat, place.lon, skip=key)
+    confident = others.confident.nearest_km(place.lat, place.lon, skip=key)
     return [
         tally.countries[cc] / total if cc else 0.0,
         tally.admins[(cc, adm)] / total if cc and adm else 0.0,
         1.0 if cc and cc == tally.top_country else 0.0,
         1.0 if cc and adm and (cc, adm) == tally.top_admin else 0.0,
         inside / total,
-        _log_km(nearest), _log_km(confident), near / total,
+        _log_km(nearest), _log_km(confident), others.near(place, key) / total,
     ]
 
 
@@ -192,8 +277,8 @@ def candidate_rows(name: NameEvidence, article: ArticleEvidence, indices: Sequen
     rank = {i: r for r, i in enumerate(order)}
     pops = sorted((p.population for p in name.places), reverse=True)
     log_max = math.log10(pops[0] + 1)
-    others = [c for c in article.choices if c.key != name.key]
-    tally = _tally(others)
+    others = article.others
+    tally = others.tally(name.key)
     codes = code_groups()
     rows = []
     for i in indices:
@@ -204,7 +289,7 @@ def candidate_rows(name: NameEvidence, article: ArticleEvidence, indices: Sequen
             log_pop, log_max - log_pop, float(pops.index(place.population)),
             *_own(place, name),
             float(name.mentions), name.first_position, math.log2(len(name.places)), math.log2(max(1, article.names)),
-            *_context(place, others, tally, article.anchor_confidence), *_support(place, name.key, article),
+            *_context(place, name.key, others, tally), *_support(place, name.key, article),
             *(1.0 if (place.feature_code or "") in group else 0.0 for _, group in codes),
         ])
     return rows

@@ -85,6 +85,26 @@ class NearestPoints:
         self._search(self._root, _unit_vector(lat, lon), lat, lon, skip, best)
         return None if best[0] == math.inf else best[0]
 
+    def labels_within_km(self, lat: float, lon: float, km: float, skip: str | None = None) -> list[str]:
+        """The labels of the points less than km away from lat, lon (one per point), except those labelled skip."""
+        found: list[str] = []
+        self._collect(self._root, _unit_vector(lat, lon), (lat, lon, km), skip, found)
+        return found
+
+    def _collect(self, node: _Node | None, q: Vector, circle: tuple[float, float, float], skip: str | None,
+                 found: list[str]) -> None:
+        """Add to found the labels under node within the circle (lat, lon, km), skipping subtrees beyond it."""
+        if node is None:
+            return
+        lat, lon, km = circle
+        if node.label != skip and great_circle_km(lat, lon, node.lat, node.lon) < km:
+            found.append(node.label)
+        diff = q[node.axis] - node.vector[node.axis]
+        near, far = (node.low, node.high) if diff < 0 else (node.high, node.low)
+        self._collect(near, q, circle, skip, found)
+        if abs(diff) <= _chord(km) + _CHORD_SLACK:
+            self._collect(far, q, circle, skip, found)
+
     def _search(self, node: _Node | None, q: Vector, lat: float, lon: float, skip: str | None,
                 best: list[float]) -> None:
         """Lower best[0] to the nearest point under node, skipping subtrees beyond the best chord."""

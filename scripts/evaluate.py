@@ -76,7 +76,7 @@ def run_cli(corpus: Corpus, eval_dir: Path, workdir: Path) -> dict:
     return figures
 
 
-def _scorer(eval_dir: Path) -> Any:
+def load_scorer(eval_dir: Path) -> Any:
     """The published scorer as a module (for its span matching)."""
     spec = importlib.util.spec_from_file_location("score", eval_dir / "score.py")
     module = importlib.util.module_from_spec(spec)
@@ -84,8 +84,9 @@ def _scorer(eval_dir: Path) -> Any:
     return module
 
 
-def _predicted_mentions(path: Path) -> dict[str, list[dict]]:
-    """Document id -> predicted mentions with their point, confidence and whether it is approximate."""
+def predicted_mentions(path: Path) -> dict[str, list[dict]]:
+    """Document id -> predicted mentions with their point, confidence, whether it is approximate and
+    the place's own properties (under "place": name, geonameid, country and feature codes)."""
     from geo.resolve import is_approximate
 
     out: dict[str, list[dict]] = {}
@@ -95,7 +96,8 @@ def _predicted_mentions(path: Path) -> dict[str, list[dict]]:
             coords = (feature.get("geometry") or {}).get("coordinates")
             for m in feature["properties"].get("mentions", []):
                 mentions.append({**m, "lat": coords[1] if coords else None, "lon": coords[0] if coords else None,
-                                 "approximate": is_approximate(str(feature.get("id", "")))})
+                                 "approximate": is_approximate(str(feature.get("id", ""))),
+                                 "place": feature["properties"]})
     return out
 
 
@@ -103,7 +105,7 @@ def mention_errors(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]
     """Over matched gold mentions with coordinates: the share of resolved ones more than FAR_KM off,
     and (confidence, right within 161 km) per resolved one, approximate placements apart (they
     are always marked for review, whatever their confidence)."""
-    scorer, preds = _scorer(eval_dir), _predicted_mentions(pred)
+    scorer, preds = load_scorer(eval_dir), predicted_mentions(pred)
     far = resolved = 0
     judged: list[tuple[float, bool]] = []
     approximate: list[bool] = []

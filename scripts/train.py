@@ -29,7 +29,8 @@ from geo.resolve import ranker_inputs  # noqa: E402
 from geo.types import Mention  # noqa: E402
 from resolve_eval import lookup_name  # noqa: E402
 
-__all__ = ["Doc", "FoldResult", "NameRecord", "Outcome", "assign_folds", "choose_review_below", "fit_trees", "fold_rankers", "load_docs", "main", "ranker_wins", "records_for"]
+__all__ = ["Doc", "FoldResult", "NameRecord", "Outcome", "assign_folds", "choose_review_below", "corpus_of", "fit_trees",
+           "fold_rankers", "load_docs", "main", "ranker_wins", "records_for"]
 
 SEED = 11
 FOLDS = 5
@@ -197,9 +198,20 @@ def _outcomes(records: Sequence[NameRecord], trees: list[dict]) -> list[Outcome]
     return out
 
 
+def corpus_of(doc_id: str) -> str:
+    """The corpus a development document belongs to: its id's prefix ("gwn-12" -> "gwn")."""
+    return doc_id.partition("-")[0]
+
+
 def ranker_wins(outcomes: Sequence[Outcome]) -> bool:
-    """Whether the ranker's choices beat the hand score's out of fold by at least MIN_GAIN acc161."""
-    return sum(o.right for o in outcomes) - sum(o.hand_right for o in outcomes) >= MIN_GAIN * len(outcomes)
+    """Whether the ranker's choices beat the hand score's out of fold by at least MIN_GAIN acc161 on
+    every corpus (a gain on one must not pay for a loss on another)."""
+    corpora: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        corpora.setdefault(corpus_of(o.doc), []).append(o)
+    return bool(corpora) and all(
+        sum(o.right for o in group) - sum(o.hand_right for o in group) >= MIN_GAIN * len(group)
+        for group in corpora.values())
 
 
 @dataclass(frozen=True)
@@ -244,6 +256,10 @@ def print_report(result: FoldResult, review_below: float) -> None:
     hand = [o.hand_right for o in outcomes]
     print(f"gold mentions {n}: acc161 hand score {sum(hand) / n:.4f} | ranker out of fold "
           f"{sum(o.right for o in outcomes) / n:.4f} -> {'the ranker' if result.chooses else 'the hand score'} chooses")
+    for corpus in sorted({corpus_of(o.doc) for o in outcomes}):
+        group = [o for o in outcomes if corpus_of(o.doc) == corpus]
+        print(f"  {corpus}: {len(group)} mentions, acc161 hand score {sum(o.hand_right for o in group) / len(group):.4f}"
+              f" | ranker {sum(o.right for o in group) / len(group):.4f}")
     print(f"ECE out of fold: hand softmax {expected_calibration_error([o.hand_confidence for o in outcomes], hand):.4f}"
           f" | calibrated {expected_calibration_error(confidences, right):.4f}")
     print("confidence bin   count  mean conf  accuracy")

@@ -100,3 +100,54 @@ def test_rows_follow_the_requested_indices_and_feature_order() -> None:
     assert len(rows) == 1 and len(rows[0]) == len(feature_names())
     assert feature_names()[-len(code_groups()):] == tuple(name for name, _ in code_groups())
     assert len(set(feature_names())) == len(feature_names())
+
+
+def _brute_context(place: Place, key: str, article: ArticleEvidence) -> list[float]:
+    """The context features measured by a pass over every other choice (the indexes must agree exactly)."""
+    from collections import Counter
+
+    from geo.geomath import great_circle_km
+
+    others = [c for c in article.choices if c.key != key]
+    countries: Counter = Counter()
+    admins: Counter = Counter()
+    for c in others:
+        if c.place.country_code:
+            countries[c.place.country_code] += c.mentions
+            if c.place.admin1:
+                admins[(c.place.country_code, c.place.admin1)] += c.mentions
+    total = max(1, sum(c.mentions for c in others))
+    top = countries.most_common(1)[0][0] if countries else None
+    top_admin = admins.most_common(1)[0][0] if admins else None
+    cc, adm = place.country_code, place.admin1
+    inside = sum(c.mentions for c in others if place.feature_code in ("PCLI", "ADM1") and c.place.country_code == cc
+                 and c.place is not place and (place.feature_code == "PCLI" or c.place.admin1 == adm))
+    kms = [(great_circle_km(place.lat, place.lon, c.place.lat, c.place.lon), c) for c in others]
+    nearest = min((km for km, _ in kms), default=None)
+    confident = min((km for km, c in kms if c.confidence >= article.anchor_confidence), default=None)
+    return [
+        countries[cc] / total if cc else 0.0, admins[(cc, adm)] / total if cc and adm else 0.0,
+        1.0 if cc and cc == top else 0.0, 1.0 if cc and adm and (cc, adm) == top_admin else 0.0, inside / total,
+        math.log10(1 + (nearest if nearest is not None else 20000.0)),
+        math.log10(1 + (confident if confident is not None else 20000.0)),
+        sum(c.mentions for km, c in kms if km < 300.0) / total,
+    ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_context_features_match_a_pass_over_every_choice(seed: int) -> None:
+    """Shares, most common country and region (ties to the first counted), containment and distances."""
+    import random
+
+    rng = random.Random(seed)
+    kinds = [("P", "PPL"), ("A", "ADM1"), ("A", "PCLI"), ("P", "PPLC")]
+    places = [Place(f"gn:{i}", f"p{i}", rng.uniform(30, 50), rng.uniform(-10, 20), i, rng.choice(["US", "FR", None]),
+                    *rng.choice(kinds), rng.randint(0, 10**6), rng.choice(["a", "b", None]), "geonames")
+              for i in range(60)]
+    choices = tuple(Choice(f"k{i}", places[i], rng.choice([0.2, 0.7]), rng.randint(1, 3)) for i in range(20))
+    article = ArticleEvidence(20, choices, anchor_confidence=0.5)
+    context = feature_names().index("country_share")
+    for i in range(0, 25, 2):
+        name = _name(key=f"k{i}", places=tuple(places[i:i + 8]), hand=tuple(range(8)))
+        for row, place in zip(candidate_rows(name, article, range(8)), places[i:i + 8]):
+            assert row[context:context + 8] == _brute_context(place, f"k{i}", article)

@@ -92,3 +92,18 @@ def test_nearest_points_matches_measuring_every_point():
 @pytest.mark.parametrize(("points", "skip"), [([], None), ([(1.0, 2.0, "only")], "only")])
 def test_nearest_points_none_when_nothing_counts(points, skip):
     assert NearestPoints(points).nearest_km(0.0, 0.0, skip=skip) is None
+
+
+@pytest.mark.parametrize("km", [0.0, 300.0, 2500.0, 20040.0])
+def test_labels_within_km_match_measuring_every_point(km):
+    """The labels of the points strictly nearer than km, exactly those the brute force finds (one per point)."""
+    points = [((n * 37.3) % 180.0 - 90.0, (n * 97.7) % 360.0 - 180.0, f"p{n % 7}") for n in range(300)]
+    index = NearestPoints(points)
+    for q in range(0, 400, 7):
+        lat, lon, skip = (q * 13.1) % 180.0 - 90.0, (q * 29.9) % 360.0 - 180.0, f"p{q % 7}"
+        expected = sorted(label for a, b, label in points if label != skip and great_circle_km(lat, lon, a, b) < km)
+        assert sorted(index.labels_within_km(lat, lon, km, skip=skip)) == expected
+
+
+def test_labels_within_km_across_the_antimeridian():
+    assert sorted(NearestPoints(POINTS).labels_within_km(0.0, 180.0, 20.0)) == ["east", "west"]

@@ -156,3 +156,16 @@ def test_entity_cut_at_a_line_break(nlp, index):
 def test_boilerplate_short_line_still_dropped(nlp, index):
     text = "Refugees arrived in Zabrovka in May.\nCopyright 2021 Damascus Media. All rights reserved.\n"
     assert [m.surface for m in recognize(nlp(text), index)] == ["Zabrovka"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Funding for the Springfield Center ran out in Ohio.", ["Ohio"]),
+        ("Children at Springfield Academy wrote to Ohio.", ["Ohio"]),
+        ("Protesters filled the Washington Museum in Paris.", ["Washington", "Paris"]),  # a major place stays
+        ("He moved to Springfield last year.", ["Springfield"]),
+    ],
+)
+def test_a_minor_name_before_an_institution_word_is_not_the_place(nlp, index, text, expected):
+    assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected

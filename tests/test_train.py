@@ -86,3 +86,25 @@ def test_review_threshold_is_the_top_of_the_last_unreliable_bin() -> None:
     right = [False] * 10 + [True] * 6 + [False] * 4 + [True] * 10
     assert train.choose_review_below(confidences, right) == 0.7
     assert train.choose_review_below([0.95] * 3, [True] * 3) == 0.0
+
+
+def _outcomes(doc: str, ranker_right: int, hand_right: int, n: int = 100) -> list[train.Outcome]:
+    """n mentions of one document, the first ranker_right right for the ranker, hand_right for the hand score."""
+    return [train.Outcome(doc, 1.0, i < ranker_right, 0.5, i < hand_right, 0.9) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("gwn", "lgl", "wins"),
+    [
+        ((95, 90), (95, 90), True),  # better on both
+        ((95, 90), (89, 90), False),  # a big gain on one corpus does not pay for a loss on the other
+        ((90, 90), (99, 90), False),  # nor for no gain
+        ((91, 90), (91, 90), True),  # a gain of MIN_GAIN (1 in 100 >= 0.005) on each
+    ],
+)
+def test_the_ranker_chooses_only_when_it_wins_on_every_corpus(gwn: tuple, lgl: tuple, wins: bool) -> None:
+    assert train.ranker_wins(_outcomes("gwn-1", *gwn) + _outcomes("lgl-7", *lgl)) is wins
+
+
+def test_corpus_of() -> None:
+    assert [train.corpus_of(d) for d in ("gwn-12", "lgl-40450848", "x")] == ["gwn", "lgl", "x"]

@@ -1,13 +1,19 @@
 """recognize(doc, index): build the Context, run every candidate source, keep the best non-overlapping spans."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
-from geo.recognize.context import build_context
+from geo.names import name_key
+from geo.recognize.context import Context, build_context
 from geo.recognize.sources import FOLLOW_UPS, SOURCES, SpanCandidate
 from geo.types import Mention, PlaceIndex
 
-__all__ = ["recognize", "select"]
+__all__ = ["names_a_facility", "recognize", "select"]
+
+_NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
+_FACILITY_REACH = 30
 
 
 def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:
@@ -25,6 +31,17 @@ def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+def names_a_facility(ctx: Context, c: SpanCandidate) -> bool:
+    """Whether a minor place name stands right before an institution word ("Webb Center", "Lee Academy")."""
+    if c.kind != "literal":
+        return False
+    match = _NEXT_CAPITALISED.match(ctx.text, c.end, min(len(ctx.text), c.end + _FACILITY_REACH))
+    if not match or name_key(match.group(1)) not in ctx.rules.facility_words:
+        return False
+    info = ctx.info.get(ctx.text[c.start:c.end])
+    return info is None or not ctx.rules.major(info)
+
+
 def recognize(doc: Doc, index: PlaceIndex) -> list[Mention]:
     """Place mentions in a parsed text, sorted by start and non-overlapping."""
     ctx = build_context(doc, index)
@@ -34,6 +51,6 @@ def recognize(doc: Doc, index: PlaceIndex) -> list[Mention]:
     out = []
     for c in select(found):
         surface = ctx.text[c.start:c.end]
-        if surface.strip():
+        if surface.strip() and not names_a_facility(ctx, c):
             out.append(Mention(c.start, c.end, surface, c.name, c.kind, c.source, c.label))
     return out

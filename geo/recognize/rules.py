@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo import lexicon
+from geo.names import name_key
 from geo.types import NameInfo
 
 __all__ = ["Rules", "rules"]
@@ -31,6 +32,7 @@ class Rules:
     geo_heads: frozenset[str]
     directions: frozenset[str]
     always_abbreviations: frozenset[str]
+    facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
     prominent_codes: frozenset[str]
     major_codes: frozenset[str]
     significant_codes: frozenset[str]
@@ -72,4 +74,11 @@ def rules() -> Rules:
         **{name: lexicon.keys(name) for name in _KEY_LISTS},
         **codes,
         **people,
+        facility_words=_cue_words("facility"),
     )
+
+
+def _cue_words(kind: str) -> frozenset[str]:
+    """The name keys of the words written after a name that make it a kind of not-a-place (not_place_cues.tsv)."""
+    return next(frozenset(name_key(w) for w in row[2].split())
+                for row in lexicon.table("not_place_cues") if row[:2] == (kind, "after"))
