@@ -118,7 +118,20 @@ def test_download_carries_every_static_layer_the_map_names(story, monkeypatch):
     assert r.status_code == 200
     islands = Page(r.get_data(as_text=True)).islands()
     assert set(islands) == {"/articles/1.geojson", "/static/vendor/world-atlas/countries-50m.json",
-                            "/static/vendor/world-atlas/countries-50m.json?v=2"}
+                            "/static/vendor/world-atlas/countries-50m.json?v=2",
+                            "/static/data/country-ids.json", "/static/basemap/admin1.json",
+                            "/static/basemap/water.json"}
+
+
+def test_download_carries_the_labels_world_file_but_not_their_cells(story):
+    """labels.js reads world.json beside the index (a path, as the index is written); the
+    per-cell town files stay behind, and the page marks itself offline so none is fetched."""
+    html = story.get("/articles/1/story.html").get_data(as_text=True)
+    islands = Page(html).islands()
+    assert {"/static/basemap/labels/index.json", "/static/basemap/labels/world.json"} <= set(islands)
+    assert not [url for url in islands if url.startswith("/static/basemap/labels/") and url.count("/") > 4]
+    assert "<html lang=\"en\" data-offline>" in html
+    assert "data-offline" not in story.get("/articles/1/embed").get_data(as_text=True)
 
 
 def test_download_stays_offline_when_the_app_shows_web_tiles(tmp_path, fake_geoparser):

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from flask import Blueprint, Response, g, current_app, render_template, url_for
 from markupsafe import Markup
@@ -103,11 +104,25 @@ def _inline_assets(parts: MapParts) -> list[Inline]:
     return out
 
 
+#: Files beside a layer that its script reads too (as static/js/story/labels.js names them):
+#: the labels' world file travels; their per-cell town files (3 MB) stay behind.
+COMPANIONS: dict[str, tuple[str, ...]] = {"data-labels-url": ("world.json",)}
+
+
+def _layer_urls(data_urls: dict[str, str]) -> list[str]:
+    """The layer URLs of the map's data-*-url attributes, each followed by its companions."""
+    out = []
+    for attr, url in data_urls.items():
+        out.append(url)
+        out.extend(urlsplit(urljoin(url, name)).path for name in COMPANIONS.get(attr, ()))
+    return out
+
+
 def _islands(parts: MapParts, geojson_url: str, collection: dict[str, Any]) -> list[Inline]:
     """The story's GeoJSON and every layer of our static data the map's data-*-url
     attributes name (one that is not a static file is left out: the page draws without it)."""
     out = [Inline("island", Markup(json_island(collection)), url=geojson_url)]
-    for url in dict.fromkeys(parts.data_urls().values()):
+    for url in dict.fromkeys(_layer_urls(parts.data_urls())):
         try:
             path = static_path(url)
         except ValueError:

@@ -5,7 +5,8 @@
  * Data islands: a page may carry a document in itself as
  * <script type="application/json" data-island-for="URL">...</script> (the downloaded
  * story, web/takeaway.py, carries its GeoJSON and basemap layers so). fetchGeoJSON and
- * fetchJSON read the island for a URL before fetching it: no request at all.
+ * fetchJSON read the island for a URL before fetching it: no request at all. A page marked
+ * <html data-offline> (the download) fetches nothing else: what it does not carry is missing.
  */
 
 function csrfToken() {
@@ -45,10 +46,13 @@ export function islandData(url) {
   return undefined;
 }
 
-/** A promise of the island for `url`, or null when the page carries none. */
+/** A promise of the island for `url`, or null when the page carries none (fetch it then). */
 function fromIsland(url) {
   try {
     const data = islandData(url);
+    if (data === undefined && document.documentElement.hasAttribute("data-offline")) {
+      return Promise.reject(new Error("not in this file: " + url));
+    }
     return data === undefined ? null : Promise.resolve(data);
   } catch (e) {
     return Promise.reject(e);

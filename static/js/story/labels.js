@@ -52,18 +52,27 @@ export function cellsIn(bounds, size) {
   return out.length <= 16 ? out : [];
 }
 
+/**
+ * The URL of a file beside the labels index, written as the index's URL is (a path stays a
+ * path: data islands, web/takeaway.py, are found by the URL as written).
+ */
+export function sibling(indexUrl, name) {
+  const url = new URL(name, new URL(indexUrl, document.baseURI));
+  return indexUrl.charAt(0) === "/" && indexUrl.charAt(1) !== "/" ? url.pathname : url.href;
+}
+
 /** The keys and URLs of the label files the current view needs. */
 function needed(state) {
   const zoom = state.map.getZoom();
   const out = [];
   const index = state.index;
-  if (index.tiers.some((t) => !t.tiled && t.min_zoom <= zoom)) out.push(["world", new URL("world.json", state.indexUrl).href]);
+  if (index.tiers.some((t) => !t.tiled && t.min_zoom <= zoom)) out.push(["world", sibling(state.indexUrl, "world.json")]);
   const bounds = state.map.getBounds();
   index.tiers.forEach(function (tier, i) {
     if (!tier.tiled || tier.min_zoom > zoom) return;
     const have = new Set(tier.cells);
     cellsIn(bounds, index.cell_degrees).forEach(function (cell) {
-      if (have.has(cell)) out.push([i + ":" + cell, new URL(tier.name + "/" + cell + ".json", state.indexUrl).href]);
+      if (have.has(cell)) out.push([i + ":" + cell, sibling(state.indexUrl, tier.name + "/" + cell + ".json")]);
     });
   });
   return out;
@@ -209,7 +218,7 @@ function refresh(state) {
 /** Add the label layer to the map: a canvas in the "labels" pane, redrawn after each move. */
 export function addLabels(map, indexUrl) {
   if (!indexUrl) return Promise.resolve();
-  const state = newState(map, new URL(indexUrl, document.baseURI).href);
+  const state = newState(map, indexUrl);
   const pane = map.createPane("labels");
   pane.style.zIndex = 390; // over the basemap and web tiles, under the places (overlay 400)
   pane.style.pointerEvents = "none";
