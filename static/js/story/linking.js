@@ -3,9 +3,9 @@
  * list opens it too, hovering either side marks both, and Up/Down move in the lists.
  */
 import { cssEscape, flash } from "./dom.js";
-import { hoverPlace, openPlace, placeKeyForMention, placeName } from "./map.js";
+import { hoverPlace, openPlace, placeKeyForMention, placeName, places } from "./map.js";
 import { canEdit, page, setStatus } from "./page.js";
-import { followMention } from "./steps.js";
+import { afterFlight, followMention } from "./steps.js";
 import { markActive, mentionsAt, showInText } from "./text.js";
 
 /** A mention was clicked: show its place on the map (or say it is not there). */
@@ -17,7 +17,12 @@ export function onMentionActivate(mention) {
   const shown = function () {
     setStatus("Showing " + placeName(key, mention.textContent) + " on the map.");
   };
-  if (key && openPlace(key, start, shown)) return; // said once the marker is out of its cluster
+  if (key && places.markers[key] && places.map) {
+    afterFlight(function () {
+      openPlace(key, start, shown); // said once the marker is out of its cluster
+    });
+    return;
+  }
   setStatus("“" + mention.textContent + "” could not be placed on the map.");
   const item = document.querySelector('.unresolved-button[data-start="' + cssEscape(start) + '"]');
   if (item) flash([item]);

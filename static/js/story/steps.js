@@ -84,6 +84,20 @@ function cancelFlight() {
   steps.pendingOpen = null;
 }
 
+/**
+ * Run `then` once the step's flight, if one is under way, has landed (the step's own popup
+ * is then not opened): a place clicked mid-flight opens after it, not into a moving map
+ * whose clusters are about to change.
+ */
+export function afterFlight(then) {
+  if (!steps.pendingOpen || !places.map) {
+    then();
+    return;
+  }
+  cancelFlight();
+  places.map.once("moveend", then);
+}
+
 function goOverview(n) {
   markStepPlace(null);
   markActive(null);
