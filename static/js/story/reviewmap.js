@@ -6,6 +6,9 @@
 import { el, reduceMotion } from "./dom.js";
 import { places } from "./map.js";
 
+/** Up to this many candidates, every pin's label stays shown (else only the first's, and on hover). */
+const PERMANENT_LABELS = 6;
+
 /** The review map's store. */
 const reviewMap = {
   layer: null, // the candidates' pins
@@ -54,7 +57,7 @@ function candidatePin(c, i, count, choose) {
     zIndexOffset: 1000,
   });
   pin.bindTooltip(el("span", "candidate-tooltip", i + 1 + ". " + candidateLabel(c)), {
-    permanent: count <= 6,
+    permanent: count <= PERMANENT_LABELS || i === 0, // the best one is always named
     direction: "right",
     className: "candidate-label",
   });
