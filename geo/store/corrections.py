@@ -45,31 +45,37 @@ def _change(m: Mention, corr: Correction) -> None:
     _stamp(m, corr, "added" if m.review == "added" else "changed")
 
 
+def _add_span(session: Session, article: Article, corr: Correction, mentions: list[Mention]) -> int:
+    """Apply an "add": the mentions of exactly its span changed, or a new mention replacing those
+    overlapping it; how many mentions it touched."""
+    same = [m for m in mentions if m.start == corr.start and m.end == corr.end]
+    if same:
+        if corr.place is not None:
+            for m in same:
+                _change(m, corr)
+        return len(same)
+    if article.text[corr.start:corr.end] != corr.surface or corr.place is None:
+        return 0
+    for m in [m for m in mentions if m.start < corr.end and corr.start < m.end]:
+        mentions.remove(m)  # a person's span wins over overlapping automatic ones
+        session.delete(m)
+    p = passage_around(article.text, corr.start, corr.end)
+    new = Mention(
+        place=corr.place, start=corr.start, end=corr.end, surface=corr.surface,
+        name=corr.surface, passage=p.text, passage_start=p.start, passage_end=p.end,
+        kind="literal", confidence=1.0, source="manual",
+    )
+    _stamp(new, corr, "added")
+    article.mentions.append(new)
+    mentions.append(new)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return 1
+
+
 def _apply(session: Session, article: Article, corr: Correction, mentions: list[Mention]) -> int:
     """Apply one correction to the article's (loaded) mentions; how many mentions it touched."""
     if corr.action == "add":
-        same = [m for m in mentions if m.start == corr.start and m.end == corr.end]
-        if same:
-            if corr.place is not None:
-                for m in same:
-                    _change(m, corr)
-            return len(same)
-        if article.text[corr.start:corr.end] != corr.surface or corr.place is None:
-            return 0
-        for m in [m for m in mentions if m.start < corr.end and corr.start < m.end]:
-            mentions.remove(m)  # a person's span wins over overlapping automatic ones
-            session.delete(m)
-        p = passage_around(article.text, corr.start, corr.end)
-        new = Mention(
-            place=corr.place, start=corr.start, end=corr.end, surface=corr.surface,
-            name=corr.surface, passage=p.text, passage_start=p.start, passage_end=p.end,
-            kind="literal", confidence=1.0, source="manual",
-        )
-        _stamp(new, corr, "added")
-        article.mentions.append(new)
-        mentions.append(new)
-        mentions.sort(key=lambda m: (m.start, m.end))
-        return 1
+        return _add_span(session, article, corr, mentions)
     targets = _targets(corr, mentions)
     for m in targets:
         if corr.action == "reject":
@@ -98,12 +104,7 @@ def add_correction(
     ``apply_all`` extends it to every mention with the same text in the article (not for
     "add"). Raises ValueError for an unknown action, a bad span, or a change without a place.
     """
-    if action not in CORRECTION_ACTIONS:
-        raise ValueError(f"unknown action {action!r}")
-    if not (0 <= start < end <= len(article.text)):
-        raise ValueError("the span is outside the article's text")
-    if action in ("change", "add") and place is None:
-        raise ValueError(f"{action!r} needs a place")
+    _check(article, action, start, end, place)
     with committing(session):
         corr = Correction(
             article_id=article.id,
@@ -118,14 +119,30 @@ def add_correction(
         )
         session.add(corr)
         session.flush()
-        mentions = loaded_mentions(session, article.id)
-        before = [mention_state(m) for m in _affected(corr, mentions)]
-        known = {m.id for m in mentions}
-        touched = _apply(session, article, corr, mentions)
-        session.flush()
-        created = [m.id for m in mentions if m.id not in known]
-        corr.undo = json.dumps({"before": before, "created": created})
+        touched = _apply_undoably(session, article, corr)
     return corr, touched
+
+
+def _check(article: Article, action: str, start: int, end: int, place: types.Place | None) -> None:
+    """Raise ValueError for an unknown action, a span outside the text, or a change without a place."""
+    if action not in CORRECTION_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not (0 <= start < end <= len(article.text)):
+        raise ValueError("the span is outside the article's text")
+    if action in ("change", "add") and place is None:
+        raise ValueError(f"{action!r} needs a place")
+
+
+def _apply_undoably(session: Session, article: Article, corr: Correction) -> int:
+    """Apply a new correction, noting in it how to undo it; how many mentions it touched."""
+    mentions = loaded_mentions(session, article.id)
+    before = [mention_state(m) for m in _affected(corr, mentions)]
+    known = {m.id for m in mentions}
+    touched = _apply(session, article, corr, mentions)
+    session.flush()
+    created = [m.id for m in mentions if m.id not in known]
+    corr.undo = json.dumps({"before": before, "created": created})
+    return touched
 
 
 def _affected(corr: Correction, mentions: list[Mention]) -> list[Mention]:

@@ -64,6 +64,26 @@ class ReviewState:
     corrections: int  # decisions recorded (including "not a place")
 
 
+def _reviewed_alternatives(session: Session, article_id: int) -> dict[int, list[types.Candidate]]:
+    """mention id -> the candidates not chosen, for the article's reviewed mentions (one query)."""
+    alt_place = aliased(Place)
+    stmt = (
+        select(MentionAlternative.mention_id, MentionAlternative.score, alt_place)
+        .join(Mention, Mention.id == MentionAlternative.mention_id)
+        .join(alt_place, alt_place.id == MentionAlternative.place_id)
+        .where(
+            Mention.article_id == article_id,
+            Mention.review.is_not(None),
+            (Mention.place_id.is_(None)) | (Mention.place_id != MentionAlternative.place_id),
+        )
+        .order_by(MentionAlternative.mention_id, MentionAlternative.rank)
+    )
+    alternatives: dict[int, list[types.Candidate]] = {}
+    for mention_id, score, place in session.execute(stmt):
+        alternatives.setdefault(mention_id, []).append(types.Candidate(to_place(place), score))
+    return alternatives
+
+
 def mention_reviews(session: Session, article_id: int) -> dict[tuple[int, int], MentionReview]:
     """(start, end) -> the review side of each of an article's mentions.
 
@@ -78,22 +98,7 @@ def mention_reviews(session: Session, article_id: int) -> dict[tuple[int, int], 
         .outerjoin(Place, Place.id == Mention.place_id)
         .where(Mention.article_id == article_id)
     ).all()
-    alternatives: dict[int, list[types.Candidate]] = {}
-    if any(r[3] for r in rows):
-        alt_place = aliased(Place)
-        stmt = (
-            select(MentionAlternative.mention_id, MentionAlternative.score, alt_place)
-            .join(Mention, Mention.id == MentionAlternative.mention_id)
-            .join(alt_place, alt_place.id == MentionAlternative.place_id)
-            .where(
-                Mention.article_id == article_id,
-                Mention.review.is_not(None),
-                (Mention.place_id.is_(None)) | (Mention.place_id != MentionAlternative.place_id),
-            )
-            .order_by(MentionAlternative.mention_id, MentionAlternative.rank)
-        )
-        for mention_id, score, place in session.execute(stmt):
-            alternatives.setdefault(mention_id, []).append(types.Candidate(to_place(place), score))
+    alternatives = _reviewed_alternatives(session, article_id) if any(r[3] for r in rows) else {}
     out: dict[tuple[int, int], MentionReview] = {}
     for mid, start, end, review, by, at, confidence, place_id, source in rows:
         out[(start, end)] = MentionReview(
