@@ -356,7 +356,7 @@ def test_a_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatc
 def test_no_secret_key_constant_in_the_code():
     root = Path(app_module.__file__).parent
     for path in [root / "app.py", *root.glob("*.py"), *(root / "web").glob("*.py"),
-                 *(root / "geo").glob("*.py")]:
+                 *(root / "geo").rglob("*.py")]:
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"""SECRET_KEY["']?\s*[\]:=]\s*["'][^"']+["']""", source), path
 

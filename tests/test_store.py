@@ -1,15 +1,19 @@
-"""geo/store.py: saving a Story in one transaction, listing, deleting, reading back."""
+"""geo/store/: saving a Story in one transaction, listing, deleting, reading back."""
 from __future__ import annotations
 
 from datetime import timezone
+from pathlib import Path
+from typing import get_args
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import CheckConstraint, func, select
 
 from app import db
 from testkit import FRANCE, PARIS, PARIS_TEXT, paris_story
 from geo import store
 from geo.store import Article, Mention, MentionAlternative, Place
+from geo.store.articles import store_text
+from geo.store.mentions import add_mentions
 from geo.types import Story
 
 
@@ -195,3 +199,68 @@ def test_rename_and_place_passages(session):
     rows = store.place_passages(session, PARIS.place_id)
     assert [(r.article_title, r.surface) for r in rows] == [("Renamed", "Paris")] * 2
     assert rows[0].start < rows[1].start
+
+
+# --------------------------------------------------------------------------- one source for the states
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+
+
+def check_text(table, column: str) -> str:
+    return next(str(c.sqltext) for c in table.constraints
+                if isinstance(c, CheckConstraint) and str(c.sqltext).startswith(f"{column} IN"))
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "values", "migration"),
+    [
+        (Article.__table__, "status", store.ARTICLE_STATES, "b10a0b5jobs01_article_jobs.py"),
+        (store.Correction.__table__, "action", store.CORRECTION_ACTIONS,
+         "c02c1dca7431_corrections_and_mention_review.py"),
+    ],
+)
+def test_check_constraints_derive_from_the_values_and_match_the_migration(table, column, values,
+                                                                         migration):
+    text = check_text(table, column)
+    assert text == f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+    assert text in (MIGRATIONS / migration).read_text(encoding="utf-8")
+
+
+def test_the_article_states_are_the_status_literal():
+    assert store.ARTICLE_STATES == get_args(store.ArticleStatus)
+    assert set(store.ARTICLE_STATES) == {"queued", "analysing", "failed", "done"}
+
+
+# --------------------------------------------------------------------------- one insert-or-fetch
+
+
+@pytest.mark.parametrize("first", ["add_text", "save_story"])
+def test_add_text_and_save_story_share_one_dedupe(session, first):
+    """Whichever stores a text first, the other finds that article and writes nothing."""
+    if first == "add_text":
+        stored, created = store.add_text(session, "Queued", "s", PARIS_TEXT)
+        assert created and stored.status == "queued"
+        before = counts(session)
+        assert store.save_story(session, "Done", "s", paris_story()).id == stored.id
+    else:
+        stored = store.save_story(session, "Done", "s", paris_story())
+        assert stored.status == "done" and stored.progress == 100
+        before = counts(session)
+        again, created = store.add_text(session, "Queued", "s", PARIS_TEXT)
+        assert (again.id, created) == (stored.id, False)
+    assert counts(session) == before
+    assert store.get_article(session, stored.id).title == ("Queued" if first == "add_text" else "Done")
+
+
+@pytest.mark.parametrize(
+    ("status", "fill", "progress", "mentions"),
+    [("queued", False, 0, 0), ("done", True, 100, 5)],
+)
+def test_store_text_creates_with_its_status_and_fill(session, status, fill, progress, mentions):
+    def add(article):
+        add_mentions(session, article, paris_story())
+
+    article, created = store_text(session, "T", "s", PARIS_TEXT, status, add if fill else None)
+    assert created and (article.status, article.progress) == (status, progress)
+    assert len(store.article_mentions(session, article.id)) == mentions
+    assert store_text(session, "T2", "s", PARIS_TEXT, status)[1] is False
