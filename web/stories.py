@@ -18,7 +18,7 @@ from web.settings import osm_tiles
 from web.storytext import story_text
 
 __all__ = ["bp", "SHAPES", "article_collection", "export_chunks", "place_rows", "article_url",
-           "export_shape", "mention_rows"]
+           "export_shape", "mention_rows", "page_parts"]
 
 bp = Blueprint("stories", __name__)
 
@@ -123,14 +123,21 @@ def _article_info(row: store.Article) -> dict[str, Any]:
             "stage": row.stage, "progress": row.progress, "error": row.error}
 
 
-def _page_parts(article_id: int, text: str) -> dict[str, Any]:
-    """What the story page shows the same to every visitor, its text and review list rendered."""
+def page_parts(article_id: int, text: str) -> dict[str, Any]:
+    """What a story page shows the same to every visitor: its mentions, places, text and review."""
     mentions = store.article_mentions(db.session, article_id)
     places = place_rows(mentions)
-    mention_rows = [_mention_row(m) for m in mentions]
+    rows = mention_rows(mentions)
     rv = article_review(article_id, mentions)
-    story, rv = pagecache.prerendered(story_text(text, mention_rows, places, rv.get("by_id")), rv)
-    return {"mentions": mention_rows, "places": places, "story": story, "review": rv}
+    return {"mentions": rows, "places": places, "review": rv,
+            "story": story_text(text, rows, places, rv.get("by_id"))}
+
+
+def _page_parts(article_id: int, text: str) -> dict[str, Any]:
+    """page_parts with the text and the review list rendered once (kept per revision)."""
+    parts = page_parts(article_id, text)
+    parts["story"], parts["review"] = pagecache.prerendered(parts["story"], parts["review"])
+    return parts
 
 
 def _weight(parts: dict[str, Any]) -> int:

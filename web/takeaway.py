@@ -21,7 +21,6 @@ from flask import Blueprint, Response, g, current_app, render_template, url_for
 from markupsafe import Markup
 
 from geo import geojson, store
-from web.extensions import db
 from web.inlining import (
     csp_hash,
     inline_stylesheet,
@@ -33,10 +32,9 @@ from web.inlining import (
 )
 from web.mapparts import MapParts, map_parts
 from web.mapview import page_map, render_map
-from web.review import article_or_404, article_review
+from web.review import article_or_404
 from web.settings import osm_tiles
-from web.stories import article_collection, mention_rows, place_rows
-from web.storytext import story_text
+from web.stories import article_collection, page_parts
 
 __all__ = ["bp", "Inline", "story_filename", "standalone_policy", "BUNDLES", "OWN_CSS"]
 
@@ -135,16 +133,13 @@ def _islands(parts: MapParts, geojson_url: str, collection: dict[str, Any]) -> l
 def _reader(article_id: int) -> dict[str, Any]:
     """What both reader pages show: the article, its places, its text, its GeoJSON URL."""
     row = article_or_404(article_id)
-    mentions = store.article_mentions(db.session, article_id)
-    places = place_rows(mentions)
-    rows = mention_rows(mentions)
-    rv = article_review(article_id, mentions)
+    parts = page_parts(article_id, row.text)
     return {
         "article": row,
         "created_at": store.as_utc(row.created_at),
-        "places": places,
-        "mentions": rows,
-        "story": story_text(row.text, rows, places, rv.get("by_id")),
+        "places": parts["places"],
+        "mentions": parts["mentions"],
+        "story": parts["story"],
         "geojson_url": url_for("stories.article_geojson", article_id=article_id),
         "story_url": url_for("stories.article", article_id=article_id, _external=True),
     }
