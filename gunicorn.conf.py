@@ -16,8 +16,14 @@ threads = int(os.environ.get("THREADS", "4"))
 timeout = int(os.environ.get("TIMEOUT", "60"))  # a worker silent this long is restarted
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # recycle workers now and then (bounded memory growth)
-max_requests_jitter = 200
+# Recycling workers after MAX_REQUESTS requests is off by default: with threaded workers a
+# recycled worker drops the keep-alive connections it holds, and a request a client has just sent
+# on one is reset (gunicorn issue #3038); a new worker also spends a second or two of CPU loading
+# the app while the others serve. Memory per worker is bounded without it (the page cache holds
+# at most PAGE_CACHE_CHARS characters). Behind a proxy that retries idempotent requests it is safe
+# to turn on.
+max_requests = int(os.environ.get("MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 limit_request_line = 8190
 limit_request_fields = 100
 # The proxy's address: only from it are X-Forwarded-Proto (and, with PROXY_COUNT, -For) trusted.

@@ -122,6 +122,10 @@ def article_texts(docs: Sequence[str], n: int, size: int = 1000) -> list[str]:
     return out
 
 
+WRK_SOCKET_ERRORS = ("connect", "read", "write", "timeout")
+WRK_ERRORS = WRK_SOCKET_ERRORS + ("non2xx",)
+
+
 def parse_duration_ms(value: str) -> float:
     """A wrk duration ("812.00us", "4.93ms", "1.02s", "1.50m") in milliseconds."""
     m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value.strip())
@@ -140,15 +144,18 @@ def parse_wrk(output: str) -> dict[str, float]:
     result: dict[str, float] = {"rps": float(rps.group(1)), "requests": int(total.group(1))}
     for pct, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M):
         result[f"p{pct}_ms"] = parse_duration_ms(value)
-    errors = 0
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if sock:
-        errors += sum(int(x) for x in sock.groups())
+    for kind, count in zip(WRK_SOCKET_ERRORS, sock.groups() if sock else (0,) * len(WRK_SOCKET_ERRORS)):
+        result[kind] = int(count)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if non2xx:
-        errors += int(non2xx.group(1))
-    result["errors"] = errors
+    result["non2xx"] = int(non2xx.group(1)) if non2xx else 0
+    result["errors"] = sum(result[kind] for kind in WRK_ERRORS)
     return result
+
+
+def wrk_errors(result: dict[str, float]) -> str:
+    """The kinds of a wrk run's errors ("timeout 2, non2xx 1"), or "none"."""
+    return ", ".join(f"{kind} {result[kind]:.0f}" for kind in WRK_ERRORS if result.get(kind)) or "none"
 
 
 # --------------------------------------------------------------------------- synthetic stories
@@ -807,6 +814,18 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """The production server (gunicorn.conf.py: threaded workers) with ``workers`` processes on a
+    loopback port; its access log goes to standard output."""
+    return [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+
+
+def gunicorn_label(workers: int) -> str:
+    """How the report names that server."""
+    return f"gunicorn (gunicorn.conf.py, {workers} workers x {os.environ.get('THREADS', '4')} threads)"
+
+
 def wrk(url: str, seconds: int, connections: int, threads: int = 1) -> dict[str, float]:
     """One bounded wrk run against a loopback URL."""
     if not url.startswith("http://127.0.0.1:"):
@@ -830,14 +849,11 @@ def _static_path() -> str:
 
 def part_load(c: Ctx, db_path: Path, workers: int, seconds: int, connections: int) -> None:
     """gunicorn on 127.0.0.1 under wrk: a static file (reference), the map page, the GeoJSON."""
-    c.report.start(f"under load: gunicorn ({workers} sync workers) on 127.0.0.1, wrk {seconds} s x {connections} connections")
+    c.report.start(f"under load: {gunicorn_label(workers)} on 127.0.0.1, wrk {seconds} s x {connections} connections")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:create_app()"],
-        cwd=ROOT, env=bench_env(db_path, c.gazetteer),
-    )
+    proc = subprocess.Popen(gunicorn_command(port, workers), cwd=ROOT, env=bench_env(db_path, c.gazetteer),
+                            stdout=subprocess.DEVNULL)
     try:
         article = c.results["stored_article"]
         _wait_http(f"{base}/articles/{article}", proc)
@@ -1199,7 +1215,7 @@ def job_texts(docs: Sequence[str]) -> Iterator[str]:
 
 def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> None:
     """Library, story page and GeoJSON under wrk while four large analyses run in `flask worker -w 4`."""
-    c.report.start(f"pages while {JOBS_LOAD_WORKERS} jobs run: gunicorn ({web_workers} workers) + "
+    c.report.start(f"pages while {JOBS_LOAD_WORKERS} jobs run: {gunicorn_label(web_workers)} + "
                    f"`flask worker -w {JOBS_LOAD_WORKERS}`, wrk {seconds} s x {connections} connections")
     from web.extensions import db
 
@@ -1210,8 +1226,7 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
     env = bench_env(db_path, c.gazetteer) | {"QUEUE_URL": f"sqlite:///{c.tmp / 'jobs-queue.sqlite'}"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    web = spawn_logged([sys.executable, "-m", "gunicorn", "--workers", str(web_workers), "--bind", f"127.0.0.1:{port}",
-                        "--log-level", "warning", "app:create_app()"], env, c.tmp / "jobs-web.log")
+    web = spawn_logged(gunicorn_command(port, web_workers), env, c.tmp / "jobs-web.log")
     worker = None
     try:
         _wait_http(f"{base}/articles/{article}", web)
@@ -1236,7 +1251,7 @@ def part_jobs_load(c: Ctx, web_workers: int, seconds: int, connections: int) -> 
                 f"{label} while {JOBS_LOAD_WORKERS} jobs run: p99", r["p99_ms"], "ms", idle[label]["p99_ms"],
                 "(no jobs running)", f"<= {JOBS_LOAD_P99_MS:.0f} ms, 0 errors", ok,
                 f"p50 {r['p50_ms']:.1f} ms (no jobs {idle[label]['p50_ms']:.1f}); {r['rps']:.0f} req/s "
-                f"(no jobs {idle[label]['rps']:.0f}); errors {r['errors']} of {r['requests']:.0f}; "
+                f"(no jobs {idle[label]['rps']:.0f}); errors {r['errors']} of {r['requests']:.0f} ({wrk_errors(r)}); "
                 f"just before, workers paused: p99 {paused['p99_ms']:.1f} ms, p50 {paused['p50_ms']:.1f} ms; "
                 f"jobs analysing at the start {len(live)}, at the end {after}"))
         c.results["jobs_load_posted"] = len(ids)

@@ -51,9 +51,11 @@ def test_parse_wrk():
     assert r["rps"] == 1600.5 and r["requests"] == 16000
     assert r["p50_ms"] == pytest.approx(0.812) and r["p99_ms"] == pytest.approx(1020)
     assert r["errors"] == 8
+    assert (r["read"], r["timeout"], r["non2xx"], r["connect"]) == (1, 2, 5, 0)
+    assert bench.wrk_errors(r) == "read 1, timeout 2, non2xx 5"
     clean = bench.parse_wrk(WRK_OUTPUT.replace("read 1, write 0, timeout 2", "read 0, write 0, timeout 0")
                             .replace("  Non-2xx or 3xx responses: 5\n", ""))
-    assert clean["errors"] == 0
+    assert clean["errors"] == 0 and bench.wrk_errors(clean) == "none"
     with pytest.raises(ValueError):
         bench.parse_wrk("wrk: connection refused")
 

@@ -34,16 +34,28 @@ def editor_app(tmp_path: Path) -> Flask:
 # --------------------------------------------------------------------------- gunicorn
 
 
-def test_the_gunicorn_config_loads_the_app(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "check", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+def _gunicorn_config(tmp_path: Path, **environ: str) -> dict[str, str]:
+    """gunicorn.conf.py's settings as gunicorn itself reads them (``--print-config``)."""
+    env = {k: v for k, v in os.environ.items() if k != "MAX_REQUESTS"}
+    env.update(SECRET_KEY="check", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite'}", **environ)
     gunicorn = Path(sys.executable).parent / "gunicorn"
     result = subprocess.run([str(gunicorn), "--print-config", "--config", "gunicorn.conf.py"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    config = {key.strip(): value.strip() for key, _, value in
-              (line.partition(" = ") for line in result.stdout.splitlines())}
+    return {key.strip(): value.strip() for key, _, value in
+            (line.partition(" = ") for line in result.stdout.splitlines())}
+
+
+def test_the_gunicorn_config_loads_the_app(tmp_path):
+    config = _gunicorn_config(tmp_path)
     assert config["worker_class"] == "gthread" and int(config["threads"]) > 1
     assert 0 < int(config["timeout"]) <= 120 and config["wsgi_app"] == "app:create_app()"
+
+
+@pytest.mark.parametrize(("environ", "expected"), [({}, (0, 0)), ({"MAX_REQUESTS": "5000"}, (5000, 500))])
+def test_gunicorn_recycles_workers_only_when_asked(tmp_path, environ, expected):
+    config = _gunicorn_config(tmp_path, **environ)  # recycling resets keep-alive requests (gunicorn #3038)
+    assert (int(config["max_requests"]), int(config["max_requests_jitter"])) == expected
 
 
 # --------------------------------------------------------------------------- settings
@@ -64,6 +76,8 @@ def test_the_gunicorn_config_loads_the_app(tmp_path):
         ({"SIGNIN_ATTEMPTS": "3"}, "SIGNIN_ATTEMPTS", 3),
         ({}, "SESSION_EPOCH_PATH", os.path.join("/inst", "session_epoch")),
         ({"SESSION_EPOCH_PATH": "/shared/epoch"}, "SESSION_EPOCH_PATH", "/shared/epoch"),
+        ({}, "PAGE_CACHE_CHARS", 30_000_000),
+        ({"PAGE_CACHE_CHARS": "0"}, "PAGE_CACHE_CHARS", 0),
     ],
 )
 def test_deployment_settings_from_the_environment(env, key, expected):
@@ -71,7 +85,7 @@ def test_deployment_settings_from_the_environment(env, key, expected):
 
 
 @pytest.mark.parametrize("env", [{"SESSION_COOKIE_SECURE": "maybe"}, {"PROXY_COUNT": "-1"},
-                                 {"SIGNIN_ATTEMPTS": "many"}])
+                                 {"SIGNIN_ATTEMPTS": "many"}, {"PAGE_CACHE_CHARS": "1e6"}])
 def test_bad_deployment_settings_stop_the_start(env):
     with pytest.raises(RuntimeError):
         deployment_settings("/inst", env)

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import current_app
 
 from geo.geocoders import GEOCODERS, PUBLIC_NOMINATIM
+from web.pagecache import DEFAULT_CACHE_CHARS
 
 __all__ = [
     "TILES",
@@ -132,6 +133,7 @@ def deployment_settings(instance_path: str, environ: Mapping[str, str] = os.envi
         "SIGNIN_WINDOW_SECONDS": _count(environ, "SIGNIN_WINDOW_SECONDS", 60),
         "SESSION_EPOCH_PATH": environ.get("SESSION_EPOCH_PATH")
         or os.path.join(instance_path, "session_epoch"),
+        "PAGE_CACHE_CHARS": _count(environ, "PAGE_CACHE_CHARS", DEFAULT_CACHE_CHARS),
     }
 
 
