@@ -120,19 +120,6 @@ class OfflineGazetteer(Geocoder):
         ).fetchall()
         return [NameMatch(place_from_row(r), r[-2], bool(r[-1])) for r in rows]
 
-    def country_names(self) -> dict[str, str]:
-        """Country code -> the country's name ("SY" -> "Syria"), read once per instance."""
-        cached = getattr(self, "_country_names", None)
-        if cached is None:
-            rows = self._con().execute(
-                "SELECT p.country_code, p.name FROM places p "
-                f"WHERE p.feature_code IN ({','.join('?' * len(COUNTRY_CODES))}) "
-                "AND p.country_code IS NOT NULL ORDER BY p.population",
-                COUNTRY_CODES,
-            ).fetchall()
-            cached = self._country_names = dict(rows)  # the most populous entry wins per code
-        return cached
-
     def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
         """NameInfo for each of names the gazetteer knows, keyed by the name as given."""
         by_key: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Iterable, Protocol
 
 from geo import lexicon
+from geo.countries import country_name
 from geo.gazetteer import COUNTRY_CODES, NameMatch
 from geo.names import name_key
 from geo.types import Place
@@ -46,8 +47,6 @@ class SearchIndex(Protocol):
     def name_matches(self, keys: Iterable[str], limit: int = 50) -> list[NameMatch]: ...
 
     def prefix_matches(self, prefix: str, limit: int = 50) -> list[NameMatch]: ...
-
-    def country_names(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -200,9 +199,8 @@ def search(index: SearchIndex, query: str, limit: int = 12) -> list[SearchResult
     ranked = sorted(best.values(), key=lambda item: item[0])
     if regions and any(rank[0] == 0 for rank, _m in ranked):
         ranked = [r for r in ranked if r[0][0] == 0]  # the qualifier narrows when it can
-    names = index.country_names()
     return [
         SearchResult(m.place, MATCH_TIERS[rank[1]], rank[0] == 0,
-                     names.get(m.place.country_code or ""), feature_kind(m.place))
+                     country_name(m.place.country_code), feature_kind(m.place))
         for rank, m in ranked[:limit]
     ]

@@ -111,7 +111,7 @@ def test_change_to_a_stored_alternative_for_every_identical_mention(app, client,
 def test_change_to_a_gazetteer_search_result(app, client, article_id):
     found = client.get("/api/gazetteer?q=lyon").get_json()
     assert [c["place_id"] for c in found["candidates"]] == [LYON.place_id]
-    assert found["candidates"][0]["label"] == "Lyon, FR"
+    assert found["candidates"][0]["label"] == "Lyon, France"  # names from geo.countries, as in exports
     ids = mention_ids(app, article_id)
     post(client, article_id, action="change", mention_id=ids[("Atlantis", 0)],
          place_id=LYON.place_id)

@@ -26,9 +26,6 @@ class FakeIndex:
     def place(self, place_id: str) -> Place | None:
         return next((p for p in self.PLACES if p.place_id == place_id), None)
 
-    def country_names(self) -> dict[str, str]:
-        return {"FR": "France", "US": "United States"}
-
 
 def saved_story(folder, geoparser, **config) -> tuple:  # type: ignore[no-untyped-def]
     """An app over this fake gazetteer and the id of the Paris story stored in it."""

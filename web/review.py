@@ -25,6 +25,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from geopy.exc import GeocoderQueryError
 
 from geo import store, types
+from geo.countries import country_name
 from geo.errors import GazetteerMissing
 from geo.gazetteer import COUNTRY_CODES
 from geo.geojson import key_for
@@ -82,15 +83,6 @@ def article_or_404(article_id: int) -> store.Article:
 # --------------------------------------------------------------------------- the gazetteer
 
 
-def _country_names() -> dict[str, str]:
-    """Country code -> name from the gazetteer ({} for an index that has no such table)."""
-    names = getattr(gazetteer(), "country_names", None)
-    try:
-        return names() if names is not None else {}
-    except GazetteerMissing:  # the labels fall back to country codes
-        return {}
-
-
 def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[types.Place]:
     """Places for a name, "Name, Region" or "Name, Country", best first (see geo.search)."""
     index = gazetteer()
@@ -111,13 +103,10 @@ def _find_place(place_id: str) -> types.Place | None:
     return lookup(place_id) if lookup is not None else None
 
 
-def place_json(place: types.Place, score: float | None = None,
-               countries: dict[str, str] | None = None) -> dict[str, Any]:
+def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]:
     """A place for the review tools: its label "name, admin-1, country", its kind and position."""
-    if countries is None:
-        countries = _country_names()
     code = place.country_code
-    country = countries.get(code or "") or code
+    country = country_name(code) or code
     admin1 = place.admin1 if place.admin1 not in (place.name, country) else None
     if place.feature_code in COUNTRY_CODES:
         country = None if country == place.name else country
@@ -128,7 +117,7 @@ def place_json(place: types.Place, score: float | None = None,
         "lat": round(place.lat, 6),
         "lon": round(place.lon, 6),
         "country_code": code,
-        "country": countries.get(code or "") or code,
+        "country": country_name(code) or code,
         "admin1": place.admin1,
         "feature_code": place.feature_code,
         "kind": feature_kind(place),
@@ -485,9 +474,7 @@ def gazetteer_search() -> Any:
     query = " ".join(request.args.get("q", "").split())[:200]
     if not query:
         return jsonify(query="", candidates=[])
-    countries = _country_names()
-    return jsonify(query=query,
-                   candidates=[place_json(p, countries=countries) for p in search_places(query)])
+    return jsonify(query=query, candidates=[place_json(p) for p in search_places(query)])
 
 
 @bp.post("/api/reviewer")
