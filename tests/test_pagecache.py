@@ -73,7 +73,7 @@ def test_a_kept_value_is_not_built_again():
 def fresh(app: Any, client: Any, url: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """``url`` rendered as before the cache: no cache, the macros run inside the page template."""
     with monkeypatch.context() as m:
-        m.setattr(pagecache, "prerendered", lambda story, review: (story, review))
+        m.setattr(pagecache, "prerendered", lambda parts: parts)
         m.setitem(app.extensions, "pagecache", RevisionCache(0))  # a cache that keeps nothing
         return client.get(url).data
 

@@ -124,14 +124,18 @@ def library_cached(kind: str, key: Hashable, build: Callable[[], T], weigh: Call
     return _kept((kind, key, library_revision()), build, weigh)
 
 
-def prerendered(story: StoryText, review: dict[str, Any]) -> tuple[StoryText, dict[str, Any]]:
-    """The story text's segments and the review list as the HTML their macros in _story.html
-    give (the macros pass HTML through), so that the page renders them once per revision."""
+def prerendered(parts: dict[str, Any]) -> dict[str, Any]:
+    """A story page's parts (web.stories.page_parts) with the story text's segments, the review
+    list and the place lists as the HTML their macros in _story.html and _reader.html give (the
+    macros pass HTML through), so that the page renders them once per revision."""
+    story: StoryText = parts["story"]
     text_html = get_template_attribute("_story.html", "story_text")(story.segments)
-    queue = review.get("queue") or []
+    queue = parts["review"].get("queue") or []
     if queue:
         queue = get_template_attribute("_story.html", "review_items")(queue)
-    return StoryText(Markup(text_html), story.unresolved), {**review, "queue": queue}
+    lists = get_template_attribute("_reader.html", "place_lists")(parts["places"], story.unresolved)
+    return {**parts, "story": StoryText(Markup(text_html), story.unresolved),
+            "review": {**parts["review"], "queue": queue}, "place_lists": Markup(lists)}
 
 
 def _tag(*parts: Any) -> str:

@@ -134,10 +134,9 @@ def page_parts(article_id: int, text: str) -> dict[str, Any]:
 
 
 def _page_parts(article_id: int, text: str) -> dict[str, Any]:
-    """page_parts with the text and the review list rendered once (kept per revision)."""
-    parts = page_parts(article_id, text)
-    parts["story"], parts["review"] = pagecache.prerendered(parts["story"], parts["review"])
-    return parts
+    """page_parts with the text, the review list and the place lists rendered once (kept per
+    revision)."""
+    return pagecache.prerendered(page_parts(article_id, text))
 
 
 def _weight(parts: dict[str, Any]) -> int:
@@ -155,6 +154,7 @@ def article(article_id: int) -> Response:
         mentions=parts["mentions"],
         places=parts["places"],
         story=parts["story"],
+        place_lists=parts.get("place_lists"),  # prerendered (pagecache.prerendered)
         geojson_url=url_for("stories.article_geojson", article_id=article_id),
         map_html=page_map(),
         review={**parts["review"], "reviewer": reviewer_name()},
