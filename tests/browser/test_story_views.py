@@ -197,14 +197,17 @@ def test_overview_fits_the_levant_and_offers_the_far_places(page, seed):
 # --------------------------------------------------------------------------- views.js, a table
 
 
-def views(page, base: str, expr: str, arg=None):  # type: ignore[no-untyped-def]
-    """Evaluate `expr` (a function of the module views.js and `arg`) in the page."""
+def page_eval(page, base: str, module: str, expr: str, arg=None):  # type: ignore[no-untyped-def]
+    """Evaluate `expr` (a function of an ES module and `arg`) in the page."""
     if not page.url.startswith(base):
         page.goto(base + "/")
     return page.evaluate(
-        "async (arg) => { const v = await import('/static/js/story/views.js'); return (%s)(v, arg); }" % expr,
-        arg,
-    )
+        "async (arg) => { const m = await import('%s'); return (%s)(m, arg); }" % (module, expr), arg)
+
+
+def views(page, base: str, expr: str, arg=None):  # type: ignore[no-untyped-def]
+    """Evaluate `expr` (a function of the module views.js and `arg`) in the page."""
+    return page_eval(page, base, "/static/js/story/views.js", expr, arg)
 
 
 KINDS = [
@@ -333,6 +336,28 @@ def test_popup_names_admin1_and_country(page, live_server):
     assert_offline(page, live_server.url)
 
 
+WORDS = " ".join(f"w{i:03d}" for i in range(120))  # 599 characters: "w000 w001 ... w119"
+EXCERPTS = [  # (passage, quote start, quote end) -> (text shown, the quote's text in it)
+    (("Short passage about Homs.", 20, 24), ("Short passage about Homs.", "Homs")),
+    ((WORDS, 500, 504), ("… " + WORDS[400:], "w100")),  # near the end: the last 200 characters
+    ((WORDS, 0, 4), (WORDS[:199] + " …", "w000")),  # cut at a word's end
+    ((WORDS, 250, 254), ("… " + WORDS[185:384] + " …", "w050")),  # a third of the room before it
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), EXCERPTS)
+def test_a_step_tooltip_shows_the_part_of_a_long_passage_around_its_mention(page, live_server, given, expected):
+    passage, a, b = given
+    got = page_eval(page, live_server.url, "/static/js/story/popup.js", """(m, arg) => {
+        const g = { passage: arg.passage, passageStart: 1000, mentions: [],
+                    ranges: [[arg.a, arg.b]] };
+        const cut = m.excerpt(g, 1000 + arg.a, m.TOOLTIP_CHARS);
+        return [cut.passage, cut.ranges.map(r => cut.passage.slice(r[0], r[1]))];
+      }""", {"passage": passage, "a": a, "b": b})
+    assert got == [expected[0], [expected[1]]]
+    assert len(got[0]) <= 200 + 4
+
+
 def test_a_phone_step_quotes_its_passage_in_a_tooltip(page, seed):
     """At phone width the step's tooltip (no popup over the small map) quotes the step's passage."""
     base, _article, collection = seed
@@ -342,7 +367,8 @@ def test_a_phone_step_quotes_its_passage_in_a_tooltip(page, seed):
     page.wait_for_function("() => document.getElementById('map-status').textContent === 'Showing Damascus on the map.'")
     tip = page.locator(".leaflet-tooltip .step-tooltip")
     assert tip.locator(".step-tooltip-name").inner_text() == "Damascus"
-    assert squash(tip.locator(".passage").inner_text()) == squash(passage_of(collection, start))
+    shown, passage = squash(tip.locator(".passage").inner_text()), squash(passage_of(collection, start))
+    assert shown == passage if len(passage) <= 200 else shown.strip("… ") in passage and len(shown) <= 205
     assert tip.locator(".quote").inner_text() == "Damascus"
     assert page.locator(".leaflet-popup").count() == 0
     # A long passage is cut after six lines with an ellipsis, not mid-line without a sign.

@@ -78,7 +78,39 @@ function passageNode(group) {
   return q;
 }
 
-/** A step's tooltip on a phone: the place's name and the step's passage, its mention marked. */
+/** About how many characters of a passage a phone's step tooltip shows (six short lines). */
+export const TOOLTIP_CHARS = 200;
+
+/** The quote range of the mention at `start` (an offset in the story), else the group's first. */
+function ownRange(group, start) {
+  const at = isInt(group.passageStart) ? Number(start) - group.passageStart : NaN;
+  return group.ranges.find(function (r) { return r[0] === at; }) || group.ranges[0] || [0, 0];
+}
+
+/**
+ * A passage group cut to about `max` characters around the quote of the mention at `start`
+ * (a third of the room before it), at word boundaries, with "…" where it is cut; the group
+ * itself when it is short enough.
+ */
+export function excerpt(group, start, max) {
+  const passage = group.passage;
+  if (passage.length <= max) return group;
+  const own = ownRange(group, start);
+  let from = Math.max(0, Math.min(own[0] - Math.floor((max - (own[1] - own[0])) / 3), passage.length - max));
+  let to = Math.max(own[1], Math.min(passage.length, from + max));
+  const space = from > 0 ? passage.indexOf(" ", from - 1) : -1;
+  if (space >= 0 && space < own[0]) from = space + 1;
+  const back = to < passage.length ? passage.lastIndexOf(" ", to) : -1;
+  if (back >= own[1]) to = back;
+  const lead = from > 0 ? "… " : "";
+  const ranges = group.ranges
+    .filter(function (r) { return r[0] >= from && r[1] <= to; })
+    .map(function (r) { return [r[0] - from + lead.length, r[1] - from + lead.length]; });
+  const cut = lead + passage.slice(from, to) + (to < passage.length ? " …" : "");
+  return Object.assign({}, group, { passage: cut, ranges: ranges });
+}
+
+/** A step's tooltip on a phone: the place's name and the step's passage around its mention, marked. */
 export function stepPassageNode(feature, start) {
   const p = (feature && feature.properties) || {};
   const mentions = Array.isArray(p.mentions) ? p.mentions : [];
@@ -86,7 +118,7 @@ export function stepPassageNode(feature, start) {
   const box = el("div", "step-tooltip");
   box.appendChild(el("strong", "step-tooltip-name", p.name || ""));
   const g = groups[currentGroup(groups, start)];
-  if (g) box.appendChild(passageNode(g));
+  if (g) box.appendChild(passageNode(excerpt(g, start, TOOLTIP_CHARS)));
   return box;
 }
 
