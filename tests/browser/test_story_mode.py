@@ -166,13 +166,13 @@ def test_change_via_gazetteer_search_survives_reload_and_is_exported(page, serve
     assert "not found" in page.locator("#review-current").inner_text()
     page.get_by_label("Search the gazetteer").fill("Bra")
     tools.get_by_role("button", name="Search").click()
-    choice = tools.get_by_role("button", name="Change to Braga, PT")
+    choice = tools.get_by_role("button", name="Change to Braga, Portugal")
     choice.wait_for()
     # The candidates are shown on the map too (numbered pins, not circles).
     assert page.locator(".candidate-pin-icon").count() == 1
     choice.click()  # the page updates in place (no reload)
     page.wait_for_function("() => document.getElementById('review-notice-text').textContent.includes('Moved')")
-    assert "Moved “Quillmoor” to Braga, PT" in page.locator("#map-status").inner_text()
+    assert "Moved “Quillmoor” to Braga, Portugal" in page.locator("#map-status").inner_text()
 
     page.reload()
     page.wait_for_selector("#story[data-map-state=ready]")
@@ -235,7 +235,7 @@ def test_add_place_on_selected_text(page, server):
     page.get_by_role("button", name="Add place").click()
     page.get_by_label("Search the gazetteer").fill("Braga")
     page.locator("#review-tools").get_by_role("button", name="Search").click()
-    page.get_by_role("button", name="Change to Braga, PT").click()  # the page updates in place
+    page.get_by_role("button", name="Change to Braga, Portugal").click()  # the page updates in place
     page.wait_for_function("() => document.getElementById('review-notice-text').textContent.includes('Added')")
     added = page.locator(".mention", has_text="bridges")
     assert "mention-reviewed" in added.get_attribute("class")
