@@ -38,6 +38,7 @@ __all__ = [
     "abbreviated_words",
     "abbreviation_names",
     "full_form",
+    "full_form_towns",
     "abbreviations",
     "approximate_place",
     "generic_suffixes",
@@ -413,7 +414,7 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
             key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
             return key, places
     for key, towns_ok in lookup_keys(name):
-        places = index.candidates(key, limit=limit) + _full_form_places(index, key, limit)
+        places = index.candidates(key, limit=limit) + full_form_towns(index, key, limit)
         if not towns_ok:
             places = [p for p in places if p.feature_class != "P"]
         if places:
@@ -421,7 +422,7 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
     return name_key(name), []
 
 
-def _full_form_places(index: PlaceIndex, key: str, limit: int) -> list[Place]:
+def full_form_towns(index: PlaceIndex, key: str, limit: int) -> list[Place]:
     """The towns of the key's full form ("mount pleasant" for "mt pleasant") not found under key itself:
     the gazetteer indexes few short forms of town names (the short form is not written for regions:
     "St. Paul" is not the parish of Antigua)."""
