@@ -44,7 +44,7 @@ from geo.resolve import full_form_towns, qualifier_after  # noqa: E402
 from geo.types import Place, PlaceIndex  # noqa: E402
 
 __all__ = ["CLASSES", "FarError", "Tally", "classify_corpus", "cue_class", "edit_distance", "main", "note_candidates",
-           "other_class", "resolution_class"]
+           "other_class", "print_far_errors", "print_presence", "resolution_class"]
 
 # "other (resolution)" split by whether the gold place is among the name's candidates at all
 # (a gazetteer gap: no ranking can fix it) or is there but ranked lower (the ranker's headroom).

@@ -134,3 +134,20 @@ def test_presence_split_counts_gazetteer_gaps() -> None:
     ec.note_candidates(tally, "x", gold, pred, _Index(ATHENS_TX, ATHENS_GR), 500.0)
     assert tally.absent == Counter({"x": 1})
     assert [e.near_gold for e in tally.far_errors] == [(), (ATHENS_GR,)]
+
+
+def test_presence_table_and_far_error_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Ministers met in Athens today."
+    toponym = {"start": 17, "end": 23, "name": "Athens", "lat": ATHENS_GR.lat, "lon": ATHENS_GR.lon}
+    tally = ec.Tally(Counter({"famous place dragged to a namesake": 2}), Counter())
+    gold = ec.Gold(text, toponym, (), ("Athens|US|Texas|PPL",))
+    ec.note_candidates(tally, "famous place dragged to a namesake", gold, _pred(ATHENS_TX, "Athens"),
+                       _Index(ATHENS_TX, ATHENS_GR), 9500.0)
+    ec.print_presence({"gwn": tally})
+    ec.print_far_errors({"gwn": tally}, "famous")
+    ec.print_far_errors({"gwn": tally}, "local")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "" and "gwn ranked lower" in lines[1]
+    assert lines[5].split()[-2:] == ["2", "0"]  # famous place dragged: both ranked lower
+    assert lines[-1].startswith("gwn [famous place dragged to a namesake] 'Athens' 9500 km: chose Athens|None|None|PPL")
+    assert "Athens|GR|Attica|PPLC|664046" in lines[-1] and lines[-1].endswith("article: Athens|US|Texas|PPL")
