@@ -35,7 +35,10 @@ __all__ = [
     "APPROXIMATE_PREFIX",
     "APPROXIMATE_SOURCE",
     "RankerInput",
+    "abbreviated_words",
     "abbreviation_names",
+    "full_form",
+    "full_form_towns",
     "abbreviations",
     "approximate_place",
     "generic_suffixes",
@@ -82,6 +85,19 @@ def abbreviations() -> dict[str, tuple[Expansion, ...]]:
 def generic_suffixes() -> frozenset[str]:
     """Generic last words whose removal may find the named thing ("Bekaa Valley" -> "Bekaa")."""
     return lexicon.words("resolve_generic_suffixes")
+
+
+@cache
+def abbreviated_words() -> dict[str, str]:
+    """Abbreviated first words of place names and their full forms ("mt" -> "mount")."""
+    return dict(lexicon.table("resolve_abbreviated_words"))
+
+
+def full_form(key: str) -> str | None:
+    """The key with its abbreviated first word written in full ("mt pleasant" -> "mount pleasant"), or None."""
+    first, _, rest = key.partition(" ")
+    full = abbreviated_words().get(first) if rest else None
+    return f"{full} {rest}" if full else None
 
 
 @dataclass(frozen=True)
@@ -398,12 +414,23 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
             key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
             return key, places
     for key, towns_ok in lookup_keys(name):
-        places = index.candidates(key, limit=limit)
+        places = index.candidates(key, limit=limit) + full_form_towns(index, key, limit)
         if not towns_ok:
             places = [p for p in places if p.feature_class != "P"]
         if places:
             return key, places
     return name_key(name), []
+
+
+def full_form_towns(index: PlaceIndex, key: str, limit: int) -> list[Place]:
+    """The towns of the key's full form ("mount pleasant" for "mt pleasant") not found under key itself:
+    the gazetteer indexes few short forms of town names (the short form is not written for regions:
+    "St. Paul" is not the parish of Antigua)."""
+    full = full_form(key)
+    if full is None:
+        return []
+    found = {p.place_id for p in index.candidates(key, limit=limit)}
+    return [p for p in index.candidates(full, limit=limit) if p.feature_class == "P" and p.place_id not in found]
 
 
 def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w: ResolveWeights) -> list[Place]:

@@ -7,12 +7,17 @@ point) and every predicted span the gold does not have gets one class, the first
 
 - resolution: left unresolved; US state read as a town; "X County" / "Town, State" cue ignored;
   famous place dragged to a namesake; a local namesake read as the famous place (the local-news
-  case: "Athens Police Department" in Texas); one sense across a long text; near-miss spelling; other;
+  case: "Athens Police Department" in Texas); one sense across a long text; near-miss spelling; then
+  the rest split by whether the gold place is a candidate of the name at all (OTHER_SPLIT: a
+  gazetteer gap, placed at a far town, a wide or vague area or a namesake town chosen; or ranked
+  lower: another kind of place, a namesake in the same or another country); other;
 - recognition (spans that are not gold places): not a place (institution, organisation, brand,
   holiday, person, disease: by the words written next to it, ``geo/data/lexicon/not_place_cues.tsv``); near-miss
   spelling; other span.
 
-Prints one line per class with its count per corpus, and apart the resolution errors > 1,000 km off.
+Prints one line per class with its count per corpus, and apart the resolution errors > 1,000 km off;
+then per resolution class how many errors have the gold place among the name's candidates (ranked
+lower) and how many do not; with ``--list PREFIX``, every far error of the classes starting with PREFIX.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -35,14 +40,21 @@ from evaluate import CORPORA, FAR_KM, FLASK, RIGHT_KM, Corpus, load_scorer, pred
 from geo import lexicon  # noqa: E402
 from geo.geomath import great_circle_km  # noqa: E402
 from geo.names import name_key  # noqa: E402
-from geo.resolve import qualifier_after  # noqa: E402
+from geo.resolve import full_form_towns, qualifier_after  # noqa: E402
 from geo.types import Place, PlaceIndex  # noqa: E402
 
-__all__ = ["CLASSES", "Tally", "classify_corpus", "cue_class", "edit_distance", "main", "resolution_class"]
+__all__ = ["CLASSES", "FarError", "Tally", "classify_corpus", "cue_class", "edit_distance", "main", "note_candidates",
+           "other_class", "print_far_errors", "print_presence", "resolution_class"]
 
+# "other (resolution)" split by whether the gold place is among the name's candidates at all
+# (a gazetteer gap: no ranking can fix it) or is there but ranked lower (the ranker's headroom).
+OTHER_SPLIT = ("no candidate: placed at a far town", "no candidate: wide or vague area",
+               "no candidate: a namesake town chosen",
+               "ranked lower: another kind of place", "ranked lower: same-country namesake",
+               "ranked lower: other-country namesake")
 RESOLUTION = ("left unresolved", "US state read as a town", "county/state cue ignored",
               "famous place dragged to a namesake", "local namesake read as the famous place",
-              "one sense across a long text", "near-miss spelling (resolution)", "other (resolution)")
+              "one sense across a long text", "near-miss spelling (resolution)", *OTHER_SPLIT, "other (resolution)")
 RECOGNITION = ("not a place: institution", "not a place: organisation", "not a place: brand",
                "not a place: holiday", "not a place: person", "not a place: disease",
                "near-miss spelling (recognition)", "other span (recognition)")
@@ -102,11 +114,19 @@ class Gold:
     text: str
     toponym: dict
     others: tuple[dict, ...]  # the document's other gold mentions with coordinates
+    resolved: tuple[str, ...] = ()  # the document's predicted places, as "name (country)"
 
 
 def _candidates(index: PlaceIndex, name: str) -> list[Place]:
-    """The gazetteer's places for a looked-up name."""
-    return index.candidates(name_key(name), limit=60)
+    """The gazetteer's places for a looked-up name (with the towns of its full form, as the resolver)."""
+    return index.candidates(name_key(name), limit=60) + full_form_towns(index, name_key(name), 60)
+
+
+def _near_gold(gold: Gold, pred: dict, index: PlaceIndex) -> list[Place]:
+    """The name's candidates within RIGHT_KM of the gold point (empty: a gazetteer gap)."""
+    t = gold.toponym
+    return [p for p in _candidates(index, pred.get("name") or t["name"])
+            if great_circle_km(t["lat"], t["lon"], p.lat, p.lon) <= RIGHT_KM]
 
 
 def resolution_class(gold: Gold, pred: dict, index: PlaceIndex) -> str:
@@ -114,8 +134,7 @@ def resolution_class(gold: Gold, pred: dict, index: PlaceIndex) -> str:
     if pred["lat"] is None:
         return RESOLUTION[0]
     t, place = gold.toponym, pred.get("place") or {}
-    near_gold = [p for p in _candidates(index, pred.get("name") or t["name"])
-                 if great_circle_km(t["lat"], t["lon"], p.lat, p.lon) <= RIGHT_KM]
+    near_gold = _near_gold(gold, pred, index)
     if any(p.feature_code == "ADM1" and p.country_code == "US" for p in near_gold) and place.get("feature_code") != "ADM1":
         return RESOLUTION[1]
     if qualifier_after(gold.text, t["end"]) or cue_class(gold.text, t["start"], t["end"], "cue"):
@@ -132,7 +151,21 @@ def resolution_class(gold: Gold, pred: dict, index: PlaceIndex) -> str:
         return RESOLUTION[5]
     if pred.get("kind") != "demonym" and _near_miss(t["name"], place.get("name")):
         return RESOLUTION[6]
-    return RESOLUTION[7]
+    return other_class(place, near_gold)
+
+
+def other_class(place: dict, near_gold: Sequence[Place]) -> str:
+    """The OTHER_SPLIT class of an error no class above fits: place is the chosen place's properties,
+    near_gold the name's candidates near the gold point."""
+    if not near_gold:
+        if not place.get("geonameid") and not place.get("feature_code"):
+            return OTHER_SPLIT[0]  # an approximate placement at another name's town
+        return OTHER_SPLIT[2] if place.get("feature_class") == "P" else OTHER_SPLIT[1]
+    if all(p.feature_class != place.get("feature_class") for p in near_gold):
+        return OTHER_SPLIT[3]
+    if any(p.country_code == place.get("country_code") for p in near_gold):
+        return OTHER_SPLIT[4]
+    return OTHER_SPLIT[5]
 
 
 def _famous(feature_code: str | None, population: int) -> bool:
@@ -156,12 +189,27 @@ def recognition_class(text: str, pred: dict) -> str:
     return RECOGNITION[7]
 
 
+@dataclass(frozen=True)
+class FarError:
+    """A resolution error more than FAR_KM off, with what --list prints about it."""
+
+    label: str
+    gold: Gold
+    pred: dict
+    km: float
+    near_gold: tuple[Place, ...]
+    population: int  # of the chosen place
+
+
 @dataclass
 class Tally:
-    """Counts per class, and per class those more than 1,000 km off."""
+    """Counts per class, and per class those more than 1,000 km off and those whose gold place is
+    no candidate of the name (a gazetteer gap); the far errors themselves."""
 
     errors: Counter[str]
     far: Counter[str]
+    absent: Counter[str] = field(default_factory=Counter)
+    far_errors: list[FarError] = field(default_factory=list)
 
 
 def classify_corpus(corpus: Corpus, eval_dir: Path, pred_path: Path, index: PlaceIndex) -> Tally:
@@ -175,8 +223,9 @@ def classify_corpus(corpus: Corpus, eval_dir: Path, pred_path: Path, index: Plac
         mine = preds.get(str(doc["id"]), [])
         pairs = scorer.match(gold, mine, doc["text"], corpus.score_args[1])
         matched = {id(p) for _, p in pairs}
+        resolved = tuple(sorted({_place_label(p) for p in mine if p["lat"] is not None}))
         for g, p in pairs:
-            _count_resolution(tally, Gold(doc["text"], g, located), p, index)
+            _count_resolution(tally, Gold(doc["text"], g, located, resolved), p, index)
         for p in mine:
             if id(p) not in matched:
                 tally.errors[recognition_class(doc["text"], p)] += 1
@@ -194,6 +243,48 @@ def _count_resolution(tally: Tally, gold: Gold, pred: dict, index: PlaceIndex) -
     label = resolution_class(gold, pred, index)
     tally.errors[label] += 1
     tally.far[label] += km is not None and km > FAR_KM
+    note_candidates(tally, label, gold, pred, index, km)
+
+
+def note_candidates(tally: Tally, label: str, gold: Gold, pred: dict, index: PlaceIndex, km: float | None) -> None:
+    """Count the error apart when its gold place is no candidate; keep it when it is far off."""
+    near_gold = tuple(_near_gold(gold, pred, index))
+    tally.absent[label] += not near_gold
+    if km is not None and km > FAR_KM:
+        population = _population(index, (pred.get("place") or {}).get("geonameid"))
+        tally.far_errors.append(FarError(label, gold, pred, km, near_gold, population))
+
+
+def _place_label(pred: dict) -> str:
+    """A predicted mention's place as "name|country|admin1|feature code"."""
+    place = pred.get("place") or {}
+    return f"{place.get('name')}|{place.get('country_code')}|{place.get('admin1')}|{place.get('feature_code')}"
+
+
+def print_presence(tallies: dict[str, Tally]) -> None:
+    """Per resolution class: errors whose gold place is among the name's candidates (ranked lower) and
+    those whose gold place is not (a gazetteer gap), per corpus."""
+    heads = [f"{k} {part}" for k in tallies for part in ("ranked lower", "no candidate")]
+    lines = [["resolution class", *heads]] + [
+        [label, *(str(n) for t in tallies.values() for n in (t.errors[label] - t.absent[label], t.absent[label]))]
+        for label in RESOLUTION]
+    print()
+    for cells in lines:
+        print(f"{cells[0]:38s}" + "".join(f"{c:>18s}" for c in cells[1:]))
+
+
+def print_far_errors(tallies: dict[str, Tally], prefix: str) -> None:
+    """Every far error of the classes starting with prefix: name, gold and chosen place, distance,
+    the gold's candidate (if any) and the article's other predicted places."""
+    for key, tally in tallies.items():
+        for e in tally.far_errors:
+            if e.label.startswith(prefix):
+                t, best = e.gold.toponym, max(e.near_gold, key=lambda p: p.population, default=None)
+                right = (f"{best.name}|{best.country_code}|{best.admin1}|{best.feature_code}|{best.population}"
+                         if best else "no candidate")
+                print(f"{key} [{e.label}] {t['name']!r} {e.km:.0f} km: chose {_place_label(e.pred)} "
+                      f"(pop {e.population}); gold ({t['lat']:.2f},{t['lon']:.2f}) {right}; "
+                      f"article: {'; '.join(e.gold.resolved[:8])}")
 
 
 def print_table(tallies: dict[str, Tally]) -> None:
@@ -237,10 +328,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", default=str(ROOT / "instance" / "gazetteer.sqlite"))
     ap.add_argument("--pred", help="a folder of predictions kept by evaluate.py --keep")
     ap.add_argument("--run", default="pred", help="which kept run: pred (production), hand or oof")
+    ap.add_argument("--list", metavar="PREFIX", help="print every far error of the classes starting with PREFIX")
     a = ap.parse_args(argv)
     tallies: Any = tallies_for(Path(a.shared) / "eval", Path(a.pred) if a.pred else None, a.run,
                                OfflineGazetteer(a.index))
     print_table(tallies)
+    print_presence(tallies)
+    if a.list:
+        print_far_errors(tallies, a.list)
     return 0
 
 

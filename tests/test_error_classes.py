@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,61 @@ def test_unmatched_spans_by_their_cue_words() -> None:
     zika = {"start": text.index("Zika"), "end": text.index("Zika") + 4, "text": "Zika"}
     assert ec.recognition_class(text, globe) == "not a place: organisation"
     assert ec.recognition_class(text, zika) == "not a place: disease"
+
+
+COLUMBIA_RIVER = Place("gn:3", "Columbia", 46.2, -123.9, 3, "US", "H", "STM", 0, None, "geonames")
+COLUMBIA_TN = Place("gn:4", "Columbia", 35.6, -87.0, 4, "US", "P", "PPL", 36_800, "Tennessee", "geonames")
+LONDON_ON = Place("gn:5", "London", 42.98, -81.23, 5, "CA", "P", "PPL", 422_324, "Ontario", "geonames")
+
+
+def _props(place: Place) -> dict:
+    return {"name": place.name, "geonameid": place.geonameid, "feature_code": place.feature_code,
+            "feature_class": place.feature_class, "country_code": place.country_code}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "near_gold", "expected"),
+    [
+        ({"name": "Royal Street", "geonameid": None, "feature_code": None, "country_code": "US"}, (),
+         "no candidate: placed at a far town"),
+        (_props(Place("gn:6", "Pacific Ocean", 0.0, -160.0, 6, None, "H", "OCN", 0, None, "geonames")), (),
+         "no candidate: wide or vague area"),
+        (_props(ATHENS_TX), (), "no candidate: a namesake town chosen"),
+        (_props(COLUMBIA_RIVER), (COLUMBIA_TN,), "ranked lower: another kind of place"),
+        (_props(ATHENS_TX), (GEORGIA_TOWN,), "ranked lower: same-country namesake"),
+        (_props(LONDON_ON), (ATHENS_TX,), "ranked lower: other-country namesake"),
+    ],
+)
+def test_other_class(chosen: dict, near_gold: tuple, expected: str) -> None:
+    assert ec.other_class(chosen, near_gold) == expected
+    assert expected in ec.RESOLUTION
+
+
+def test_presence_split_counts_gazetteer_gaps() -> None:
+    text = "Ministers met in Athens today."
+    start = text.index("Athens")
+    toponym = {"start": start, "end": start + 6, "name": "Athens", "lat": ATHENS_GR.lat, "lon": ATHENS_GR.lon}
+    tally = ec.Tally(Counter(), Counter())
+    gold, pred = ec.Gold(text, toponym, ()), _pred(ATHENS_TX, "Athens")
+    ec.note_candidates(tally, "x", gold, pred, _Index(ATHENS_TX), 9000.0)
+    ec.note_candidates(tally, "x", gold, pred, _Index(ATHENS_TX, ATHENS_GR), 9000.0)
+    ec.note_candidates(tally, "x", gold, pred, _Index(ATHENS_TX, ATHENS_GR), 500.0)
+    assert tally.absent == Counter({"x": 1})
+    assert [e.near_gold for e in tally.far_errors] == [(), (ATHENS_GR,)]
+
+
+def test_presence_table_and_far_error_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Ministers met in Athens today."
+    toponym = {"start": 17, "end": 23, "name": "Athens", "lat": ATHENS_GR.lat, "lon": ATHENS_GR.lon}
+    tally = ec.Tally(Counter({"famous place dragged to a namesake": 2}), Counter())
+    gold = ec.Gold(text, toponym, (), ("Athens|US|Texas|PPL",))
+    ec.note_candidates(tally, "famous place dragged to a namesake", gold, _pred(ATHENS_TX, "Athens"),
+                       _Index(ATHENS_TX, ATHENS_GR), 9500.0)
+    ec.print_presence({"gwn": tally})
+    ec.print_far_errors({"gwn": tally}, "famous")
+    ec.print_far_errors({"gwn": tally}, "local")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "" and "gwn ranked lower" in lines[1]
+    assert lines[5].split()[-2:] == ["2", "0"]  # famous place dragged: both ranked lower
+    assert lines[-1].startswith("gwn [famous place dragged to a namesake] 'Athens' 9500 km: chose Athens|None|None|PPL")
+    assert "Athens|GR|Attica|PPLC|664046" in lines[-1] and lines[-1].endswith("article: Athens|US|Texas|PPL")

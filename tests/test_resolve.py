@@ -15,6 +15,7 @@ from geo.resolve import (
     APPROXIMATE_SOURCE,
     abbreviations,
     approximate_place,
+    full_form,
     generic_suffixes,
     is_approximate,
     lookup_keys,
@@ -429,3 +430,30 @@ def test_each_section_has_its_own_sense_per_name() -> None:
     whole = text.replace("\n\n\n", " ")
     one = [r.place for m, r in zip(_mentions(whole, ["Lebanon"]), resolve(whole, _mentions(whole, ["Lebanon"]), INDEX))]
     assert one[0] == one[1]  # without the section break, one sense for the whole text
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("mt pleasant", "mount pleasant"), ("ft worth", "fort worth"), ("st paul", "saint paul"),
+     ("mt", None), ("mount pleasant", None), ("pleasant mt", None), ("", None)],
+)
+def test_full_form(key: str, expected: str | None) -> None:
+    assert full_form(key) == expected
+
+
+PLEASANT_SC = _p("gn:4589368", "Mount Pleasant", 32.79, -79.86, "US", "PPL", 81_317, "South Carolina")
+PLEASANT_IA = _p("gn:4867740", "Mount Pleasant", 40.96, -91.56, "US", "PPL", 8_668, "Iowa")
+PLEASANT_BC = _p("gn:6084999", "Mt Pleasant", 49.26, -123.10, "CA", "PPL", 32_955, "British Columbia")
+PAUL_AG = _p("gn:3576022", "Saint Paul", 17.1, -61.8, "AG", "ADM1", 13_922, "Saint Paul")
+IOWA = _p("gn:4862182", "Iowa", 42.0, -93.5, "US", "ADM1", 3_000_000, "Iowa")
+
+
+def test_abbreviated_first_word_adds_the_full_forms_towns() -> None:
+    """"Mt. Pleasant" finds the towns indexed only as "Mount Pleasant" too, but not regions."""
+    index = FakeIndex([PLEASANT_SC, PLEASANT_IA, PLEASANT_BC, PAUL_AG, IOWA])
+    index.by_key["mt pleasant"] = [PLEASANT_SC, PLEASANT_BC]
+    text = "Mt. Pleasant, Iowa, and Mt. Pleasant voted. St. Paul too."
+    mentions = _mentions(text, ["Mt. Pleasant", "Iowa", "St. Paul"])
+    chosen = [r.place for r in resolve(text, mentions, index)]
+    assert chosen[0] == chosen[2] == PLEASANT_IA
+    assert PAUL_AG not in chosen
