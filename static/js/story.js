@@ -21,11 +21,10 @@
  * - window.storyMap = {map, markers, features, state} is the map for tests and the console.
  */
 import { addBasemap, basemapUrls } from "./story/basemap.js";
-import { fetchGeoJSON } from "./story/api.js";
 import { initLibrary } from "./story/librarymap.js";
 import { wireText } from "./story/linking.js";
 import { addPlaces, attachMap, places } from "./story/map.js";
-import { loadOutlines } from "./story/outlines.js";
+import { loadStoryPlaces } from "./story/outlines.js";
 import { showOverview } from "./story/overview.js";
 import { page, readPage, setStatus, storyData, wireEmbedCopy } from "./story/page.js";
 import { popupContent } from "./story/popup.js";
@@ -35,12 +34,9 @@ import { goStep, setStepLabel, stepFromHash, steps, wireSteps } from "./story/st
 function loadPlaces(map, url, container) {
   if (!url) return Promise.resolve();
   setStatus("Loading places…");
-  return fetchGeoJSON(url)
-    .then(function (collection) {
-      const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
-      return loadOutlines(container, features).then(function (outlines) {
-        addPlaces(map, collection, outlines);
-      });
+  return loadStoryPlaces(url, container)
+    .then(function (loaded) {
+      addPlaces(map, loaded.collection, loaded.outlines);
     })
     .catch(function () {
       setStatus("The places could not be loaded.");

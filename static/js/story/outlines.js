@@ -7,7 +7,7 @@
  * the page has one: matched by GeoNames id first, then by name and country. A place with
  * no outline stays a point. topojson-client is the global `topojson`.
  */
-import { fetchJSON } from "./api.js";
+import { fetchGeoJSON, fetchJSON } from "./api.js";
 import { isAreaKind, placeKind } from "./views.js";
 
 const EMPTY = { outline: function () { return null; } };
@@ -147,5 +147,15 @@ export function loadOutlines(container, features) {
       if (!isAreaKind(kind)) return null;
       return outlineOf(kind === "country" ? countries : admin1, p);
     } };
+  });
+}
+
+/** A story's GeoJSON and the outlines of its area places: `{collection, outlines}`, as the map draws them. */
+export function loadStoryPlaces(url, container) {
+  return fetchGeoJSON(url).then(function (collection) {
+    const features = (collection && Array.isArray(collection.features)) ? collection.features : [];
+    return loadOutlines(container, features).then(function (outlines) {
+      return { collection: collection, outlines: outlines };
+    });
   });
 }

@@ -3,11 +3,10 @@
  * (web.review.page_state) and the article's GeoJSON, with no reload. The mention buttons,
  * the review list, the counts and the markers change; the map view and the story's step stay.
  */
-import { fetchGeoJSON } from "./api.js";
 import { byId, el, each, plural } from "./dom.js";
 import { domPoint } from "./offsets.js";
 import { addPlaces, clearPlaces, places } from "./map.js";
-import { loadOutlines } from "./outlines.js";
+import { loadStoryPlaces } from "./outlines.js";
 import { page, storyData } from "./page.js";
 import { setStepLabel, steps } from "./steps.js";
 
@@ -147,15 +146,10 @@ export function syncPlaces() {
   Object.keys(places.markers).forEach(function (k) {
     if (places.markers[k] === open) openKey = k;
   });
-  return fetchGeoJSON(url).then(function (collection) {
-    const features = Array.isArray(collection.features) ? collection.features : [];
-    return loadOutlines(map.getContainer().closest(".story-map"), features).then(function (outlines) {
-      return [collection, outlines];
-    });
-  }).then(function (loaded) {
+  return loadStoryPlaces(url, map.getContainer().closest(".story-map")).then(function (loaded) {
     map.closePopup();
     clearPlaces();
-    addPlaces(map, loaded[0], loaded[1]);
+    addPlaces(map, loaded.collection, loaded.outlines);
     const marker = openKey !== null ? places.markers[openKey] : null;
     if (marker && marker._map) reopen(marker);
   });
