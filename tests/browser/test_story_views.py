@@ -377,3 +377,16 @@ def test_a_phone_step_quotes_its_passage_in_a_tooltip(page, seed):
     # The zoom buttons are out of the tooltip's way (bottom right on a phone).
     assert page.locator(".leaflet-bottom.leaflet-right .leaflet-control-zoom").count() == 1
     assert_offline(page, base)
+
+
+def test_the_world_atlas_is_read_once_for_the_basemap_and_the_outlines(page, seed):
+    """Both draw from the same file (countries and Syria's outline): one request, one parse."""
+    base, _article, collection = seed
+    assert any(f["properties"].get("feature_code") == "PCLI" for f in collection["features"])
+    atlas = page.locator(".story-map").get_attribute("data-basemap-url")
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.url.endswith(atlas) else None)
+    page.reload()
+    page.wait_for_selector("#story[data-map-state=ready]")
+    assert len(seen) == 1
+    assert_offline(page, base)

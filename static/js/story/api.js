@@ -73,12 +73,24 @@ export function fetchGeoJSON(url, signal) {
   });
 }
 
-/** GET any JSON document (the basemap's TopoJSON). */
+/** Static JSON documents read so far, by URL: a promise of each (never changed by its readers). */
+const staticDocs = new Map();
+
+/**
+ * GET a static JSON document (the basemap's TopoJSON, outlines, labels), once per page however
+ * many modules read it (the world atlas feeds both the basemap and the country outlines); a
+ * failed read is tried again next time.
+ */
 export function fetchJSON(url, what) {
-  const island = fromIsland(url);
-  if (island) return island;
-  return fetch(url, { credentials: "same-origin" }).then(function (r) {
-    if (!r.ok) throw new Error(what + " HTTP " + r.status);
-    return r.json();
-  });
+  if (!staticDocs.has(url)) {
+    const got = fromIsland(url) || fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(what + " HTTP " + r.status);
+      return r.json();
+    });
+    staticDocs.set(url, got.catch(function (err) {
+      staticDocs.delete(url);
+      throw err;
+    }));
+  }
+  return staticDocs.get(url);
 }
