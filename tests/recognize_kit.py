@@ -44,6 +44,9 @@ _KNOWN = {
     "Germany": (1, 83_000_000, {"PCLI"}),
     "St. Paris": (1, 2_000, {"PPL"}),
     "Varnow": (2, 0, {"STM"}),
+    "White House": (7, 3_600_000, {"PPL", "PRK"}),
+    "White": (5, 20_000, {"PPL"}),
+    "Louisville": (10, 600_000, {"PPLA2", "PPL"}),
 }
 
 

@@ -198,8 +198,10 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
             and (doc[i].idx, ctx.end(j)) not in ctx.datelines and not _geo_headed(ctx, i, j):
         return "unplaced"  # "United Way", "Webb Center": an unknown name needs a place reading from its context
     if j - i == 1 and not located and (
-            key in ctx.surnames or known is None and e.label_ == "GPE" and abbreviation_place(surface) is None):
-        return "rejected"
+            key in ctx.surnames or known is None and e.label_ in ("GPE", "LOC") and not abbreviated):
+        return "rejected"  # a surname here, or an unknown one-word name ("Guhdar" said)
+    if j - i == 1 and len(surface) == 2 and surface.isupper() and not abbreviated:
+        return "rejected"  # two capitals that abbreviate no place ("AI", "OT")
     return "place"
 
 
@@ -272,9 +274,10 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
     """The gazetteer names among the grams that the model did not tag as places, with where they stand."""
     # skipped: ordinary words, numbered names, not-places, boilerplate, shouting, numbered or non-name entities
     doc, r, out = ctx.doc, ctx.rules, []
+    blocked = _inside_not_places(ctx)
     for (i, j), surface in ctx.grams.items():
         info = ctx.info.get(surface)
-        if (i, j) in ctx.ner_spans or info is None or wordlike(doc, i, j, ctx.lower_words) \
+        if (i, j) in ctx.ner_spans or info is None or i in blocked or wordlike(doc, i, j, ctx.lower_words) \
                 or numbered(doc, i, j, not r.prominent(info)):
             continue
         key = name_key(surface)
@@ -290,6 +293,12 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
         exact = ent is not None and (ent.start == i and ent.end == j or trim(doc, ent.start, ent.end) == (i, j))
         out.append(Reading(i, j, surface, key, info, located, ent, exact, _situation(ctx, i, j, ent, exact, glued)))
     return tuple(out)
+
+
+def _inside_not_places(ctx: Context) -> frozenset[int]:
+    """Tokens inside a multi-word name that is never a place ("White" of "White House")."""
+    return frozenset(k for (i, j), surface in ctx.grams.items()
+                     if j - i > 1 and name_key(surface) in ctx.rules.not_places for k in range(i, j))
 
 
 def _situation(ctx: Context, i: int, j: int, ent: Span | None, exact: bool, glued: bool) -> Situation:

@@ -23,7 +23,7 @@ class Rules:
     connectors: frozenset[str]
     locatives: frozenset[str]
     geo_nouns: frozenset[str]
-    not_places: frozenset[str]  # name keys
+    not_places: frozenset[str]  # name keys, with the seats of power (institution_seats.tsv)
     commercial_words: frozenset[str]  # name keys
     owner_words: frozenset[str]  # name keys
     titles: frozenset[str]
@@ -69,9 +69,11 @@ def rules() -> Rules:
     """The rules, read from the lexicon files on first use (each list's file is named like its field)."""
     codes = {f"{row[0]}_codes": frozenset(row[1].split()) for row in lexicon.table("feature_codes")}
     people = {f"{row[0]}_population": int(row[1]) for row in lexicon.table("populations")}
+    lists = {name: lexicon.keys(name) for name in _KEY_LISTS}
+    lists["not_places"] |= frozenset(name_key(row[0]) for row in lexicon.table("institution_seats"))
     return Rules(
         **{name: lexicon.words(name) for name in _WORD_LISTS},
-        **{name: lexicon.keys(name) for name in _KEY_LISTS},
+        **lists,
         **codes,
         **people,
         facility_words=_cue_words("facility"),
