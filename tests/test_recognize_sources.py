@@ -154,6 +154,23 @@ def test_initialisms(text, expected):
     assert [(text[c.start:c.end], c.name) for c in sources.initialisms(ctx, found)] == expected
 
 
+@table(
+    ("Enrollment slowed in Jackson and Barrow counties last year.",
+     [("Jackson", "Jackson County"), ("Barrow", "Barrow County")]),
+    ("Damage was reported in Harvey, Harper and Kingman counties.",
+     [("Harvey", "Harvey County"), ("Harper", "Harper County"), ("Kingman", "Kingman County")]),
+    ("The acres lie between the Williams and Cranberry rivers.",
+     [("Williams", "Williams River"), ("Cranberry", "Cranberry River")]),
+    ("It rolled down Bourbon and Dauphine streets to the river.",
+     [("Bourbon", "Bourbon Street"), ("Dauphine", "Dauphine Street")]),
+    ("Crews cleared Harper County roads on Monday.", []),  # one name is no list
+    ("Smith praised the counties for their work.", []),
+    ("Jackson and Barrow Counties Board met.", []),  # the plural noun must be a common noun
+)
+def test_listed_before_plural_nouns(text, expected):
+    assert spans(read(text), sources.listed_before_plural_nouns) == expected
+
+
 def test_every_source_has_a_table():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     named = {s.__name__ for s in (*sources.SOURCES, *sources.FOLLOW_UPS)}

@@ -119,6 +119,22 @@ def test_locative_context(nlp, text, i, j, located):
 
 
 @pytest.mark.parametrize(
+    ("text", "k", "expected"),
+    [
+        ("in Jackson and Barrow counties", 4, ["Jackson", "Barrow"]),
+        ("in Douglas, Sarpy and Lancaster counties", 6, ["Douglas", "Sarpy", "Lancaster"]),
+        ("in Prince William and Fairfax counties", 5, ["Prince William", "Fairfax"]),
+        ("in Barrow counties", 2, []),  # one name is no list
+        ("in the counties", 2, []),
+        ("Smith said. Barrow and Hall counties", 6, ["Barrow", "Hall"]),  # not across a sentence
+    ],
+)
+def test_listed_names(nlp, text, k, expected):
+    doc = nlp(text)
+    assert [doc[i:j].text for i, j in tokens.listed_names(doc, k)] == expected
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("South Africa", "SA"), ("Bosnia and Herzegovina", "BH"), ("Guinea-Bissau", "GB"), ("Paris", "P")],
 )

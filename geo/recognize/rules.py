@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Mapping
 
 from geo import lexicon
 from geo.names import name_key
@@ -33,6 +34,7 @@ class Rules:
     directions: frozenset[str]
     always_abbreviations: frozenset[str]
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
+    plural_geo_nouns: Mapping[str, str]  # "counties" -> "County": names listed before one are places of that kind
     prominent_codes: frozenset[str]
     major_codes: frozenset[str]
     significant_codes: frozenset[str]
@@ -77,6 +79,7 @@ def rules() -> Rules:
         **codes,
         **people,
         facility_words=_cue_words("facility"),
+        plural_geo_nouns={row[0]: row[1] for row in lexicon.table("plural_geo_nouns")},
     )
 
 

@@ -8,7 +8,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 from geo.demonyms import abbreviation_place
 from geo.recognize.context import NON_NAME_LABELS, Context, Reading, Situation
 from geo.recognize.tokens import (
-    commercial, initials, is_washington_dc, named_for_owner, sentence_initial, shouting, speaker, titled,
+    commercial, initials, is_washington_dc, listed_names, named_for_owner, sentence_initial, shouting, speaker,
+    titled,
 )
 from geo.recognize.text import in_ranges
 from geo.types import MentionKind
@@ -25,6 +26,7 @@ __all__ = [
     "free_gazetteer_names",
     "glued_places",
     "initialisms",
+    "listed_before_plural_nouns",
     "named_after_geo_noun",
     "names_in_organisations",
     "names_in_places",
@@ -184,6 +186,20 @@ def names_in_organisations(ctx: Context) -> Iterator[SpanCandidate]:
             yield _gazetteer(ctx, r, 1)
 
 
+def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
+    """Names listed before a plural geographic noun ("Jackson and Barrow counties", "Bourbon and Dauphine
+    streets"), each named with the singular noun after it ("Jackson County")."""
+    doc, nouns = ctx.doc, ctx.rules.plural_geo_nouns
+    for k, tok in enumerate(doc):
+        singular = nouns.get(tok.text)
+        if singular is None or in_ranges(tok.idx, ctx.bad):
+            continue
+        for i, j in listed_names(doc, k):
+            start, end = doc[i].idx, ctx.end(j)
+            surface = ctx.text[start:end]
+            yield SpanCandidate(start, end, f"{surface} {singular}", "literal", "pattern", "", 3)
+
+
 def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
     """Datelines the gazetteer lacks but a state abbreviation vouches for ("CAMP MURRAY, Wash. -")."""
     doc = ctx.doc
@@ -230,6 +246,7 @@ SOURCES: tuple[Source, ...] = (
     exact_organisation_names,
     names_in_organisations,
     qualified_datelines,
+    listed_before_plural_nouns,
 )
 # Sources that read what the sources above found.
 FOLLOW_UPS: tuple[FollowUp, ...] = (initialisms,)

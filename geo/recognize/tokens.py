@@ -16,6 +16,7 @@ __all__ = [
     "initials",
     "is_cap",
     "is_washington_dc",
+    "listed_names",
     "locative_context",
     "named_for_owner",
     "ngrams",
@@ -37,6 +38,9 @@ __all__ = [
 MAX_NGRAM = 6
 GLUE = frozenset({"-", "/", "–"})  # marks that join two names into one word ("Egypt-US", "Vienna/Fairfax")
 _POSSESSIVES = ("'s", "’s")
+_LIST_JOINS = frozenset({",", "and", "or", "&"})
+_MAX_LISTED = 8  # names read back from a plural noun
+_MAX_NAME_TOKENS = 3
 
 
 def is_cap(tok: Token) -> bool:
@@ -229,3 +233,25 @@ def initials(name: str) -> str:
 def is_washington_dc(doc: Doc, i: int) -> bool:
     """Whether token i is the "D.C." of "Washington, D.C."."""
     return doc[i].text == "D.C." and i >= 2 and doc[i - 1].text == "," and doc[i - 2].text == "Washington"
+
+
+def listed_names(doc: Doc, k: int) -> list[tuple[int, int]]:
+    """The names listed right before token k, in text order ("Jackson", "Barrow" before "counties").
+
+    Capitalised runs of at most three tokens joined by commas, "and", "or" or "&", read back at most eight
+    names; fewer than two names is no list (an empty result).
+    """
+    out: list[tuple[int, int]] = []
+    j = k
+    while len(out) < _MAX_LISTED and j > 0 and is_cap(doc[j - 1]):
+        i = j - 1
+        while i > 0 and j - i < _MAX_NAME_TOKENS and is_cap(doc[i - 1]) and not doc[i].is_sent_start:
+            i -= 1
+        out.append((i, j))
+        joins = 0
+        while i > 0 and doc[i - 1].lower_ in _LIST_JOINS and joins < 2:
+            i, joins = i - 1, joins + 1
+        if joins == 0 or doc[i].is_sent_start:
+            break
+        j = i
+    return out[::-1] if len(out) > 1 else []
