@@ -47,6 +47,9 @@ _KNOWN = {
     "White House": (7, 3_600_000, {"PPL", "PRK"}),
     "White": (5, 20_000, {"PPL"}),
     "Louisville": (10, 600_000, {"PPLA2", "PPL"}),
+    "Gainesville": (12, 130_000, {"PPLA2", "PPL"}),
+    "Lindsay": (6, 20_000, {"PPL"}),
+    "Kidlington": (1, 13_000, {"PPL"}),
 }
 
 

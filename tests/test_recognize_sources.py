@@ -171,6 +171,20 @@ def test_listed_before_plural_nouns(text, expected):
     assert spans(read(text), sources.listed_before_plural_nouns) == expected
 
 
+@table(
+    # the model reads the gazetteer name as a person; the place beside it vouches for it
+    ("Trade grew between Gainesville and Lindsay last year.", [("Gainesville", "Gainesville")]),
+    ("Lindsay and Damascus grew fast.", [("Lindsay", "Lindsay")]),
+    ("The plan would damage Paris and Kidlington, critics said.", [("Kidlington", "Kidlington")]),
+    ("Tom Lindsay spoke. Trade grew between Paris and Lindsay.", []),  # a person's name here
+    ("Trade grew after Lindsay joined the board.", []),  # no place beside it
+)
+def test_coordinated_names(text, expected):
+    ctx = read(text)
+    found = [c for source in sources.SOURCES for c in source(ctx)]
+    assert [(text[c.start:c.end], c.name) for c in sources.coordinated_names(ctx, found)] == expected
+
+
 def test_every_source_has_a_table():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     named = {s.__name__ for s in (*sources.SOURCES, *sources.FOLLOW_UPS)}

@@ -25,6 +25,7 @@ __all__ = [
     "exact_organisation_names",
     "free_gazetteer_names",
     "glued_places",
+    "coordinated_names",
     "initialisms",
     "listed_before_plural_nouns",
     "named_after_geo_noun",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 _PARTY_STATE = re.compile(r"\b[DRI]-([A-Z][A-Za-z]*\.?(?:[A-Z][a-z]?\.)*(?: [A-Z][a-z]+)?)")
+_JOINS = frozenset({",", "and", "or"})  # words that coordinate two names ("Gainesville and Lindsay")
+_COORDINATED_SITUATIONS = frozenset({"free", "person", "exact"})
 _ORG_WITH_PLACE_NAMES = ("ORG", "NORP", "PRODUCT")  # entity labels a prominent place's exact name may carry
 
 
@@ -231,6 +234,26 @@ def initialisms(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCa
         yield SpanCandidate(tok.idx, tok.idx + len(tok.text), place, "literal", "pattern", "", 2)
 
 
+def coordinated_names(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCandidate]:
+    """A gazetteer name coordinated with a found place ("Gainesville and Lindsay", "Sioux Falls, S.D.")."""
+    # standing alone, as a whole entity or as a person's whole name, but nobody's name here and not after
+    # a title; read in text order, so a list's names vouch for each other
+    doc = ctx.doc
+    starts = {c.start for c in found if c.kind == "literal"}
+    ends = {c.end for c in found if c.kind == "literal"}
+    for r in sorted(ctx.readings, key=lambda r: r.i):
+        if r.situation not in _COORDINATED_SITUATIONS or r.key in ctx.surnames or r.key in ctx.forenames \
+                or titled(doc, r.i) or r.ent is not None and not r.exact:
+            continue
+        before = r.i >= 2 and doc[r.i - 1].lower_ in _JOINS and doc[r.i - 2].idx + len(doc[r.i - 2].text) in ends
+        after = r.j + 1 < len(doc) and doc[r.j].lower_ in _JOINS and doc[r.j + 1].idx in starts
+        if before or after:
+            c = _gazetteer(ctx, r, 2)
+            starts.add(c.start)
+            ends.add(c.end)
+            yield c
+
+
 # The sources in the order their candidates are listed (ties in selection keep this order).
 SOURCES: tuple[Source, ...] = (
     ner_places,
@@ -249,4 +272,4 @@ SOURCES: tuple[Source, ...] = (
     listed_before_plural_nouns,
 )
 # Sources that read what the sources above found.
-FOLLOW_UPS: tuple[FollowUp, ...] = (initialisms,)
+FOLLOW_UPS: tuple[FollowUp, ...] = (coordinated_names, initialisms)
