@@ -50,6 +50,8 @@ _KNOWN = {
     "Gainesville": (12, 130_000, {"PPLA2", "PPL"}),
     "Lindsay": (6, 20_000, {"PPL"}),
     "Kidlington": (1, 13_000, {"PPL"}),
+    "Grovetown": (1, 15_000, {"PPL"}),
+    "Ravenel": (1, 2_500, {"PPL"}),
 }
 
 

@@ -185,6 +185,16 @@ def test_coordinated_names(text, expected):
     assert [(text[c.start:c.end], c.name) for c in sources.coordinated_names(ctx, found)] == expected
 
 
+@table(
+    ("Authorities said Rebecca Sears, 41, of Grovetown, planned the theft.", [("Grovetown", "Grovetown")]),
+    ("No one knows that better than Mindy Miller of Ravenel, whose son is eight.", [("Ravenel", "Ravenel")]),
+    ("Mindy Miller of Acme Widgets said no.", []),  # unknown to the gazetteer
+    ("The mayor of Ravenel said no.", []),  # no person before it: another source's
+)
+def test_hometowns(text, expected):
+    assert spans(read(text), sources.hometowns) == expected
+
+
 def test_every_source_has_a_table():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     named = {s.__name__ for s in (*sources.SOURCES, *sources.FOLLOW_UPS)}

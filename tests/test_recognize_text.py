@@ -135,6 +135,23 @@ def test_listed_names(nlp, text, k, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "k", "expected"),
+    [
+        ("Jeremy Watson, 30, of Ten Mile, said", 2, "Ten Mile"),
+        ("Mindy Miller of Ravenel said", 2, "Ravenel"),
+        ("Anna Winstanley, 25, from Marston, came", 2, "Marston"),
+        ("Mindy Miller of the city said", 2, None),  # no capitalised name after "of"
+        ("Ann Lee of Big Sky Land Trust Co said", 2, None),  # a longer name is no town
+        ("Mindy Miller said", 2, None),
+    ],
+)
+def test_hometown_after(nlp, text, k, expected):
+    doc = nlp(text)
+    span = tokens.hometown_after(doc, k)
+    assert (doc[span[0]:span[1]].text if span else None) == expected
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("South Africa", "SA"), ("Bosnia and Herzegovina", "BH"), ("Guinea-Bissau", "GB"), ("Paris", "P")],
 )

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from geo.demonyms import abbreviation_place
+from geo.names import name_key
 from geo.recognize.context import NON_NAME_LABELS, Context, Reading, Situation
 from geo.recognize.tokens import (
-    commercial, initials, is_washington_dc, listed_names, named_for_owner, sentence_initial, shouting, speaker,
+    commercial, hometown_after, initials, is_washington_dc, listed_names, named_for_owner, sentence_initial, shouting, speaker,
     titled,
 )
 from geo.recognize.text import in_ranges
@@ -25,6 +26,7 @@ __all__ = [
     "exact_organisation_names",
     "free_gazetteer_names",
     "glued_places",
+    "hometowns",
     "coordinated_names",
     "initialisms",
     "listed_before_plural_nouns",
@@ -203,6 +205,18 @@ def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
             yield SpanCandidate(start, end, f"{surface} {singular}", "literal", "pattern", "", 3)
 
 
+def hometowns(ctx: Context) -> Iterator[SpanCandidate]:
+    """A known name after a person's name and "of" or "from" ("Rebecca Sears, 41, of Grovetown")."""
+    doc = ctx.doc
+    for e in doc.ents:
+        span = hometown_after(doc, e.end) if e.label_ == "PERSON" else None
+        surface = ctx.grams.get(span) if span is not None else None
+        if surface is not None and surface in ctx.info and not in_ranges(e.start_char, ctx.bad) \
+                and name_key(surface) not in ctx.rules.not_places:
+            start = doc[span[0]].idx
+            yield SpanCandidate(start, start + len(surface), surface, "literal", "pattern", "", 2)
+
+
 def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
     """Datelines the gazetteer lacks but a state abbreviation vouches for ("CAMP MURRAY, Wash. -")."""
     doc = ctx.doc
@@ -270,6 +284,7 @@ SOURCES: tuple[Source, ...] = (
     names_in_organisations,
     qualified_datelines,
     listed_before_plural_nouns,
+    hometowns,
 )
 # Sources that read what the sources above found.
 FOLLOW_UPS: tuple[FollowUp, ...] = (coordinated_names, initialisms)

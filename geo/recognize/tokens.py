@@ -15,6 +15,7 @@ __all__ = [
     "ent_index",
     "initials",
     "is_cap",
+    "hometown_after",
     "is_washington_dc",
     "listed_names",
     "locative_context",
@@ -41,6 +42,7 @@ _POSSESSIVES = ("'s", "’s")
 _LIST_JOINS = frozenset({",", "and", "or", "&"})
 _MAX_LISTED = 8  # names read back from a plural noun
 _MAX_NAME_TOKENS = 3
+_HOMETOWN_WORDS = frozenset({"of", "from"})
 
 
 def is_cap(tok: Token) -> bool:
@@ -255,3 +257,19 @@ def listed_names(doc: Doc, k: int) -> list[tuple[int, int]]:
             break
         j = i
     return out[::-1] if len(out) > 1 else []
+
+
+def hometown_after(doc: Doc, k: int) -> tuple[int, int] | None:
+    """The name after a person's name ending before token k, written "Jeremy Watson, 30, of Ten Mile" or
+    "Mindy Miller of Ravenel": a capitalised run of at most three tokens after "of" or "from"."""
+    n = len(doc)
+    if k < n and doc[k].text == ",":
+        k += 1
+        if k + 1 < n and doc[k].like_num and doc[k + 1].text == ",":
+            k += 2
+    if k + 1 >= n or doc[k].lower_ not in _HOMETOWN_WORDS or not is_cap(doc[k + 1]):
+        return None
+    i = j = k + 1
+    while j < n and j - i < _MAX_NAME_TOKENS and is_cap(doc[j]) and not (j > i and doc[j].is_sent_start):
+        j += 1
+    return None if j < n and is_cap(doc[j]) else (i, j)
