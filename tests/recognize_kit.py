@@ -52,6 +52,7 @@ _KNOWN = {
     "Kidlington": (1, 13_000, {"PPL"}),
     "Grovetown": (1, 15_000, {"PPL"}),
     "Ravenel": (1, 2_500, {"PPL"}),
+    "Anderson County": (5, 200_000, {"ADM2"}),
 }
 
 

@@ -118,6 +118,7 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
     ner_spans = _ner_spans(doc, text, grams)
     dateline_tokens = _dateline_tokens(doc, text, datelines, grams)
     info = index.known_names(set(grams.values()))
+    ner_spans = _institution_heads(doc, ner_spans, grams, info, r)
     prominent = {s for s, g in grams.items() if g in info and r.prominent(info[g])}
     return Context(
         doc=doc, text=text, index=index, rules=r, bad=bad, datelines=datelines,
@@ -146,6 +147,23 @@ def _ner_spans(doc: Doc, text: str, grams: dict[TokenSpan, str]) -> dict[TokenSp
             if i < j:
                 out[(i, j)] = e
                 grams.setdefault((i, j), text[doc[i].idx:surface_end(doc, j)])
+    return out
+
+
+def _institution_heads(doc: Doc, ner_spans: dict[TokenSpan, Span], grams: Mapping[TokenSpan, str],
+                       info: Mapping[str, NameInfo], r: Rules) -> dict[TokenSpan, Span]:
+    """The model's places that name an institution of a known place ("Anderson County Courthouse"), cut to
+    the place ("Anderson County")."""
+    out: dict[TokenSpan, Span] = {}
+    for (i, j), e in ner_spans.items():
+        h = j - 1
+        if j - i > 1 and doc[h].lower_ in r.institution_ends:
+            while h > i + 1 and doc[h - 1].lower_ in r.institution_between:
+                h -= 1
+            head = grams.get((i, h))
+            if head in info and name_key(head) not in r.not_places:
+                j = h
+        out[(i, j)] = e
     return out
 
 

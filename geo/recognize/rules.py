@@ -34,6 +34,8 @@ class Rules:
     directions: frozenset[str]
     always_abbreviations: frozenset[str]
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
+    institution_ends: frozenset[str]  # "Courthouse", "Airport": a place entity ending so names an institution
+    institution_between: frozenset[str]  # words between the place and that end ("International", "City")
     plural_geo_nouns: Mapping[str, str]  # "counties" -> "County": names listed before one are places of that kind
     prominent_codes: frozenset[str]
     major_codes: frozenset[str]
@@ -80,6 +82,7 @@ def rules() -> Rules:
         **people,
         facility_words=_cue_words("facility"),
         plural_geo_nouns={row[0]: row[1] for row in lexicon.table("plural_geo_nouns")},
+        **{f"institution_{row[0]}": frozenset(row[1].split()) for row in lexicon.table("institution_tails")},
     )
 
 
