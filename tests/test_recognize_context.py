@@ -31,6 +31,7 @@ from geo.types import NameInfo
         # a place entity naming an institution of a known place is cut to the place
         ("He was held at the Anderson County Courthouse on Monday.", {"Anderson County": "place"}),
         ("He was held at the Anderson County Sheriff's Office on Monday.", {"Anderson County": "place"}),
+        ("He was held at the Anderson County Jail on Monday.", {"Anderson County": "place"}),
     ],
 )
 def test_verdicts_on_the_models_places(text, expected):
