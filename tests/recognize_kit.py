@@ -53,6 +53,7 @@ _KNOWN = {
     "Grovetown": (1, 15_000, {"PPL"}),
     "Ravenel": (1, 2_500, {"PPL"}),
     "Anderson County": (5, 200_000, {"ADM2"}),
+    "Titan": (1, 0, {"PPL"}),
 }
 
 

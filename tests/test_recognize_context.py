@@ -28,6 +28,9 @@ from geo.types import NameInfo
         # two capitals that abbreviate no place ("AI", "OT"); a place abbreviation stays
         ("The show features the first AI-composed song.", {"AI": "rejected"}),
         ("Louisville won in OT to earn a title.", {"Louisville": "place", "OT": "rejected"}),
+        # a hamlet's name the model takes for a place, with nothing locating it, is rejected; located, it stays
+        ("Supporters believe Titan will keep its promises.", {"Titan": "rejected"}),
+        ("The storm hit homes in Titan on Monday.", {"Titan": "place"}),
         # a place entity naming an institution of a known place is cut to the place
         ("He was held at the Anderson County Courthouse on Monday.", {"Anderson County": "place"}),
         ("He was held at the Anderson County Sheriff's Office on Monday.", {"Anderson County": "place"}),

@@ -218,6 +218,9 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
     if j - i == 1 and not located and (
             key in ctx.surnames or known is None and e.label_ in ("GPE", "LOC") and not abbreviated):
         return "rejected"  # a surname here, or an unknown one-word name ("Guhdar" said)
+    if j - i == 1 and not located and known is not None and not ctx.rules.significant(known) \
+            and e.label_ in ("GPE", "LOC") and (doc[i].idx, ctx.end(j)) not in ctx.datelines:
+        return "rejected"  # a hamlet's name with nothing locating it ("Titan, which has not drilled")
     if j - i == 1 and len(surface) == 2 and surface.isupper() and not abbreviated:
         return "rejected"  # two capitals that abbreviate no place ("AI", "OT")
     return "place"
