@@ -48,7 +48,7 @@ def test_verdicts_on_the_models_places(text, expected):
         ("Rethinking Egypt-US relations is overdue.", {"Egypt": ("glued", True)}),
         ("We walked along the Varnow until dusk.", {"Varnow": ("free", True)}),  # "the X" for a river
         ("The night ferry left Lisbon an hour late.", {"Lisbon": ("person", False)}),
-        ("We drove to Lisbon Airport at dawn.", {"Lisbon": ("place", False)}),
+        ("We drove to Lisbon Airport at dawn.", {"Lisbon": ("place", True)}),  # "drove to" locates it
         ("Fighting raged around Zabrovka for a week.", {"Zabrovka": ("exact", True)}),
         ("He wrote a column for the Washington Post about taxes.", {"Washington": ("embedded", False)}),
         ("The Green 4 board met on Monday.", {}),  # a number after a minor name

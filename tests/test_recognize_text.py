@@ -112,6 +112,9 @@ def test_trim(nlp, text, span, expected):
         ("Homs province was shelled.", 0, 1, True),
         ("Homs said no.", 0, 1, False),
         ("North Homs is calm.", 1, 2, False),  # a capitalised direction is part of a name, not a locative
+        ("Instead of driving to Castlegar, people came.", 4, 5, True),  # "to" after a verb of motion
+        ("They moved to Thornhill in May.", 3, 4, True),
+        ("They wrote to Thornhill in May.", 3, 4, False),  # "to" after another verb
     ],
 )
 def test_locative_context(nlp, text, i, j, located):

@@ -145,6 +145,8 @@ def locative_context(doc: Doc, i: int, j: int) -> bool:
         k -= 1
     if k >= 0 and doc[k].lower_ in r.locatives and doc[k].text[:1].islower():
         return True
+    if k >= 1 and doc[k].lower_ == "to" and doc[k - 1].lower_ in r.motion_verbs:
+        return True
     if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in r.geo_nouns:
         return True
     return j < len(doc) and doc[j].lower_ in r.geo_nouns and doc[j].text[:1].islower()
