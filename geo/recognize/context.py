@@ -317,9 +317,10 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
 
 
 def _inside_not_places(ctx: Context) -> frozenset[int]:
-    """Tokens inside a multi-word name that is never a place ("White" of "White House")."""
+    """Tokens inside a multi-word known name that is never a place ("White" of "White House")."""
     return frozenset(k for (i, j), surface in ctx.grams.items()
-                     if j - i > 1 and name_key(surface) in ctx.rules.not_places for k in range(i, j))
+                     if j - i > 1 and surface in ctx.info and name_key(surface) in ctx.rules.not_places
+                     for k in range(i, j))
 
 
 def _situation(ctx: Context, i: int, j: int, ent: Span | None, exact: bool, glued: bool) -> Situation:

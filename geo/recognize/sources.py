@@ -195,6 +195,8 @@ def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
     """Names listed before a plural geographic noun ("Jackson and Barrow counties", "Bourbon and Dauphine
     streets"), each named with the singular noun after it ("Jackson County")."""
     doc, nouns = ctx.doc, ctx.rules.plural_geo_nouns
+    if ctx.lower_words.isdisjoint(nouns):
+        return
     for k, tok in enumerate(doc):
         singular = nouns.get(tok.text)
         if singular is None or in_ranges(tok.idx, ctx.bad):
