@@ -15,10 +15,12 @@ from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from geo.names import name_key  # noqa: E402
 from geo.recognize import PLACE_LABELS  # noqa: E402
 from geo.types import Mention, NameInfo, Place  # noqa: E402
+from span_errors import Span, print_split, split_errors  # noqa: E402
 
 __all__ = ["DevIndex", "main"]
 
@@ -148,6 +150,25 @@ def error_listing(docs: list[dict], mentions: list[list[Mention]], mode: str, to
     return "\n".join(lines)
 
 
+def _span(doc, start: int, end: int, kind: str = "") -> Span:
+    """A span with the label of the model's first entity over it."""
+    ent = next((e for e in doc.ents if e.start_char < end and start < e.end_char), None)
+    if ent is None:
+        return Span(start, end, kind=kind)
+    return Span(start, end, ent.label_, (ent.start_char, ent.end_char) == (start, end), kind)
+
+
+def split_tally(docs: list[dict], parsed: list, mentions: list[list[Mention]], mode: str) -> collections.Counter:
+    """(side, class) -> count of the recognition errors over a corpus (scripts/span_errors.py)."""
+    tally: collections.Counter = collections.Counter()
+    for d, doc, ms in zip(docs, parsed, mentions):
+        mg, mp = _matches(d["toponyms"], ms, d["text"], mode)
+        gold = [_span(doc, g["start"], g["end"]) for g in d["toponyms"]]
+        pred = [_span(doc, m.start, m.end, m.kind) for m in ms]
+        tally.update((e.side, e.label) for e in split_errors(d["text"], gold, pred, mg, mp))
+    return tally
+
+
 def run(corpus: str, shared: Path, nlp, index, recognizer: Callable, top: int) -> dict:
     """Recognise, score with score.py, print the summary and errors; return the score."""
     fname, args = CORPORA[corpus]
@@ -174,6 +195,7 @@ def run(corpus: str, shared: Path, nlp, index, recognizer: Callable, top: int) -
           f"nlp {words / (t1 - t0):.0f} w/s, recognize {(t2 - t1) * 1000 / len(docs):.1f} ms/doc")
     if top:
         print(error_listing(docs, mentions, "exact" if corpus == "gwn" else "gritta", top))
+    result["split"] = split_tally(docs, parsed, mentions, "exact" if corpus == "gwn" else "gritta")
     return result
 
 
@@ -191,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
 
     nlp, index = load_nlp(), load_index(a.index)
     print(f"index: {type(index).__name__}")
-    for corpus in (["gwn", "lgl"] if a.corpus == "both" else [a.corpus]):
-        run(corpus, a.shared, nlp, index, baseline if a.baseline else recognize, a.errors)
+    splits = {corpus: run(corpus, a.shared, nlp, index, baseline if a.baseline else recognize, a.errors)["split"]
+              for corpus in (["gwn", "lgl"] if a.corpus == "both" else [a.corpus])}
+    print_split(splits)
     return 0
 
 

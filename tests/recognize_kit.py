@@ -44,6 +44,16 @@ _KNOWN = {
     "Germany": (1, 83_000_000, {"PCLI"}),
     "St. Paris": (1, 2_000, {"PPL"}),
     "Varnow": (2, 0, {"STM"}),
+    "White House": (7, 3_600_000, {"PPL", "PRK"}),
+    "White": (5, 20_000, {"PPL"}),
+    "Louisville": (10, 600_000, {"PPLA2", "PPL"}),
+    "Gainesville": (12, 130_000, {"PPLA2", "PPL"}),
+    "Lindsay": (6, 20_000, {"PPL"}),
+    "Kidlington": (1, 13_000, {"PPL"}),
+    "Grovetown": (1, 15_000, {"PPL"}),
+    "Ravenel": (1, 2_500, {"PPL"}),
+    "Anderson County": (5, 200_000, {"ADM2"}),
+    "Titan": (1, 0, {"PPL"}),
 }
 
 

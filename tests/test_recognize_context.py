@@ -23,6 +23,18 @@ from geo.types import NameInfo
         # a one-word name the gazetteer lacks, with no locative word before it
         ("Tom Kelly spoke. Kelly, Texas, is small.", {"Texas": "rejected"}),
         ("Volunteers cleaned the shore of Lake Quillmoor on Sunday.", {"Lake Quillmoor": "place"}),
+        # an unknown one-word LOC, unlocated, is rejected like an unknown GPE
+        ("Without the right to remain, Guhdar and his family now face deportation.", {"Guhdar": "rejected"}),
+        # two capitals that abbreviate no place ("AI", "OT"); a place abbreviation stays
+        ("The show features the first AI-composed song.", {"AI": "rejected"}),
+        ("Louisville won in OT to earn a title.", {"Louisville": "place", "OT": "rejected"}),
+        # a hamlet's name the model takes for a place, with nothing locating it, is rejected; located, it stays
+        ("Supporters believe Titan will keep its promises.", {"Titan": "rejected"}),
+        ("The storm hit homes in Titan on Monday.", {"Titan": "place"}),
+        # a place entity naming an institution of a known place is cut to the place
+        ("He was held at the Anderson County Courthouse on Monday.", {"Anderson County": "place"}),
+        ("He was held at the Anderson County Sheriff's Office on Monday.", {"Anderson County": "place"}),
+        ("He was held at the Anderson County Jail on Monday.", {"Anderson County": "place"}),
     ],
 )
 def test_verdicts_on_the_models_places(text, expected):
@@ -36,10 +48,12 @@ def test_verdicts_on_the_models_places(text, expected):
         ("Rethinking Egypt-US relations is overdue.", {"Egypt": ("glued", True)}),
         ("We walked along the Varnow until dusk.", {"Varnow": ("free", True)}),  # "the X" for a river
         ("The night ferry left Lisbon an hour late.", {"Lisbon": ("person", False)}),
-        ("We drove to Lisbon Airport at dawn.", {"Lisbon": ("place", False)}),
+        ("We drove to Lisbon Airport at dawn.", {"Lisbon": ("place", True)}),  # "drove to" locates it
         ("Fighting raged around Zabrovka for a week.", {"Zabrovka": ("exact", True)}),
         ("He wrote a column for the Washington Post about taxes.", {"Washington": ("embedded", False)}),
         ("The Green 4 board met on Monday.", {}),  # a number after a minor name
+        # a seat of power stands for its institution, and no word inside it is read as a place
+        ("Aides met White House staff on Monday.", {}),
     ],
 )
 def test_readings_and_their_situations(text, expected):
@@ -95,6 +109,7 @@ def test_rules_read_every_list_from_the_lexicon():
     r = rules()
     assert r is rules()
     assert "tuesday" in r.not_places and "mass" in r.not_places  # name keys
+    assert "white house" in r.not_places and "kremlin" in r.not_places  # the seats of power join them
     assert "of" in r.connectors and "-" in r.connectors
     assert "U.S." in r.always_abbreviations
     assert r.prominent_population == 100_000 and r.major_population == 1_000_000

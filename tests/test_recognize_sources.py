@@ -154,6 +154,47 @@ def test_initialisms(text, expected):
     assert [(text[c.start:c.end], c.name) for c in sources.initialisms(ctx, found)] == expected
 
 
+@table(
+    ("Enrollment slowed in Jackson and Barrow counties last year.",
+     [("Jackson", "Jackson County"), ("Barrow", "Barrow County")]),
+    ("Damage was reported in Harvey, Harper and Kingman counties.",
+     [("Harvey", "Harvey County"), ("Harper", "Harper County"), ("Kingman", "Kingman County")]),
+    ("The acres lie between the Williams and Cranberry rivers.",
+     [("Williams", "Williams River"), ("Cranberry", "Cranberry River")]),
+    ("It rolled down Bourbon and Dauphine streets to the river.",
+     [("Bourbon", "Bourbon Street"), ("Dauphine", "Dauphine Street")]),
+    ("Crews cleared Harper County roads on Monday.", []),  # one name is no list
+    ("Smith praised the counties for their work.", []),
+    ("Jackson and Barrow Counties Board met.", []),  # the plural noun must be a common noun
+)
+def test_listed_before_plural_nouns(text, expected):
+    assert spans(read(text), sources.listed_before_plural_nouns) == expected
+
+
+@table(
+    # the model reads the gazetteer name as a person; the place beside it vouches for it
+    ("Trade grew between Gainesville and Lindsay last year.", [("Gainesville", "Gainesville")]),
+    ("Lindsay and Damascus grew fast.", [("Lindsay", "Lindsay")]),
+    ("The plan would damage Paris and Kidlington, critics said.", [("Kidlington", "Kidlington")]),
+    ("Tom Lindsay spoke. Trade grew between Paris and Lindsay.", []),  # a person's name here
+    ("Trade grew after Lindsay joined the board.", []),  # no place beside it
+)
+def test_coordinated_names(text, expected):
+    ctx = read(text)
+    found = [c for source in sources.SOURCES for c in source(ctx)]
+    assert [(text[c.start:c.end], c.name) for c in sources.coordinated_names(ctx, found)] == expected
+
+
+@table(
+    ("Authorities said Rebecca Sears, 41, of Grovetown, planned the theft.", [("Grovetown", "Grovetown")]),
+    ("No one knows that better than Mindy Miller of Ravenel, whose son is eight.", [("Ravenel", "Ravenel")]),
+    ("Mindy Miller of Acme Widgets said no.", []),  # unknown to the gazetteer
+    ("The mayor of Ravenel said no.", []),  # no person before it: another source's
+)
+def test_hometowns(text, expected):
+    assert spans(read(text), sources.hometowns) == expected
+
+
 def test_every_source_has_a_table():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     named = {s.__name__ for s in (*sources.SOURCES, *sources.FOLLOW_UPS)}

@@ -112,10 +112,46 @@ def test_trim(nlp, text, span, expected):
         ("Homs province was shelled.", 0, 1, True),
         ("Homs said no.", 0, 1, False),
         ("North Homs is calm.", 1, 2, False),  # a capitalised direction is part of a name, not a locative
+        ("Instead of driving to Castlegar, people came.", 4, 5, True),  # "to" after a verb of motion
+        ("They moved to Thornhill in May.", 3, 4, True),
+        ("They wrote to Thornhill in May.", 3, 4, False),  # "to" after another verb
     ],
 )
 def test_locative_context(nlp, text, i, j, located):
     assert tokens.locative_context(nlp(text), i, j) is located
+
+
+@pytest.mark.parametrize(
+    ("text", "k", "expected"),
+    [
+        ("in Jackson and Barrow counties", 4, ["Jackson", "Barrow"]),
+        ("in Douglas, Sarpy and Lancaster counties", 6, ["Douglas", "Sarpy", "Lancaster"]),
+        ("in Prince William and Fairfax counties", 5, ["Prince William", "Fairfax"]),
+        ("in Barrow counties", 2, []),  # one name is no list
+        ("in the counties", 2, []),
+        ("Smith said. Barrow and Hall counties", 6, ["Barrow", "Hall"]),  # not across a sentence
+    ],
+)
+def test_listed_names(nlp, text, k, expected):
+    doc = nlp(text)
+    assert [doc[i:j].text for i, j in tokens.listed_names(doc, k)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "k", "expected"),
+    [
+        ("Jeremy Watson, 30, of Ten Mile, said", 2, "Ten Mile"),
+        ("Mindy Miller of Ravenel said", 2, "Ravenel"),
+        ("Anna Winstanley, 25, from Marston, came", 2, "Marston"),
+        ("Mindy Miller of the city said", 2, None),  # no capitalised name after "of"
+        ("Ann Lee of Big Sky Land Trust Co said", 2, None),  # a longer name is no town
+        ("Mindy Miller said", 2, None),
+    ],
+)
+def test_hometown_after(nlp, text, k, expected):
+    doc = nlp(text)
+    span = tokens.hometown_after(doc, k)
+    assert (doc[span[0]:span[1]].text if span else None) == expected
 
 
 @pytest.mark.parametrize(

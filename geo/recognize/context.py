@@ -118,6 +118,7 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
     ner_spans = _ner_spans(doc, text, grams)
     dateline_tokens = _dateline_tokens(doc, text, datelines, grams)
     info = index.known_names(set(grams.values()))
+    ner_spans = _institution_heads(doc, ner_spans, grams, info, r)
     prominent = {s for s, g in grams.items() if g in info and r.prominent(info[g])}
     return Context(
         doc=doc, text=text, index=index, rules=r, bad=bad, datelines=datelines,
@@ -146,6 +147,23 @@ def _ner_spans(doc: Doc, text: str, grams: dict[TokenSpan, str]) -> dict[TokenSp
             if i < j:
                 out[(i, j)] = e
                 grams.setdefault((i, j), text[doc[i].idx:surface_end(doc, j)])
+    return out
+
+
+def _institution_heads(doc: Doc, ner_spans: dict[TokenSpan, Span], grams: Mapping[TokenSpan, str],
+                       info: Mapping[str, NameInfo], r: Rules) -> dict[TokenSpan, Span]:
+    """The model's places that name an institution of a known place ("Anderson County Courthouse"), cut to
+    the place ("Anderson County")."""
+    out: dict[TokenSpan, Span] = {}
+    for (i, j), e in ner_spans.items():
+        h = j - 1
+        if j - i > 1 and doc[h].lower_ in r.institution_ends:
+            while h > i + 1 and doc[h - 1].lower_ in r.institution_between:
+                h -= 1
+            head = grams.get((i, h))
+            if head in info and name_key(head) not in r.not_places:
+                j = h
+        out[(i, j)] = e
     return out
 
 
@@ -198,8 +216,13 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
             and (doc[i].idx, ctx.end(j)) not in ctx.datelines and not _geo_headed(ctx, i, j):
         return "unplaced"  # "United Way", "Webb Center": an unknown name needs a place reading from its context
     if j - i == 1 and not located and (
-            key in ctx.surnames or known is None and e.label_ == "GPE" and abbreviation_place(surface) is None):
-        return "rejected"
+            key in ctx.surnames or known is None and e.label_ in ("GPE", "LOC") and not abbreviated):
+        return "rejected"  # a surname here, or an unknown one-word name ("Guhdar" said)
+    if j - i == 1 and not located and known is not None and not ctx.rules.significant(known) \
+            and e.label_ in ("GPE", "LOC") and (doc[i].idx, ctx.end(j)) not in ctx.datelines:
+        return "rejected"  # a hamlet's name with nothing locating it ("Titan, which has not drilled")
+    if j - i == 1 and len(surface) == 2 and surface.isupper() and not abbreviated:
+        return "rejected"  # two capitals that abbreviate no place ("AI", "OT")
     return "place"
 
 
@@ -272,9 +295,10 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
     """The gazetteer names among the grams that the model did not tag as places, with where they stand."""
     # skipped: ordinary words, numbered names, not-places, boilerplate, shouting, numbered or non-name entities
     doc, r, out = ctx.doc, ctx.rules, []
+    blocked = _inside_not_places(ctx)
     for (i, j), surface in ctx.grams.items():
         info = ctx.info.get(surface)
-        if (i, j) in ctx.ner_spans or info is None or wordlike(doc, i, j, ctx.lower_words) \
+        if (i, j) in ctx.ner_spans or info is None or i in blocked or wordlike(doc, i, j, ctx.lower_words) \
                 or numbered(doc, i, j, not r.prominent(info)):
             continue
         key = name_key(surface)
@@ -290,6 +314,13 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
         exact = ent is not None and (ent.start == i and ent.end == j or trim(doc, ent.start, ent.end) == (i, j))
         out.append(Reading(i, j, surface, key, info, located, ent, exact, _situation(ctx, i, j, ent, exact, glued)))
     return tuple(out)
+
+
+def _inside_not_places(ctx: Context) -> frozenset[int]:
+    """Tokens inside a multi-word known name that is never a place ("White" of "White House")."""
+    return frozenset(k for (i, j), surface in ctx.grams.items()
+                     if j - i > 1 and surface in ctx.info and name_key(surface) in ctx.rules.not_places
+                     for k in range(i, j))
 
 
 def _situation(ctx: Context, i: int, j: int, ent: Span | None, exact: bool, glued: bool) -> Situation:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Mapping
 
 from geo import lexicon
 from geo.names import name_key
@@ -12,7 +13,7 @@ __all__ = ["Rules", "rules"]
 
 # Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
-               "directions", "always_abbreviations")
+               "directions", "always_abbreviations", "motion_verbs")
 _KEY_LISTS = ("not_places", "commercial_words", "owner_words")
 
 
@@ -23,7 +24,7 @@ class Rules:
     connectors: frozenset[str]
     locatives: frozenset[str]
     geo_nouns: frozenset[str]
-    not_places: frozenset[str]  # name keys
+    not_places: frozenset[str]  # name keys, with the seats of power (institution_seats.tsv)
     commercial_words: frozenset[str]  # name keys
     owner_words: frozenset[str]  # name keys
     titles: frozenset[str]
@@ -32,7 +33,11 @@ class Rules:
     geo_heads: frozenset[str]
     directions: frozenset[str]
     always_abbreviations: frozenset[str]
+    motion_verbs: frozenset[str]  # lemmas: "to" after one is a locative ("drove to Castlegar")
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
+    institution_ends: frozenset[str]  # "Courthouse", "Airport": a place entity ending so names an institution
+    institution_between: frozenset[str]  # words between the place and that end ("International", "City")
+    plural_geo_nouns: Mapping[str, str]  # "counties" -> "County": names listed before one are places of that kind
     prominent_codes: frozenset[str]
     major_codes: frozenset[str]
     significant_codes: frozenset[str]
@@ -69,12 +74,16 @@ def rules() -> Rules:
     """The rules, read from the lexicon files on first use (each list's file is named like its field)."""
     codes = {f"{row[0]}_codes": frozenset(row[1].split()) for row in lexicon.table("feature_codes")}
     people = {f"{row[0]}_population": int(row[1]) for row in lexicon.table("populations")}
+    lists = {name: lexicon.keys(name) for name in _KEY_LISTS}
+    lists["not_places"] |= frozenset(name_key(row[0]) for row in lexicon.table("institution_seats"))
     return Rules(
         **{name: lexicon.words(name) for name in _WORD_LISTS},
-        **{name: lexicon.keys(name) for name in _KEY_LISTS},
+        **lists,
         **codes,
         **people,
         facility_words=_cue_words("facility"),
+        plural_geo_nouns={row[0]: row[1] for row in lexicon.table("plural_geo_nouns")},
+        **{f"institution_{row[0]}": frozenset(row[1].split()) for row in lexicon.table("institution_tails")},
     )
 
 

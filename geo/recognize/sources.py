@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from geo.demonyms import abbreviation_place
+from geo.names import name_key
 from geo.recognize.context import NON_NAME_LABELS, Context, Reading, Situation
 from geo.recognize.tokens import (
-    commercial, initials, is_washington_dc, named_for_owner, sentence_initial, shouting, speaker, titled,
+    commercial, hometown_after, initials, is_washington_dc, listed_names, named_for_owner, sentence_initial, shouting, speaker,
+    titled,
 )
 from geo.recognize.text import in_ranges
 from geo.types import MentionKind
@@ -24,7 +26,10 @@ __all__ = [
     "exact_organisation_names",
     "free_gazetteer_names",
     "glued_places",
+    "hometowns",
+    "coordinated_names",
     "initialisms",
+    "listed_before_plural_nouns",
     "named_after_geo_noun",
     "names_in_organisations",
     "names_in_places",
@@ -36,6 +41,8 @@ __all__ = [
 ]
 
 _PARTY_STATE = re.compile(r"\b[DRI]-([A-Z][A-Za-z]*\.?(?:[A-Z][a-z]?\.)*(?: [A-Z][a-z]+)?)")
+_JOINS = frozenset({",", "and", "or"})  # words that coordinate two names ("Gainesville and Lindsay")
+_COORDINATED_SITUATIONS = frozenset({"free", "person", "exact"})
 _ORG_WITH_PLACE_NAMES = ("ORG", "NORP", "PRODUCT")  # entity labels a prominent place's exact name may carry
 
 
@@ -184,6 +191,34 @@ def names_in_organisations(ctx: Context) -> Iterator[SpanCandidate]:
             yield _gazetteer(ctx, r, 1)
 
 
+def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
+    """Names listed before a plural geographic noun ("Jackson and Barrow counties", "Bourbon and Dauphine
+    streets"), each named with the singular noun after it ("Jackson County")."""
+    doc, nouns = ctx.doc, ctx.rules.plural_geo_nouns
+    if ctx.lower_words.isdisjoint(nouns):
+        return
+    for k, tok in enumerate(doc):
+        singular = nouns.get(tok.text)
+        if singular is None or in_ranges(tok.idx, ctx.bad):
+            continue
+        for i, j in listed_names(doc, k):
+            start, end = doc[i].idx, ctx.end(j)
+            surface = ctx.text[start:end]
+            yield SpanCandidate(start, end, f"{surface} {singular}", "literal", "pattern", "", 3)
+
+
+def hometowns(ctx: Context) -> Iterator[SpanCandidate]:
+    """A known name after a person's name and "of" or "from" ("Rebecca Sears, 41, of Grovetown")."""
+    doc = ctx.doc
+    for e in doc.ents:
+        span = hometown_after(doc, e.end) if e.label_ == "PERSON" else None
+        surface = ctx.grams.get(span) if span is not None else None
+        if surface is not None and surface in ctx.info and not in_ranges(e.start_char, ctx.bad) \
+                and name_key(surface) not in ctx.rules.not_places:
+            start = doc[span[0]].idx
+            yield SpanCandidate(start, start + len(surface), surface, "literal", "pattern", "", 2)
+
+
 def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
     """Datelines the gazetteer lacks but a state abbreviation vouches for ("CAMP MURRAY, Wash. -")."""
     doc = ctx.doc
@@ -215,6 +250,26 @@ def initialisms(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCa
         yield SpanCandidate(tok.idx, tok.idx + len(tok.text), place, "literal", "pattern", "", 2)
 
 
+def coordinated_names(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCandidate]:
+    """A gazetteer name coordinated with a found place ("Gainesville and Lindsay", "Sioux Falls, S.D.")."""
+    # standing alone, as a whole entity or as a person's whole name, but nobody's name here and not after
+    # a title; read in text order, so a list's names vouch for each other
+    doc = ctx.doc
+    starts = {c.start for c in found if c.kind == "literal"}
+    ends = {c.end for c in found if c.kind == "literal"}
+    for r in sorted(ctx.readings, key=lambda r: r.i):
+        if r.situation not in _COORDINATED_SITUATIONS or r.key in ctx.surnames or r.key in ctx.forenames \
+                or titled(doc, r.i) or r.ent is not None and not r.exact:
+            continue
+        before = r.i >= 2 and doc[r.i - 1].lower_ in _JOINS and doc[r.i - 2].idx + len(doc[r.i - 2].text) in ends
+        after = r.j + 1 < len(doc) and doc[r.j].lower_ in _JOINS and doc[r.j + 1].idx in starts
+        if before or after:
+            c = _gazetteer(ctx, r, 2)
+            starts.add(c.start)
+            ends.add(c.end)
+            yield c
+
+
 # The sources in the order their candidates are listed (ties in selection keep this order).
 SOURCES: tuple[Source, ...] = (
     ner_places,
@@ -230,6 +285,8 @@ SOURCES: tuple[Source, ...] = (
     exact_organisation_names,
     names_in_organisations,
     qualified_datelines,
+    listed_before_plural_nouns,
+    hometowns,
 )
 # Sources that read what the sources above found.
-FOLLOW_UPS: tuple[FollowUp, ...] = (initialisms,)
+FOLLOW_UPS: tuple[FollowUp, ...] = (coordinated_names, initialisms)

@@ -15,7 +15,9 @@ __all__ = [
     "ent_index",
     "initials",
     "is_cap",
+    "hometown_after",
     "is_washington_dc",
+    "listed_names",
     "locative_context",
     "named_for_owner",
     "ngrams",
@@ -37,6 +39,10 @@ __all__ = [
 MAX_NGRAM = 6
 GLUE = frozenset({"-", "/", "–"})  # marks that join two names into one word ("Egypt-US", "Vienna/Fairfax")
 _POSSESSIVES = ("'s", "’s")
+_LIST_JOINS = frozenset({",", "and", "or", "&"})
+_MAX_LISTED = 8  # names read back from a plural noun
+_MAX_NAME_TOKENS = 3
+_HOMETOWN_WORDS = frozenset({"of", "from"})
 
 
 def is_cap(tok: Token) -> bool:
@@ -139,6 +145,8 @@ def locative_context(doc: Doc, i: int, j: int) -> bool:
         k -= 1
     if k >= 0 and doc[k].lower_ in r.locatives and doc[k].text[:1].islower():
         return True
+    if k >= 1 and doc[k].lower_ == "to" and doc[k - 1].lower_ in r.motion_verbs:
+        return True
     if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in r.geo_nouns:
         return True
     return j < len(doc) and doc[j].lower_ in r.geo_nouns and doc[j].text[:1].islower()
@@ -229,3 +237,41 @@ def initials(name: str) -> str:
 def is_washington_dc(doc: Doc, i: int) -> bool:
     """Whether token i is the "D.C." of "Washington, D.C."."""
     return doc[i].text == "D.C." and i >= 2 and doc[i - 1].text == "," and doc[i - 2].text == "Washington"
+
+
+def listed_names(doc: Doc, k: int) -> list[tuple[int, int]]:
+    """The names listed right before token k, in text order ("Jackson", "Barrow" before "counties").
+
+    Capitalised runs of at most three tokens joined by commas, "and", "or" or "&", read back at most eight
+    names; fewer than two names is no list (an empty result).
+    """
+    out: list[tuple[int, int]] = []
+    j = k
+    while len(out) < _MAX_LISTED and j > 0 and is_cap(doc[j - 1]):
+        i = j - 1
+        while i > 0 and j - i < _MAX_NAME_TOKENS and is_cap(doc[i - 1]) and not doc[i].is_sent_start:
+            i -= 1
+        out.append((i, j))
+        joins = 0
+        while i > 0 and doc[i - 1].lower_ in _LIST_JOINS and joins < 2:
+            i, joins = i - 1, joins + 1
+        if joins == 0 or doc[i].is_sent_start:
+            break
+        j = i
+    return out[::-1] if len(out) > 1 else []
+
+
+def hometown_after(doc: Doc, k: int) -> tuple[int, int] | None:
+    """The name after a person's name ending before token k, written "Jeremy Watson, 30, of Ten Mile" or
+    "Mindy Miller of Ravenel": a capitalised run of at most three tokens after "of" or "from"."""
+    n = len(doc)
+    if k < n and doc[k].text == ",":
+        k += 1
+        if k + 1 < n and doc[k].like_num and doc[k + 1].text == ",":
+            k += 2
+    if k + 1 >= n or doc[k].lower_ not in _HOMETOWN_WORDS or not is_cap(doc[k + 1]):
+        return None
+    i = j = k + 1
+    while j < n and j - i < _MAX_NAME_TOKENS and is_cap(doc[j]) and not (j > i and doc[j].is_sent_start):
+        j += 1
+    return None if j < n and is_cap(doc[j]) else (i, j)
