@@ -81,9 +81,10 @@ class NearestPoints:
 
     def nearest_km(self, lat: float, lon: float, skip: str | None = None) -> float | None:
         """The great_circle_km from lat, lon to the nearest point not labelled skip (None: no such point)."""
-        best = [math.inf]
-        self._search(self._root, _unit_vector(lat, lon), lat, lon, skip, best)
-        return None if best[0] == math.inf else best[0]
+        best: list = [math.inf, None]  # the squared chord to the nearest node so far, and that node
+        self._search(self._root, _unit_vector(lat, lon), skip, best)
+        node = best[1]
+        return None if node is None else great_circle_km(lat, lon, node.lat, node.lon)
 
     def labels_within_km(self, lat: float, lon: float, km: float, skip: str | None = None) -> list[str]:
         """The labels of the points less than km away from lat, lon (one per point), except those labelled skip."""
@@ -105,15 +106,18 @@ class NearestPoints:
         if abs(diff) <= _chord(km) + _CHORD_SLACK:
             self._collect(far, q, circle, skip, found)
 
-    def _search(self, node: _Node | None, q: Vector, lat: float, lon: float, skip: str | None,
-                best: list[float]) -> None:
-        """Lower best[0] to the nearest point under node, skipping subtrees beyond the best chord."""
+    def _search(self, node: _Node | None, q: Vector, skip: str | None, best: list) -> None:
+        """Lower best (squared chord, node) to the nearest node under node, skipping subtrees beyond
+        the best chord: chords, which grow with great-circle distance, cost no trigonometry."""
         if node is None:
             return
+        v = node.vector
         if node.label != skip:
-            best[0] = min(best[0], great_circle_km(lat, lon, node.lat, node.lon))
-        diff = q[node.axis] - node.vector[node.axis]
+            d2 = (q[0] - v[0]) ** 2 + (q[1] - v[1]) ** 2 + (q[2] - v[2]) ** 2
+            if d2 < best[0]:
+                best[0], best[1] = d2, node
+        diff = q[node.axis] - v[node.axis]
         near, far = (node.low, node.high) if diff < 0 else (node.high, node.low)
-        self._search(near, q, lat, lon, skip, best)
-        if abs(diff) <= _chord(best[0]) + _CHORD_SLACK:
-            self._search(far, q, lat, lon, skip, best)
+        self._search(near, q, skip, best)
+        if abs(diff) <= math.sqrt(best[0]) + _CHORD_SLACK:
+            self._search(far, q, skip, best)

@@ -48,7 +48,7 @@ _HOMETOWN_WORDS = frozenset({"of", "from"})
 def is_cap(tok: Token) -> bool:
     """A token that can be part of a proper name: starts with a capital letter (or a digit-free abbreviation)."""
     t = tok.text
-    return t[:1].isupper() and any(c.isalpha() for c in t)
+    return t[:1].isupper() and (t[0].isalpha() or any(c.isalpha() for c in t))
 
 
 def trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
