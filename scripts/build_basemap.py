@@ -34,6 +34,8 @@ from typing import Iterator, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from geo.countries import country_area_km2  # noqa: E402
+from geo.gazetteer import COUNTRY_CODES  # noqa: E402
 from geo.names import name_key  # noqa: E402
 from geo.search import spelling_variants  # noqa: E402
 
@@ -59,6 +61,8 @@ class Tier:
     max_zoom: int
     tiled: bool
     style: dict
+    min_area_km2: float = 0.0  # a coded place (a country) smaller than this goes to a later tier
+    by_area: bool = False  # the tier's labels largest first (else most populous first)
 
 
 def load_config(path: Path = CONFIG) -> dict:
@@ -282,34 +286,37 @@ def build_water(config: dict, modules: Path) -> Path:
 def tiers(config: dict) -> list[Tier]:
     """The label tiers of the settings, most important first."""
     return [Tier(t["name"], tuple(t["codes"]), t["min_population"], t["min_zoom"], t["max_zoom"],
-                 t["tiled"], t["style"]) for t in config["labels"]["tiers"]]
+                 t["tiled"], t["style"], t.get("min_area_km2", 0.0), t.get("order") == "area")
+            for t in config["labels"]["tiers"]]
 
 
-def tier_of(feature_class: str, code: str, population: int, table: Sequence[Tier]) -> int | None:
-    """The index of the first tier a place belongs to (by feature code, or a populated
-    place by population), or None."""
+def tier_of(feature_class: str, code: str, population: int, table: Sequence[Tier],
+            area_km2: float | None = None) -> int | None:
+    """The index of the first tier a place belongs to (by feature code and, when known, area;
+    or a populated place by population), or None."""
     for i, tier in enumerate(table):
-        if code in tier.codes:
+        if code in tier.codes and (area_km2 is None or area_km2 >= tier.min_area_km2):
             return i
         if not tier.codes and feature_class == "P" and population >= tier.min_population:
             return i
     return None
 
 
-def label_rows(gazetteer: sqlite3.Connection, table: Sequence[Tier]) -> Iterator[tuple[int, list]]:
-    """(tier, [name, lon, lat]) for each labelled place, most populous first
+def label_rows(gazetteer: sqlite3.Connection, table: Sequence[Tier]) -> Iterator[tuple[int, list, float]]:
+    """(tier, [name, lon, lat], area in km² or 0) for each labelled place, most populous first
     (GeoNames places only: one label per place, not per source)."""
     lowest = min(t.min_population for t in table if not t.codes)
     codes = sorted({c for t in table for c in t.codes})
     marks = ",".join("?" * len(codes)) or "''"
-    for name, lon, lat, pop, feature_class, code in gazetteer.execute(
-        "SELECT name, lon, lat, population, feature_class, feature_code FROM places"
+    for name, lon, lat, pop, feature_class, code, country in gazetteer.execute(
+        "SELECT name, lon, lat, population, feature_class, feature_code, country_code FROM places"
         " WHERE geonameid IS NOT NULL AND place_id LIKE 'gn:%'"
         f" AND ((feature_class = 'P' AND population >= ?) OR feature_code IN ({marks}))"
         " ORDER BY population DESC, name, geonameid", (lowest, *codes)):
-        tier = tier_of(feature_class, code, pop, table)
+        area = country_area_km2(country) if code in COUNTRY_CODES else None
+        tier = tier_of(feature_class, code, pop, table, area)
         if tier is not None:
-            yield tier, [name, round(lon, 3), round(lat, 3)]
+            yield tier, [name, round(lon, 3), round(lat, 3)], area or 0.0
 
 
 def cell_of(lon: float, lat: float, size: float) -> str:
@@ -321,22 +328,23 @@ def cell_of(lon: float, lat: float, size: float) -> str:
 
 def build_labels(config: dict) -> Path:
     """static/basemap/labels/: world.json (untiled tiers: [name, lon, lat, tier]),
-    <tier>/<cell>.json ([name, lon, lat]), index.json; rows most populous first."""
+    <tier>/<cell>.json ([name, lon, lat]), index.json; rows most populous (or largest) first."""
     table = tiers(config)
     size = config["labels"]["cell_degrees"]
     gazetteer = sqlite3.connect(f"file:{GAZETTEER}?mode=ro", uri=True)
-    world: list[list] = []
+    world: list[tuple[list, float]] = []
     cells: dict[int, dict[str, list]] = {i: {} for i, t in enumerate(table) if t.tiled}
-    for tier, row in label_rows(gazetteer, table):
+    for tier, row, area in label_rows(gazetteer, table):
         if table[tier].tiled:
             cells[tier].setdefault(cell_of(row[1], row[2], size), []).append(row)
         else:
-            world.append([*row, tier])
+            world.append(([*row, tier], -area if table[tier].by_area else 0.0))
+    world.sort(key=lambda item: (item[0][3], item[1]))  # stable: by tier, then area where asked
     out = OUT / "labels"
     for old in sorted(out.rglob("*.json")) if out.is_dir() else []:
         old.unlink()
     out.mkdir(parents=True, exist_ok=True)
-    _write(out / "world.json", world)
+    _write(out / "world.json", [row for row, _area in world])
     for tier, by_cell in cells.items():
         (out / table[tier].name).mkdir(exist_ok=True)
         for key, rows in by_cell.items():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.countries import country_area_km2
 from testkit import ROOT
 from web.mapview import BASEMAP_LAYERS, render_map
 
@@ -90,7 +91,7 @@ def test_water_topology_has_rivers_and_lakes():
 def test_label_index_names_tiers_and_existing_cells():
     index = load(LABELS / "index.json")
     tiers = index["tiers"]
-    assert [t["name"] for t in tiers][:3] == ["capitals", "countries", "large"]
+    assert [t["name"] for t in tiers][:4] == ["capitals", "countries", "small countries", "large"]
     for tier in tiers:
         assert 0 <= tier["min_zoom"] <= tier["max_zoom"] <= 19
         assert set(tier["style"]) == {"font", "color", "dot", "upper"}
@@ -109,9 +110,16 @@ def test_world_labels_hold_capitals_first_and_syria():
     assert all(len(r) == 4 and isinstance(r[0], str) and -180 <= r[1] <= 180 and -90 <= r[2] <= 90
                for r in rows)
     assert all(0 <= r[3] < len(index["tiers"]) and not index["tiers"][r[3]]["tiled"] for r in rows)
+    tier = {t["name"]: i for i, t in enumerate(index["tiers"])}
     by_name = {(r[0], r[3]) for r in rows}
-    assert ("Damascus", 0) in by_name and ("Syria", 1) in by_name and ("Aleppo", 2) in by_name
-    assert ("Homs", 3) in by_name
+    assert ("Damascus", tier["capitals"]) in by_name and ("Syria", tier["countries"]) in by_name
+    assert ("Aleppo", tier["large"]) in by_name and ("Homs", tier["cities"]) in by_name
+    # Small countries and territories wait for a closer zoom: at world zoom they crowd out large ones.
+    assert ("Bermuda", tier["small countries"]) in by_name and ("Bermuda", tier["countries"]) not in by_name
+    assert ("Greenland", tier["countries"]) in by_name  # large, however few live there
+    countries = [r[0] for r in rows if r[3] == tier["countries"]]
+    assert countries[:3] == ["Russia", "Canada", "United States"]  # largest first: the collision pass keeps them
+    assert index["tiers"][tier["small countries"]]["min_zoom"] > index["tiers"][tier["countries"]]["min_zoom"]
 
 
 def test_town_cells_hold_towns_near_homs():
@@ -144,7 +152,7 @@ TABLE = build_basemap.tiers(build_basemap.load_config())
     ("feature_class", "code", "population", "expected"),
     [
         ("P", "PPLC", 1_569_394, "capitals"),
-        ("A", "PCLI", 17_000_000, "countries"),
+        ("A", "PCLI", 17_000_000, "countries"),  # (area unknown)
         ("P", "PPL", 2_098_210, "large"),
         ("P", "PPL", 775_404, "cities"),
         ("A", "ADM1", 1_063_969, "regions"),
@@ -158,6 +166,16 @@ TABLE = build_basemap.tiers(build_basemap.load_config())
 def test_tier_of_table(feature_class: str, code: str, population: int, expected: str | None):
     tier = build_basemap.tier_of(feature_class, code, population, TABLE)
     assert (None if tier is None else TABLE[tier].name) == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [("SY", "countries"), ("GL", "countries"), ("BE", "countries"), ("BM", "small countries"),
+     ("LB", "small countries"), ("PN", "small countries")],
+)
+def test_countries_go_to_a_tier_by_area(country: str, expected: str):
+    tier = build_basemap.tier_of("A", "PCLI", 0, TABLE, country_area_km2(country))
+    assert tier is not None and TABLE[tier].name == expected
 
 
 def gpkg_blob(envelope: int, wkb: bytes) -> bytes:

@@ -142,7 +142,7 @@ def test_output_is_json_serialisable_and_rfc7946_shaped():
 
 # --------------------------------------------------------------------------- issue 12: ids, article, flat shape
 
-from geo.countries import country_name  # noqa: E402
+from geo.countries import country_area_km2, country_name  # noqa: E402
 from geo.geojson import ArticleRef, feature_id, mention_features  # noqa: E402
 from geo.types import Place  # noqa: E402
 
@@ -165,6 +165,11 @@ def test_feature_id(article_id, key, expected):
 )
 def test_country_name(code, name):
     assert country_name(code) == name
+
+
+@pytest.mark.parametrize(("code", "area"), [("GL", 2_166_086.0), ("bm", 53.0), ("ZZ", None), (None, None)])
+def test_country_area(code, area):
+    assert country_area_km2(code) == area
 
 
 def test_feature_ids_differ_between_articles_and_keep_the_place_key():
