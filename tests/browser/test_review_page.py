@@ -20,13 +20,18 @@ def review_quillmoor(page) -> None:  # type: ignore[no-untyped-def]
     open_review(page, first)
 
 
+FIRST_RESULT = "() => { const b = document.querySelector('#search-results .candidate-button'); return b && b.textContent; }"
+FIRST_PIN = "() => { const t = document.querySelector('.leaflet-tooltip.candidate-label'); return t && t.textContent; }"
+
+
 def search(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Search the gazetteer and wait for this search's results, in the list and on the map (an
+    earlier search's results stay shown until then)."""
+    before = page.evaluate(FIRST_RESULT), page.evaluate(FIRST_PIN)
     page.get_by_label("Search the gazetteer").fill(query)
     page.locator("#review-tools").get_by_role("button", name="Search").click()
-    page.wait_for_function(
-        "() => { const r = document.querySelector('#search-results');"
-        " return r && r.querySelector('.candidate-button'); }"
-    )
+    page.wait_for_function(f"([r, p]) => ({FIRST_RESULT})() && ({FIRST_RESULT})() !== r && ({FIRST_PIN})() !== p",
+                           arg=list(before))
 
 
 def wait_notice(page, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -64,6 +69,10 @@ def test_search_by_alternate_name_and_town_state(page, gazetteer_live_server):
     assert page.locator(".leaflet-tooltip.candidate-label").first.inner_text().startswith(
         "1. Al Biqā‘, Lebanon")
     assert page.locator(".candidate-legend").is_visible()
+    # The view fits the best result and its neighbours, not the far namesakes (still pinned).
+    page.wait_for_function("() => window.storyMap.map.getBounds().contains([33.674, 35.801])")
+    page.wait_for_function("() => window.storyMap.map.getZoom() >= 4")
+    assert "further away" in page.locator(".candidate-legend").inner_text()
     # "Town, State": Illinois's Springfield first, labelled with the state and the country.
     search(page, "Springfield, IL")
     first = page.locator("#search-results .candidate-button").first

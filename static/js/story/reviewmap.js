@@ -5,9 +5,13 @@
  */
 import { el, reduceMotion } from "./dom.js";
 import { places } from "./map.js";
+import { distanceKm } from "./views.js";
 
 /** Up to this many candidates, every pin's label stays shown (else only the first's, and on hover). */
 const PERMANENT_LABELS = 6;
+
+/** Candidates farther than this from the first (the best) are pinned but left out of the view. */
+const FIT_KM = 1000;
 
 /** The review map's store. */
 const reviewMap = {
@@ -28,13 +32,29 @@ function pinNode(n, className) {
   return pin;
 }
 
-function legendControl() {
+/**
+ * The candidates the view fits: the first (the best) and those within FIT_KM of it, so that a
+ * strong match is shown up close however far its namesakes lie (they keep their pins).
+ */
+export function candidatesInView(list) {
+  const located = list.filter(function (c) {
+    return isFinite(c.lat) && isFinite(c.lon);
+  });
+  if (!located.length) return [];
+  const best = [located[0].lat, located[0].lon];
+  return located.filter(function (c) {
+    return distanceKm(best, [c.lat, c.lon]) <= FIT_KM;
+  });
+}
+
+function legendControl(further) {
   const control = L.control({ position: "bottomleft" });
   control.onAdd = function () {
     const box = el("div", "candidate-legend leaflet-bar");
     box.setAttribute("data-legend", "candidates");
     box.appendChild(pinNode("1", "candidate-pin candidate-pin-sample"));
     box.appendChild(el("span", null, " candidate place: click to choose"));
+    if (further) box.appendChild(el("span", "candidate-further", " · " + further + " more further away (zoom out)"));
     return box;
   };
   return control;
@@ -90,9 +110,12 @@ export function showCandidates(list, choose) {
   list.forEach(function (c, i) {
     if (isFinite(c.lat) && isFinite(c.lon)) group.addLayer(candidatePin(c, i, list.length, choose));
   });
+  const inView = candidatesInView(list);
   reviewMap.layer = group.addTo(map);
-  reviewMap.legend = legendControl().addTo(map);
-  const bounds = group.getBounds();
+  reviewMap.legend = legendControl(group.getLayers().length - inView.length).addTo(map);
+  const bounds = L.latLngBounds(inView.map(function (c) {
+    return [c.lat, c.lon];
+  }));
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7, animate: !reduceMotion });
 }
 
