@@ -25,6 +25,7 @@ from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_region
 from geo.geomath import NearestPoints, great_circle_km
 from geo.names import name_key
 from geo.ranker import Ranker
+from geo.regions import relative_regions
 from geo.sections import section_starts
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
 from geo.usstates import qualifier_abbreviations, us_states
@@ -274,11 +275,11 @@ def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, 
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
     hosts = _hosts(mentions, order, s) if any(group is None for group in order) else _Hosts([], [])
-    return [
+    return relative_regions(mentions, [
         (ranked.get(group.key) or _resolution(group, weights)) if group is not None
         else _approximate_resolution(mentions[i], hosts, s)
         for i, group in enumerate(order)
-    ]
+    ], index)
 
 
 @dataclass(frozen=True)
