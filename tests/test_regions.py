@@ -1,11 +1,13 @@
 """Tests for geo.regions: relative regional names read as a region of the article's dominant country."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from geo.regions import REGION_PREFIX, REGION_SOURCE, dominant_country, region_key, region_rows, relative_regions
+from geo.regions import (REGION_PREFIX, REGION_SOURCE, area_row, country_places, region_key, region_rows,
+                         relative_regions)
 from geo.resolve import resolve
 from geo.types import Mention, Place, Resolution
 
@@ -66,17 +68,30 @@ def test_region_key(name: str, key: str) -> None:
 
 
 @pytest.mark.parametrize("places, skip, expected", [
-    ((LOS_ANGELES, SEATTLE, DUBAI), set(), ("US", 2 / 3)),
-    ((LOS_ANGELES, DUBAI), set(), None),  # a tie names no country
-    ((LOS_ANGELES, SEATTLE, DUBAI, DUBAI), {3}, ("US", 2 / 3)),  # skipped mentions do not count
-    ((LOS_ANGELES, DUBAI, DUBAI), {1}, None),  # ... and may leave a tie
-    ((LOS_ANGELES, DUBAI, APPROX_US, APPROX_US), set(), None),  # approximate placements do not count
-    ((PERSIAN_GULF, None), set(), None),  # no country at all
-    ((DUBAI, PERSIAN_GULF, None), set(), ("AE", 1.0)),
+    ((LOS_ANGELES, SEATTLE, DUBAI), set(), {"US": 2, "AE": 1}),
+    ((DUBAI, DUBAI, DUBAI, SEATTLE), set(), {"AE": 1, "US": 1}),  # different places, not mentions
+    ((LOS_ANGELES, SEATTLE, DUBAI), {1}, {"US": 1, "AE": 1}),  # skipped mentions do not count
+    ((LOS_ANGELES, APPROX_US, APPROX_US), set(), {"US": 1}),  # nor approximate placements
+    ((PERSIAN_GULF, None), set(), {}),  # nor places without a country
 ])
-def test_dominant_country(places: tuple[Place | None, ...], skip: set[int],
-                          expected: tuple[str, float] | None) -> None:
-    assert dominant_country(_resolved(*places), skip) == expected
+def test_country_places(places: tuple[Place | None, ...], skip: set[int], expected: dict[str, int]) -> None:
+    assert country_places(_resolved(*places), skip) == expected
+
+
+GULF_ROWS = region_rows()["gulf"]  # the Gulf of Mexico (US, MX) and the Persian Gulf (the Gulf states)
+
+
+@pytest.mark.parametrize("countries, expected", [
+    ({"US": 3, "AE": 2}, ("Gulf of Mexico", 0.6)),
+    ({"SA": 2, "QA": 1, "YE": 1, "US": 2}, ("Persian Gulf", 4 / 6)),  # an area of several countries
+    ({"SA": 1, "US": 1}, None),  # a tie between rows
+    ({"FR": 5, "US": 2}, None),  # a country outside the area holds more
+    ({"FR": 5}, None),  # no row's area holds any
+    ({}, None),
+])
+def test_area_row(countries: dict[str, int], expected: tuple[str, float] | None) -> None:
+    found = area_row(GULF_ROWS, Counter(countries))
+    assert (found and (found[0].place_name, pytest.approx(found[1]))) == (expected and (expected[0], expected[1]))
 
 
 @pytest.mark.parametrize("names, chosen, expected_id, expected_point", [
@@ -87,8 +102,11 @@ def test_dominant_country(places: tuple[Place | None, ...], skip: set[int],
     (("Dubai", "the Gulf"), (DUBAI, GULF_PG), PERSIAN_GULF.place_id, (26.82, 51.99)),
     # a French article: no row for France, the resolver's choice stays
     (("Paris", "West Coast"), (PARIS, WESTERN_AUSTRALIA), WESTERN_AUSTRALIA.place_id, (-25.28, 121.14)),
-    # a tie between countries: no dominant country, the choice stays
-    (("Paris", "Dubai", "Gulf"), (PARIS, DUBAI, GULF_PG), GULF_PG.place_id, (-8.05, 145.84)),
+    # a tie between the rows' areas: the choice stays
+    (("Los Angeles", "Dubai", "Gulf"), (LOS_ANGELES, DUBAI, GULF_PG), GULF_PG.place_id, (-8.05, 145.84)),
+    # the area the article's places lie in, though Dubai is mentioned more often
+    (("Dubai", "Dubai", "Dubai", "Los Angeles", "Seattle", "West Coast"),
+     (DUBAI, DUBAI, DUBAI, LOS_ANGELES, SEATTLE, None), f"{REGION_PREFIX}west-coast@US", (40.4, -124.2)),
     # a listed name the resolver left without a place gets one too
     (("Los Angeles", "West Coast"), (LOS_ANGELES, None), f"{REGION_PREFIX}west-coast@US", (40.4, -124.2)),
     # names not in the table are never touched
@@ -125,11 +143,13 @@ def test_resolve_reads_relative_regions() -> None:
 def test_table_rows_are_sound() -> None:
     rows = region_rows()
     assert rows, "relative_regions.tsv has rows"
-    for (key, country), row in rows.items():
+    for key, found in rows.items():
         assert key == region_key(key) and key
-        assert len(country) == 2 and country.isupper()
-        assert -90 <= row.lat <= 90 and -180 <= row.lon <= 180
-        assert row.place_name
+        for row in found:
+            assert row.countries and all(len(c) == 2 and c.isupper() for c in row.countries)
+            assert -90 <= row.lat <= 90 and -180 <= row.lon <= 180
+            assert row.place_name
+        assert not any(a.countries & b.countries for a in found for b in found if a is not b), key
 
 
 @pytest.mark.skipif(not REAL_INDEX.exists(), reason="gazetteer not built")
@@ -137,7 +157,7 @@ def test_table_place_ids_are_in_the_gazetteer() -> None:
     from geo.gazetteer import OfflineGazetteer
 
     gazetteer = OfflineGazetteer(REAL_INDEX)
-    for row in region_rows().values():
+    for row in (row for found in region_rows().values() for row in found):
         if row.place_id:
             place = gazetteer.place(row.place_id)
             assert place is not None, row
