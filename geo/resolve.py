@@ -25,6 +25,7 @@ from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_region
 from geo.geomath import NearestPoints, great_circle_km
 from geo.names import name_key
 from geo.ranker import Ranker
+from geo.regions import relative_regions
 from geo.sections import section_starts
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
 from geo.usstates import qualifier_abbreviations, us_states
@@ -274,11 +275,11 @@ def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, 
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
     hosts = _hosts(mentions, order, s) if any(group is None for group in order) else _Hosts([], [])
-    return [
+    return relative_regions(mentions, [
         (ranked.get(group.key) or _resolution(group, weights)) if group is not None
         else _approximate_resolution(mentions[i], hosts, s)
         for i, group in enumerate(order)
-    ]
+    ], index)
 
 
 @dataclass(frozen=True)
@@ -528,17 +529,22 @@ class _Hosts:
 
 
 def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring) -> _Hosts:
-    """The section's hosts, found once (not once per unknown name)."""
+    """The section's hosts, found once (not once per unknown name): in the article's main country,
+    and there in its main first-level region (a namesake town elsewhere hosts nothing)."""
     countries: Counter[str] = Counter()
+    admins: Counter[tuple[str | None, str | None]] = Counter()
     for group in order:
         if group is not None and group.choice is not None and group.choice.country_code:
             countries[group.choice.country_code] += 1
+            admins[(group.choice.country_code, group.choice.admin1)] += 1
     eligible = [(j, group.choice) for j, group in enumerate(order)
                 if group is not None and group.choice is not None and group.confidence >= s.w.host_min_confidence
                 and (group.choice.feature_class == "P" or group.choice.feature_code in s.rules.host_units)]
     top = max((countries[place.country_code or ""] for _j, place in eligible), default=0)
     entries = sorted((mentions[j].start, j, place) for j, place in eligible
                      if countries[place.country_code or ""] == top)
+    main = max((admins[(place.country_code, place.admin1)] for _start, _j, place in entries), default=0)
+    entries = [entry for entry in entries if admins[(entry[2].country_code, entry[2].admin1)] == main]
     return _Hosts([start for start, _j, _place in entries], entries)
 
 

@@ -150,10 +150,13 @@ def test_unknown_name_is_placed_approximately_or_not_at_all() -> None:
          ["Harrisburg", "Zed Lane", "Homs", "Qux Road", "Damascus"], "Qux Road", DAMASCUS_SY),  # then nearest
         ("Homs,     Zed Lane, Damascus.", ["Homs", "Zed Lane", "Damascus"], "Zed Lane", HOMS_SY),  # 10 chars each way
         ("Zed Lane was shut. Qux Road too.", ["Zed Lane", "Qux Road"], "Qux Road", None),  # no host at all
+        ("Harrisburg, Pennsylvania: state police from Pennsylvania closed Zed Lane near Damascus, Maryland.",
+         ["Harrisburg", "Pennsylvania", "Zed Lane", "Damascus", "Maryland"], "Zed Lane", HARRISBURG),  # main region
     ],
 )
 def test_unknown_name_host(text: str, names: list[str], unknown: str, host: Place | None) -> None:
-    """A name the gazetteer lacks goes to a confident town of the article's main country, nearest in the text."""
+    """A name the gazetteer lacks goes to a confident town of the article's main country (and there of
+    its main first-level region), nearest in the text."""
     mentions = _mentions(text, names)
     (result,) = [r for m, r in zip(mentions, resolve(text, mentions, INDEX)) if m.name == unknown]
     assert (result.alternatives[0].place if result.place else None) == host
