@@ -17,12 +17,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Callable, Sequence
 
 from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
 from geo.geomath import NearestPoints, great_circle_km
+from geo.hints import TextHints, text_hints
 from geo.names import name_key
 from geo.ranker import Ranker
 from geo.regions import relative_regions
@@ -309,6 +310,7 @@ def _hand_scored(text: str, mentions: Sequence[Mention], index: PlaceIndex, limi
     """The groups scored and chosen by the hand weights (prior, evidence, support, context rounds)."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
+    _hint_context(groups, text_hints(_section_text(text, mentions), index, weights.hint_unit_limit), s)
     _add_support(groups, s)
     for group in groups.values():
         _written_evidence(group, s)
@@ -608,6 +610,53 @@ def _container_bonus(place: Place, qualified: list[_Group | None], w: ResolveWei
                     place.feature_code == "PCLI" or (inner.admin1 and inner.admin1 == place.admin1)):
                 return w.container_holds_bonus
     return 0.0
+
+
+@lru_cache(maxsize=4)
+def _section_starts(text: str) -> tuple[int, ...]:
+    """geo.sections.section_starts, kept for the few texts being resolved (read once per section)."""
+    return tuple(section_starts(text))
+
+
+def _section_text(text: str, mentions: Sequence[Mention]) -> str:
+    """The text of the section the mentions lie in (the whole text when it has one section)."""
+    starts = _section_starts(text)
+    if len(starts) == 1 or not mentions:
+        return text
+    k = bisect_right(starts, mentions[0].start)
+    return text[starts[k - 1]: starts[k] if k < len(starts) else len(text)]
+
+
+def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> None:
+    """Raise towns and units in the countries the text hints at and near the admin units it names
+    outside any mention (a mentioned unit's meaning is the resolver's own choice, not a hint)."""
+    hints = TextHints(hints.countries, tuple(p for p in hints.units if name_key(p.name) not in groups))
+    if not (hints.countries or hints.units):
+        return
+    units = NearestPoints((p.lat, p.lon, p.place_id) for p in hints.units)
+    for group in groups.values():
+        countries = hints.countries if _foreign_choice(group, hints.countries, s.rules) else frozenset()
+        group.base = [b + _hint_bonus(p, countries, units, s) for b, p in zip(group.base, group.places)]
+
+
+def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:
+    """Whether the group's best candidate so far is a town or unit outside the hinted countries while
+    another lies inside: the country hint only speaks against a namesake abroad ("Alexandria",
+    Egypt), never against a country ("Jordan")."""
+    best = group.places[max(range(len(group.base)), key=group.base.__getitem__)]
+    return (best.country_code not in countries and best.feature_code not in rules.areal
+            and any(p.country_code in countries for p in group.places))
+
+
+def _hint_bonus(place: Place, countries: frozenset[str], units: NearestPoints, s: _Scoring) -> float:
+    """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
+    if not _takes_context(place, s.rules) or place.feature_code in s.rules.areal:
+        return 0.0
+    bonus = s.w.hint_country_bonus if place.country_code in countries else 0.0
+    d = units.nearest_km(place.lat, place.lon, skip=place.place_id)
+    if d is not None:
+        bonus += s.w.hint_near_bonus * math.exp(-d / s.w.hint_near_km)
+    return bonus
 
 
 # --------------------------------------------------------------------------- spatial context

@@ -118,6 +118,18 @@ class ResolveWeights:
     nearness_km: float = 250.0
     """Distance scale of the nearness bonus."""
 
+    # --- _hint_context(): evidence in the text that is no place mention (geo.hints) ---------------
+    hint_country_bonus: float = 2.0
+    """A town in a country the text's admin units, addresses or local-news phrases point to, when the
+    name's best candidate so far is a town abroad (_foreign_choice)."""
+    hint_near_bonus: float = 6.0
+    """A place at the point of an admin unit named in the text outside any mention ("Rapides Parish
+    Fire District 2"); falls by e per hint_near_km."""
+    hint_near_km: float = 60.0
+    """Distance scale of hint_near_bonus."""
+    hint_unit_limit: int = 8
+    """Unit names with this many namesakes or more ("Washington County") give only their country."""
+
     # --- output ----------------------------------------------------------------------------------
     host_min_confidence: float = 0.5
     """A name the gazetteer lacks is placed only at a town chosen with this confidence (_nearest_host)."""

@@ -1,0 +1,109 @@
+"""Hidden local evidence in an article's text: admin units inside any span, street addresses, local-news phrases.
+
+None of it is a place mention (recognition is untouched); the resolver reads it as weak context
+(``geo.resolve`` with ``ResolveWeights.hint_*``): "Henderson County Sheriff's Office" points near the
+county's seat, "2517 Memphis St., Alexandria" and "Sheriff's Office" point to the countries that
+write such things. The rule tables are ``geo/data/lexicon/hint_*.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from geo import lexicon
+from geo.types import Place, PlaceIndex
+
+__all__ = ["TextHints", "address_countries", "phrase_countries", "text_hints", "unit_names"]
+
+_CAPS = r"[A-Z][\w'’.-]{0,30}"
+_ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
+
+
+@dataclass(frozen=True)
+class TextHints:
+    """What an article's text hints at: countries, and admin units named anywhere in it."""
+
+    countries: frozenset[str]
+    units: tuple[Place, ...]  # admin units named in the text, with fewer than the lookup limit of namesakes
+
+
+@cache
+def _unit_codes() -> dict[str, frozenset[str]]:
+    """Unit word ("County") -> the feature codes such a unit may have."""
+    return {word: frozenset(codes.split()) for word, codes in lexicon.table("hint_units")}
+
+
+@cache
+def _unit_pattern() -> re.Pattern[str]:
+    """One to three capitalised words and a unit word: "Rapides Parish", "St. Landry Parish"."""
+    words = "|".join(sorted(map(re.escape, _unit_codes()), key=len, reverse=True))
+    return re.compile(rf"\b((?:{_CAPS}[ \t]+){{1,3}})({words})\b")
+
+
+@cache
+def _phrases() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """The local-news phrases as one pattern, and each phrase's countries."""
+    table = {phrase.lower(): frozenset(ccs.split()) for phrase, ccs in lexicon.table("hint_phrases")}
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE), table
+
+
+@cache
+def _address_rule() -> tuple[frozenset[str], frozenset[str]]:
+    """The street words a house-number-first address may end in, and the countries writing them."""
+    words: set[str] = set()
+    countries: set[str] = set()
+    for street_words, ccs in lexicon.table("hint_address"):
+        words.update(street_words.split())
+        countries.update(ccs.split())
+    return frozenset(words), frozenset(countries)
+
+
+def unit_names(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """Each admin-unit name written in text, its forms longest first, and its unit word:
+    (("The Rapides Parish", "Rapides Parish"), "Parish")."""
+    out = []
+    for match in _unit_pattern().finditer(text):
+        names, unit = match.group(1).split(), match.group(2)
+        out.append((tuple(" ".join([*names[k:], unit]) for k in range(len(names))), unit))
+    return out
+
+
+def phrase_countries(text: str) -> frozenset[str]:
+    """The countries the text's local-news phrases point to."""
+    pattern, table = _phrases()
+    return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).lower()])
+
+
+def address_countries(text: str) -> frozenset[str]:
+    """The countries that write a street address the way the text does ("1935 Orchard St., Alexandria")."""
+    words, countries = _address_rule()
+    for match in _ADDRESS.finditer(text):
+        if match.group(1).lower() in words:
+            return countries
+    return frozenset()
+
+
+def _units(text: str, index: PlaceIndex, limit: int) -> list[list[Place]]:
+    """The admin units the text names: per name, the places of its longest form known as such a unit."""
+    codes = _unit_codes()
+    out = []
+    for forms, unit in unit_names(text):
+        for name in forms:
+            places = [p for p in index.candidates(name, limit=limit) if p.feature_code in codes[unit]]
+            if places:
+                out.append(places)
+                break
+    return out
+
+
+def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
+    """The hints of one article: the admin units it names and the countries of those units and
+    of its phrasing. A unit name with limit or more namesakes ("Washington County") gives only its
+    countries: nearness to one of its many namesakes says little."""
+    named = _units(text, index, limit)
+    countries = phrase_countries(text) | address_countries(text)
+    countries |= {p.country_code for places in named for p in places if p.country_code}
+    units = {p.place_id: p for places in named if len(places) < limit for p in places}
+    return TextHints(frozenset(countries), tuple(units.values()))

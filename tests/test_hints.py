@@ -1,0 +1,156 @@
+"""Tests for geo.hints (evidence in the text that is no place mention) and its use by geo.resolve."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable
+
+import pytest
+
+from geo.hints import TextHints, address_countries, phrase_countries, text_hints, unit_names
+from geo.names import name_key
+from geo.resolve import resolve
+from geo.types import Mention, NameInfo, Place
+from geo.weights import DEFAULT_WEIGHTS
+
+ADDRESS_COUNTRIES = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
+
+
+def _p(pid: str, name: str, lat: float, lon: float, cc: str, code: str, pop: int, admin1: str) -> Place:
+    cls = "A" if code.startswith(("ADM", "PCL")) else "P"
+    return Place(pid, name, lat, lon, int(pid[3:]), cc, cls, code, pop, admin1, "geonames")
+
+
+ATHENS_GR = _p("gn:264371", "Athens", 37.98376, 23.72784, "GR", "PPLC", 664_046, "Attikí")
+ATHENS_TX = _p("gn:4673353", "Athens", 32.20487, -95.85552, "US", "PPL", 12_788, "Texas")
+ATHENS_GA = _p("gn:4180386", "Athens", 33.96095, -83.37794, "US", "PPL", 127_315, "Georgia")
+HENDERSON_TX = _p("gn:4696202", "Henderson County", 32.21189, -95.85336, "US", "ADM2", 33_765, "Texas")
+HENDERSON_NC = _p("gn:4469998", "Henderson County", 35.33629, -82.47992, "US", "ADM2", 65_391, "North Carolina")
+ALEXANDRIA_EG = _p("gn:361058", "Alexandria", 31.20176, 29.91582, "EG", "PPL", 5_263_542, "Al Iskandarīyah")
+ALEXANDRIA_LA = _p("gn:4314550", "Alexandria", 31.31129, -92.44514, "US", "PPL", 47_889, "Louisiana")
+RAPIDES = _p("gn:4338012", "Rapides Parish", 31.19862, -92.53320, "US", "ADM2", 131_613, "Louisiana")
+
+
+class FakeIndex:
+    """An in-memory PlaceIndex over the places given."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.by_key: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_key.setdefault(name_key(place.name), []).append(place)
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        return sorted(self.by_key.get(name_key(name), []), key=lambda p: -p.population)[:limit]
+
+    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
+        return {n: NameInfo(name_key(n), len(self.by_key[name_key(n)]), 0) for n in names if name_key(n) in self.by_key}
+
+
+INDEX = FakeIndex([ATHENS_GR, ATHENS_TX, ATHENS_GA, HENDERSON_TX, HENDERSON_NC, ALEXANDRIA_EG, ALEXANDRIA_LA,
+                   RAPIDES])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the Rapides Parish Fire District 2", [(("Rapides Parish",), "Parish")]),
+    ("The Henderson County Sheriff's Office", [(("The Henderson County", "Henderson County"), "County")]),
+    ("St. Landry Parish and Palm Beach County", [(("St. Landry Parish", "Landry Parish"), "Parish"),
+                                                 (("Palm Beach County", "Beach County"), "County")]),
+    ("a county road in the parish", []),
+    ("County officials", []),
+])
+def test_unit_names(text: str, expected: list) -> None:
+    assert unit_names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the Henderson County Sheriff's Office said", frozenset({"US"})),
+    ("the SHERIFF'S DEPARTMENT and the state police", frozenset({"US"})),
+    ("the sheriff’s office said", frozenset({"US"})),
+    ("the ZIP code 71301", frozenset({"US"})),
+    ("the police said", frozenset()),
+    ("the zip codes", frozenset()),
+])
+def test_phrase_countries(text: str, expected: frozenset[str]) -> None:
+    assert phrase_countries(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Smith, of 1935 Orchard St., Alexandria, died", ADDRESS_COUNTRIES),
+    ("at 2517 Memphis Street, Alexandria", ADDRESS_COUNTRIES),
+    ("at 10 N. Main Ave., Athens", ADDRESS_COUNTRIES),
+    ("in 1935 Orchard St. was built", frozenset()),  # no ", Town" after it
+    ("in 2009 Cairo, Egypt", frozenset()),  # a year and a place, no street word
+    ("at 12 Rue Royale, Paris", frozenset()),  # no street word of the table
+])
+def test_address_countries(text: str, expected: frozenset[str]) -> None:
+    assert address_countries(text) == expected
+
+
+def test_text_hints_units_and_countries() -> None:
+    hints = text_hints("Deputies of the Henderson County Sheriff's Office in Athens.", INDEX)
+    assert hints == TextHints(frozenset({"US"}), (HENDERSON_NC, HENDERSON_TX))
+
+
+def test_text_hints_common_unit_names_give_only_their_country() -> None:
+    hints = text_hints("the Henderson County jail", INDEX, limit=2)
+    assert hints == TextHints(frozenset({"US"}), ())
+
+
+def test_text_hints_nothing() -> None:
+    assert text_hints("Talks in Athens on Monday.", INDEX) == TextHints(frozenset(), ())
+
+
+def _choice(text: str, name: str, weights=DEFAULT_WEIGHTS) -> Place | None:
+    start = text.index(name)
+    return resolve(text, [Mention(start, start + len(name), name, name)], INDEX, weights=weights)[0].place
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("Talks in Athens on Monday.", "Athens", ATHENS_GR),
+    ("A fire in Athens on Monday, the Henderson County Sheriff's Office said.", "Athens", ATHENS_TX),
+    ("Talks in Alexandria on Monday.", "Alexandria", ALEXANDRIA_EG),
+    ("Smith, of 2517 Memphis St., Alexandria, and the Rapides Parish Fire District 2.", "Alexandria",
+     ALEXANDRIA_LA),
+])
+def test_resolve_reads_the_hints(text: str, name: str, expected: Place) -> None:
+    assert _choice(text, name) == expected
+
+
+def test_resolve_without_hint_weights_keeps_the_famous_place() -> None:
+    off = replace(DEFAULT_WEIGHTS, hint_country_bonus=0.0, hint_near_bonus=0.0)
+    text = "A fire in Athens on Monday, the Henderson County Sheriff's Office said."
+    assert _choice(text, "Athens", off) == ATHENS_GR
+
+
+JORDAN_JO = _p("gn:248816", "Jordan", 31.0, 36.0, "JO", "PCLI", 9_702_353, "")
+JORDAN_MN = _p("gn:5030005", "Jordan", 44.66691, -93.62635, "US", "PPL", 6_076, "Minnesota")
+
+
+def test_the_country_hint_never_speaks_against_a_country() -> None:
+    index = FakeIndex([JORDAN_JO, JORDAN_MN, ALEXANDRIA_EG, ALEXANDRIA_LA])
+    strong = replace(DEFAULT_WEIGHTS, hint_country_bonus=50.0)
+    for name, expected in (("Jordan", JORDAN_JO), ("Alexandria", ALEXANDRIA_LA)):
+        text = f"Talks about {name} on Monday, the Sheriff's Office said."
+        start = text.index(name)
+        found = resolve(text, [Mention(start, start + len(name), name, name)], index, weights=strong)
+        assert found[0].place == expected, name
+
+
+def test_a_mentioned_unit_is_no_hint() -> None:
+    """Henderson County as a mention is the resolver's own choice, not a nearness hint for Athens."""
+    text = "Talks in Athens on Monday, the Henderson County Sheriff's Office said."
+    mentions = [Mention(text.index(n), text.index(n) + len(n), n, n) for n in ("Athens", "Henderson County")]
+    strong, none = (replace(DEFAULT_WEIGHTS, hint_country_bonus=0.0, hint_near_bonus=bonus) for bonus in (50.0, 0.0))
+    assert resolve(text, mentions[:1], INDEX, weights=strong)[0].place == ATHENS_TX  # a hint when not a mention
+    with_mention = resolve(text, mentions, INDEX, weights=strong)[0].place
+    assert with_mention == resolve(text, mentions, INDEX, weights=none)[0].place
+    assert with_mention != ATHENS_TX
+
+
+def test_hints_hold_within_their_section() -> None:
+    filler = " The council met again on Tuesday to hear the residents." * 5
+    first = "A fire in Athens on Monday, the Henderson County Sheriff's Office said." + filler
+    second = "Talks in Athens on Wednesday." + filler
+    text = f"{first}\n\n\n{second}"
+    mentions = [Mention(k, k + 6, "Athens", "Athens") for k in (text.index("Athens"), text.rindex("Athens"))]
+    found = resolve(text, mentions, INDEX)
+    assert [r.place for r in found] == [ATHENS_TX, ATHENS_GR]
