@@ -54,7 +54,7 @@ function legendControl(further) {
     box.setAttribute("data-legend", "candidates");
     box.appendChild(pinNode("1", "candidate-pin candidate-pin-sample"));
     box.appendChild(el("span", null, " candidate place: click to choose"));
-    if (further) box.appendChild(el("span", "candidate-further", " · " + further + " more further away (zoom out)"));
+    if (further) box.appendChild(el("span", "candidate-further", " · +" + further + " further away"));
     return box;
   };
   return control;
@@ -78,7 +78,7 @@ function candidatePin(c, i, count, choose) {
   });
   pin.bindTooltip(el("span", "candidate-tooltip", i + 1 + ". " + candidateLabel(c)), {
     permanent: count <= PERMANENT_LABELS || i === 0, // the best one is always named
-    direction: "right",
+    direction: "auto", // right of the pin, or left of it in the map's right half (never cut at the edge)
     className: "candidate-label",
   });
   pin.on("click", function () {
