@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Callable, Sequence
 
 from geo import lexicon
@@ -40,10 +40,10 @@ __all__ = [
     "abbreviated_words",
     "abbreviation_names",
     "full_form",
-    "full_form_towns",
     "abbreviations",
     "approximate_place",
     "generic_suffixes",
+    "key_candidates",
     "is_approximate",
     "lookup_keys",
     "prior",
@@ -256,22 +256,23 @@ def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: in
     """
     starts = section_starts(text)
     if len(starts) == 1:
-        return _resolve_section(text, mentions, index, limit, weights, ranker)
+        return _resolve_section(text, text, mentions, index, limit, weights, ranker)
     sections: dict[int, list[int]] = defaultdict(list)
     for i, mention in enumerate(mentions):
         sections[bisect_right(starts, mention.start)].append(i)
     out: list[Resolution | None] = [None] * len(mentions)
-    for indices in sections.values():
-        found = _resolve_section(text, [mentions[i] for i in indices], index, limit, weights, ranker)
+    for k, indices in sections.items():
+        found = _resolve_section(text, _section(text, starts, k), [mentions[i] for i in indices], index, limit,
+                                 weights, ranker)
         for i, resolution in zip(indices, found):
             out[i] = resolution
     return [r for r in out if r is not None]
 
 
-def _resolve_section(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
                      weights: ResolveWeights, ranker: Ranker | None) -> list[Resolution]:
-    """resolve() for the mentions of one section."""
-    s, groups, order = _hand_scored(text, mentions, index, limit, weights)
+    """resolve() for the mentions of one section (``section``: its text, where its hints are read)."""
+    s, groups, order = _hand_scored(text, section, mentions, index, limit, weights)
     ranked: dict[str, Resolution] = {}
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
@@ -295,7 +296,7 @@ class RankerInput:
 def ranker_inputs(text: str, mentions: Sequence[Mention], index: PlaceIndex, top: int, limit: int = 60,
                   weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[RankerInput]:
     """The ranker's input for every name with candidates (scripts/train.py learns from these)."""
-    s, groups, _order = _hand_scored(text, mentions, index, limit, weights)
+    s, groups, _order = _hand_scored(text, _section_of(text, mentions), mentions, index, limit, weights)
     article = _article_evidence(groups, s)
     out = []
     for group in groups.values():
@@ -305,12 +306,13 @@ def ranker_inputs(text: str, mentions: Sequence[Mention], index: PlaceIndex, top
     return out
 
 
-def _hand_scored(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
+def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
                  weights: ResolveWeights) -> tuple[_Scoring, dict[str, _Group], list[_Group | None]]:
-    """The groups scored and chosen by the hand weights (prior, evidence, support, context rounds)."""
+    """The groups scored and chosen by the hand weights (hints read in ``section``'s text, prior,
+    evidence, support, context rounds)."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
-    _hint_context(groups, text_hints(_section_text(text, mentions), index, weights.hint_unit_limit), s)
+    _hint_context(groups, text_hints(section, index, weights.hint_unit_limit), s)
     _add_support(groups, s)
     for group in groups.values():
         _written_evidence(group, s)
@@ -417,7 +419,7 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
             key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
             return key, places
     for key, towns_ok in lookup_keys(name):
-        places = index.candidates(key, limit=limit) + full_form_towns(index, key, limit)
+        places = key_candidates(index, key, limit)
         if not towns_ok:
             places = [p for p in places if p.feature_class != "P"]
         if places:
@@ -425,15 +427,16 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
     return name_key(name), []
 
 
-def full_form_towns(index: PlaceIndex, key: str, limit: int) -> list[Place]:
-    """The towns of the key's full form ("mount pleasant" for "mt pleasant") not found under key itself:
-    the gazetteer indexes few short forms of town names (the short form is not written for regions:
-    "St. Paul" is not the parish of Antigua)."""
+def key_candidates(index: PlaceIndex, key: str, limit: int) -> list[Place]:
+    """The places under a lookup key, then the towns of its full form ("mount pleasant" for "mt pleasant")
+    not among them: the gazetteer indexes few short forms of town names (the short form is not written for
+    regions: "St. Paul" is not the parish of Antigua)."""
+    places = index.candidates(key, limit=limit)
     full = full_form(key)
     if full is None:
-        return []
-    found = {p.place_id for p in index.candidates(key, limit=limit)}
-    return [p for p in index.candidates(full, limit=limit) if p.feature_class == "P" and p.place_id not in found]
+        return places
+    found = {p.place_id for p in places}
+    return places + [p for p in index.candidates(full, limit=limit) if p.feature_class == "P" and p.place_id not in found]
 
 
 def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w: ResolveWeights) -> list[Place]:
@@ -612,19 +615,17 @@ def _container_bonus(place: Place, qualified: list[_Group | None], w: ResolveWei
     return 0.0
 
 
-@lru_cache(maxsize=4)
-def _section_starts(text: str) -> tuple[int, ...]:
-    """geo.sections.section_starts, kept for the few texts being resolved (read once per section)."""
-    return tuple(section_starts(text))
+def _section(text: str, starts: Sequence[int], k: int) -> str:
+    """The text of section k (1-based, as bisect_right over ``starts`` numbers them)."""
+    return text[starts[k - 1]: starts[k] if k < len(starts) else len(text)]
 
 
-def _section_text(text: str, mentions: Sequence[Mention]) -> str:
-    """The text of the section the mentions lie in (the whole text when it has one section)."""
-    starts = _section_starts(text)
+def _section_of(text: str, mentions: Sequence[Mention]) -> str:
+    """The text of the section the first mention lies in (the whole text when it has one section)."""
+    starts = section_starts(text)
     if len(starts) == 1 or not mentions:
         return text
-    k = bisect_right(starts, mentions[0].start)
-    return text[starts[k - 1]: starts[k] if k < len(starts) else len(text)]
+    return _section(text, starts, bisect_right(starts, mentions[0].start))
 
 
 def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> None:

@@ -40,7 +40,7 @@ from evaluate import CORPORA, FAR_KM, FLASK, RIGHT_KM, Corpus, load_scorer, pred
 from geo import lexicon  # noqa: E402
 from geo.geomath import great_circle_km  # noqa: E402
 from geo.names import name_key  # noqa: E402
-from geo.resolve import full_form_towns, qualifier_after  # noqa: E402
+from geo.resolve import key_candidates, qualifier_after  # noqa: E402
 from geo.types import Place, PlaceIndex  # noqa: E402
 
 __all__ = ["CLASSES", "FarError", "Tally", "classify_corpus", "cue_class", "edit_distance", "main", "note_candidates",
@@ -119,7 +119,7 @@ class Gold:
 
 def _candidates(index: PlaceIndex, name: str) -> list[Place]:
     """The gazetteer's places for a looked-up name (with the towns of its full form, as the resolver)."""
-    return index.candidates(name_key(name), limit=60) + full_form_towns(index, name_key(name), 60)
+    return key_candidates(index, name_key(name), 60)
 
 
 def _near_gold(gold: Gold, pred: dict, index: PlaceIndex) -> list[Place]:
