@@ -106,10 +106,10 @@ def _find_place(place_id: str) -> types.Place | None:
 def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]:
     """A place for the review tools: its label "name, admin-1, country", its kind and position."""
     code = place.country_code
-    country = country_name(code) or code
-    admin1 = place.admin1 if place.admin1 not in (place.name, country) else None
-    if place.feature_code in COUNTRY_CODES:
-        country = None if country == place.name else country
+    full_country = country_name(code) or code
+    admin1 = place.admin1 if place.admin1 not in (place.name, full_country) else None
+    is_itself = place.feature_code in COUNTRY_CODES and full_country == place.name
+    country = None if is_itself else full_country  # (a country's label does not name it twice)
     out: dict[str, Any] = {
         "place_id": place.place_id,
         "name": place.name,
@@ -117,7 +117,7 @@ def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]
         "lat": round(place.lat, 6),
         "lon": round(place.lon, 6),
         "country_code": code,
-        "country": country_name(code) or code,
+        "country": full_country,
         "admin1": place.admin1,
         "feature_code": place.feature_code,
         "kind": feature_kind(place),
