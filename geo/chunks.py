@@ -3,7 +3,7 @@
 spaCy's memory grows with the length of what it parses at once (1M characters in one piece: over
 3 GB). Each text is cut into pieces of at most CHUNK_CHARS characters, preferably after a blank
 line, else after a line break, a sentence end or a space; pieces are parsed in batches of at most
-BATCH_CHARS characters, and the pieces of one text are joined with Doc.from_docs, so the joined
+BATCH_CHARS characters, and the pieces of one text are joined back (:func:`join_docs`), so the joined
 doc's text and character offsets are exactly those of the original text.
 
 A text longer than WHOLE_CHARS is cut finer, into pieces of at most PIECE_CHARS: spaCy's entity
@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # only annotations: importing geo.chunks does not load spaCy
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["BATCH_CHARS", "CHUNK_CHARS", "PIECE_CHARS", "WHOLE_CHARS", "batches", "chunks", "pieces", "parse_texts"]
+__all__ = ["BATCH_CHARS", "CHUNK_CHARS", "PIECE_CHARS", "WHOLE_CHARS", "batches", "chunks", "join_docs", "pieces",
+           "parse_texts"]
 
 CHUNK_CHARS = 100_000
 BATCH_CHARS = 200_000
@@ -80,12 +81,28 @@ def batches(texts: Iterable[str], size: int, limit: int = CHUNK_CHARS,
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16, limit: int = CHUNK_CHARS,
                 budget: int = BATCH_CHARS) -> Iterator[Doc]:
     """One parsed Doc per text, in order; long texts parsed piece by piece with bounded memory."""
-    from spacy.tokens import Doc
-
     pending: list[Doc] = []
     for batch in batches(texts, batch_size, limit, budget):
         for (_, last, _), doc in zip(batch, nlp.pipe([p for _, _, p in batch], batch_size=len(batch))):
             pending.append(doc)
             if last:
-                yield pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+                yield pending[0] if len(pending) == 1 else join_docs(pending)
                 pending = []
+
+
+def join_docs(docs: list[Doc]) -> Doc:
+    """The pieces of one text as one Doc: their tokens, entities and sentence starts, in order.
+
+    What Doc.from_docs(docs, ensure_whitespace=False) gives for the columns recognition reads,
+    from the pieces' arrays: from_docs also checks every token of every piece for each kind of
+    annotation, which took 0.5 s of CPU on 1M characters.
+    """
+    import numpy
+    from spacy.attrs import ENT_IOB, ENT_TYPE, NORM, ORTH, SENT_START, SPACY
+    from spacy.tokens import Doc
+
+    cols = numpy.concatenate([d.to_array([ORTH, SPACY, NORM, ENT_IOB, ENT_TYPE, SENT_START]) for d in docs])
+    strings = docs[0].vocab.strings
+    joined = Doc(docs[0].vocab, words=[strings[o] for o in cols[:, 0].tolist()], spaces=cols[:, 1].astype(bool).tolist())
+    joined.from_array([NORM, ENT_IOB, ENT_TYPE, SENT_START], cols[:, 2:])
+    return joined

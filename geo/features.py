@@ -87,6 +87,11 @@ class ArticleEvidence:
         """The choices indexed once for every name's context features (choice keys are unique)."""
         return _Others(self.choices, self.anchor_confidence)
 
+    @cached_property
+    def region_counts(self) -> Counter[tuple[str, str]]:
+        """How many names have a best candidate in each country and region (counted once, for _support)."""
+        return Counter(region for regions in self.regions.values() for region in regions)
+
 
 def _log_km(km: float | None) -> float:
     """log10(1 + km), with a far stand-in (20,000 km) when there is no other place."""
@@ -260,13 +265,15 @@ def candidate_regions(places: Iterable[Place]) -> frozenset[tuple[str, str]]:
 
 def _support(place: Place, key: str, article: ArticleEvidence) -> list[float]:
     """The shares of the other names with a candidate in this place's country, and in its region."""
-    others = [regions for other, regions in article.regions.items() if other != key]
+    own = article.regions.get(key, frozenset())
+    others = len(article.regions) - (key in article.regions)
     if not others or not place.country_code:
         return [0.0, 0.0]
     country = (place.country_code, "")
     region = (place.country_code, place.admin1 or "")
-    return [sum(country in r for r in others) / len(others),
-            sum(region in r for r in others) / len(others) if place.admin1 else 0.0]
+    counts = article.region_counts
+    return [(counts[country] - (country in own)) / others,
+            (counts[region] - (region in own)) / others if place.admin1 else 0.0]
 
 
 def candidate_rows(name: NameEvidence, article: ArticleEvidence, indices: Sequence[int]) -> list[list[float]]:

@@ -3,9 +3,11 @@ and an index of labelled points answering "how far is the nearest one" exactly."
 from __future__ import annotations
 
 import math
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
-__all__ = ["EARTH_RADIUS_KM", "Box", "NearestPoints", "box_around", "great_circle_km"]
+import numpy
+
+__all__ = ["EARTH_RADIUS_KM", "Box", "NearestPoints", "box_around", "great_circle_km", "km_from", "unit_vectors"]
 
 EARTH_RADIUS_KM = 6371.0
 # Slack on the chord bound when pruning, far above the rounding of the haversine and unit vectors.
@@ -27,6 +29,20 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def unit_vectors(points: Sequence[tuple[float, float]]) -> numpy.ndarray:
+    """The (lat, lon) points in degrees as rows of unit vectors: an n x 3 array for :func:`km_from`."""
+    rad = numpy.radians(numpy.asarray(points, dtype=float).reshape(-1, 2))
+    cos_lat = numpy.cos(rad[:, 0])
+    return numpy.column_stack((cos_lat * numpy.cos(rad[:, 1]), cos_lat * numpy.sin(rad[:, 1]), numpy.sin(rad[:, 0])))
+
+
+def km_from(lat: float, lon: float, vectors: numpy.ndarray) -> numpy.ndarray:
+    """Great-circle km from one point to each row of :func:`unit_vectors`: 2R asin(chord / 2), as the
+    haversine gives, in one array operation."""
+    chord = numpy.sqrt(((vectors - numpy.asarray(_unit_vector(lat, lon))) ** 2).sum(axis=1))
+    return 2 * EARTH_RADIUS_KM * numpy.arcsin(numpy.minimum(1.0, chord / 2))
 
 
 def box_around(lat: float, lon: float, lat_degrees: float, lon_degrees: float) -> Box:

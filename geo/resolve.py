@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable, Sequence
 
+import numpy
+
 from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
-from geo.geomath import NearestPoints, great_circle_km
+from geo.geomath import NearestPoints, km_from, unit_vectors
 from geo.hints import TextHints, text_hints
 from geo.names import name_key
 from geo.ranker import Ranker
@@ -691,6 +693,14 @@ class _SupportTables:
     admins: dict[tuple[str, str], dict[str, float]] = field(default_factory=lambda: defaultdict(dict))  # ADM1
     inside_cc: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))  # place in cc
     inside_adm: dict[tuple[str, str], dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    hoods: dict[tuple[int, int, int], _Neighbourhood | None] = field(default_factory=dict)  # built once each
+
+    def neighbourhood(self, cell: tuple[int, int], reach: int, s: _Scoring) -> _Neighbourhood | None:
+        """The lenders around ``cell`` (built on first use, once every candidate has lent)."""
+        at = (*cell, reach)
+        if at not in self.hoods:
+            self.hoods[at] = _neighbourhood(self.cells, cell, reach, s)
+        return self.hoods[at]
 
 
 def _add_support(groups: dict[str, _Group], s: _Scoring) -> None:
@@ -764,18 +774,58 @@ def _containment_support(support: dict[str, float], place: Place, tables: _Suppo
 def _nearby_support(support: dict[str, float], key: str, place: Place, tables: _SupportTables,
                     s: _Scoring) -> None:
     """Support from other names' candidates in the surrounding grid cells, falling with distance."""
-    w, linear = s.w, s.rules.linear
-    ci, cj = _cell(place, w)
-    here = place.feature_code in linear  # a river's point: others within linear_slack_km count as on it
-    reach = w.support_linear_reach if here else 1
-    for di in range(-reach, reach + 1):
-        for dj in range(-reach, reach + 1):
-            for other, near, v in tables.cells.get((ci + di, cj + dj), ()):
-                if other != key:
-                    slack = w.linear_slack_km if here or near.feature_code in linear else 0.0
-                    d = great_circle_km(place.lat, place.lon, near.lat, near.lon) - slack
-                    falloff = 1.0 if d < w.support_near_km else math.exp(-(d - w.support_near_km) / w.support_near_decay_km)
-                    _keep_max(support, other, v * falloff)
+    w = s.w
+    here = place.feature_code in s.rules.linear  # a river's point: others within linear_slack_km count as on it
+    hood = tables.neighbourhood(_cell(place, w), w.support_linear_reach if here else 1, s)
+    if hood is None:
+        return
+    km = km_from(place.lat, place.lon, hood.vectors)
+    if here:
+        km -= w.linear_slack_km
+    else:
+        km -= hood.slack
+    value = hood.weights * numpy.exp(-numpy.maximum(km - w.support_near_km, 0.0) / w.support_near_decay_km)
+    own = hood.index.get(key)
+    if own is not None:
+        value[hood.lenders == own] = 0.0
+    best = numpy.zeros(len(hood.keys))
+    numpy.maximum.at(best, hood.lenders, value)
+    for k in numpy.flatnonzero(best).tolist():
+        _keep_max(support, hood.keys[k], float(best[k]))
+
+
+@dataclass(frozen=True)
+class _Neighbourhood:
+    """The lending candidates of a block of grid cells, as arrays for one distance computation each."""
+
+    keys: list[str]  # the lending groups, each once
+    index: dict[str, int]  # group key -> its position in keys
+    lenders: numpy.ndarray  # per candidate: its group's position in keys
+    vectors: numpy.ndarray  # per candidate: unit vector (geomath.unit_vectors)
+    weights: numpy.ndarray  # per candidate: the support it lends
+    slack: numpy.ndarray  # per candidate: km within which it counts as touching (linear features)
+
+
+def _neighbourhood(cells: dict[tuple[int, int], list[tuple[str, Place, float]]], cell: tuple[int, int],
+                   reach: int, s: _Scoring) -> _Neighbourhood | None:
+    """The lenders in the cells within ``reach`` of ``cell``, or None when there are none."""
+    ci, cj = cell
+    entries = [e for di in range(-reach, reach + 1) for dj in range(-reach, reach + 1)
+               for e in cells.get((ci + di, cj + dj), ())]
+    if not entries:
+        return None
+    index: dict[str, int] = {}
+    for k, _, _ in entries:
+        index.setdefault(k, len(index))
+    linear, slack_km = s.rules.linear, s.w.linear_slack_km
+    return _Neighbourhood(
+        keys=list(index), index=index,
+        lenders=numpy.fromiter((index[k] for k, _, _ in entries), dtype=numpy.intp, count=len(entries)),
+        vectors=unit_vectors([(p.lat, p.lon) for _, p, _ in entries]),
+        weights=numpy.fromiter((v for _, _, v in entries), dtype=float, count=len(entries)),
+        slack=numpy.fromiter((slack_km if p.feature_code in linear else 0.0 for _, p, _ in entries),
+                             dtype=float, count=len(entries)),
+    )
 
 
 # --------------------------------------------------------------------------- article context

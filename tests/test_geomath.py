@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from geo.geomath import EARTH_RADIUS_KM, Box, NearestPoints, box_around, great_circle_km
+from geo.geomath import EARTH_RADIUS_KM, Box, NearestPoints, box_around, great_circle_km, km_from, unit_vectors
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,20 @@ from geo.geomath import EARTH_RADIUS_KM, Box, NearestPoints, box_around, great_c
 def test_great_circle_km(a, b, km, tolerance):
     assert great_circle_km(*a, *b) == pytest.approx(km, abs=tolerance)
     assert great_circle_km(*b, *a) == pytest.approx(km, abs=tolerance)
+
+
+def test_km_from_measures_many_points_as_the_haversine_does():
+    """The array form the resolver's nearness support uses agrees with great_circle_km to a millimetre."""
+    points = [(0.0, 0.0), (0.0, 180.0), (90.0, 0.0), (-90.0, 12.0), (0.0, -179.5), (51.5074, -0.1278),
+              (34.72682, 36.72339), (40.34093, -76.41135), (33.5102, 36.29128)]
+    vectors = unit_vectors(points)
+    for lat, lon in points:
+        expected = [great_circle_km(lat, lon, *p) for p in points]
+        assert km_from(lat, lon, vectors).tolist() == pytest.approx(expected, abs=1e-6)
+
+
+def test_unit_vectors_of_no_points_is_empty():
+    assert unit_vectors([]).shape == (0, 3)
 
 
 def test_great_circle_km_is_the_formula_the_figures_were_made_with():

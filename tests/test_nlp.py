@@ -8,8 +8,8 @@ def test_loaded_once_per_process():
     assert load_nlp() is load_nlp()
 
 
-def test_only_senter_and_ner_run():
-    assert load_nlp().pipe_names == ["senter", "ner"]
+def test_only_the_rule_sentences_and_ner_run():
+    assert load_nlp().pipe_names == ["rule_sentences", "ner"]
 
 
 def test_sentences_and_entities_are_still_good():

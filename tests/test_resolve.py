@@ -220,19 +220,24 @@ class CountingIndex:
 
 
 def _count_distances(monkeypatch) -> list[int]:
-    """A one-item list counting the great-circle distances the resolver and geomath compute from now on."""
+    """A one-item list counting the great-circle distances the resolver and geomath compute from now on
+    (one per point of an array the resolver measures at once)."""
     import geo.geomath
     import geo.resolve
 
     distances = [0]
-    real_km = geo.geomath.great_circle_km
+    real_km, real_km_from = geo.geomath.great_circle_km, geo.geomath.km_from
 
     def counting_km(*args: float) -> float:
         distances[0] += 1
         return real_km(*args)
 
-    monkeypatch.setattr(geo.resolve, "great_circle_km", counting_km)
+    def counting_km_from(lat: float, lon: float, vectors):
+        distances[0] += len(vectors)
+        return real_km_from(lat, lon, vectors)
+
     monkeypatch.setattr(geo.geomath, "great_circle_km", counting_km)
+    monkeypatch.setattr(geo.resolve, "km_from", counting_km_from)
     return distances
 
 
