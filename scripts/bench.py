@@ -81,7 +81,16 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size in MB."""
+    """This process's peak resident set size in MB: VmHWM of its own memory map where Linux gives it
+    (ru_maxrss is kept across exec, so a child started by a large bench process would report at
+    least the parent's size when it forked), else ru_maxrss."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        status = ""
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1e3  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # KB on Linux
 
 
