@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from geopy.geocoders.base import Geocoder
 
 from geo.chunks import parse_texts
 from geo.geocoders import GeocoderIndex
+from geo.home import HomeArea
 from geo.passages import passages_for
 from geo.ranker import Ranker, default_ranker
 from geo.recognize import recognize
@@ -26,19 +27,21 @@ class Geoparser:
         self.index = index
         self.ranker = ranker
 
-    def parse(self, text: str) -> Story:
-        """Geoparse one text."""
-        return next(self.parse_many([text]))
+    def parse(self, text: str, home: HomeArea | None = None) -> Story:
+        """Geoparse one text (``home``: where its source's other articles are, geo.home)."""
+        return next(self.parse_many([text], homes=[home]))
 
-    def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]:
+    def parse_many(self, texts: Iterable[str], batch_size: int = 16,
+                   homes: Sequence[HomeArea | None] | None = None) -> Iterator[Story]:
         """Geoparse many texts, batching the NLP model's work (long texts in bounded pieces, geo.chunks)."""
         texts = list(texts)
-        for text, doc in zip(texts, parse_texts(self.nlp, texts, batch_size=batch_size)):
-            yield self._story(text, doc)
+        homes = list(homes) if homes is not None else [None] * len(texts)
+        for text, home, doc in zip(texts, homes, parse_texts(self.nlp, texts, batch_size=batch_size)):
+            yield self._story(text, doc, home)
 
-    def _story(self, text: str, doc) -> Story:
+    def _story(self, text: str, doc, home: HomeArea | None = None) -> Story:
         mentions = recognize(doc, self.index)
-        resolutions = resolve(text, mentions, self.index, ranker=self.ranker)
+        resolutions = resolve(text, mentions, self.index, ranker=self.ranker, home=home)
         found = passages_for(doc, [(m.start, m.end) for m in mentions])
         return Story(
             text=text,

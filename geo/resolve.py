@@ -26,6 +26,7 @@ from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
 from geo.geomath import NearestPoints, km_from, unit_vectors
 from geo.hints import TextHints, text_hints
+from geo.home import HomeArea
 from geo.names import name_key
 from geo.ranker import Ranker
 from geo.regions import relative_regions
@@ -247,34 +248,36 @@ class _Group:
 
 
 def resolve(text: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int = 60,
-            weights: ResolveWeights = DEFAULT_WEIGHTS, ranker: Ranker | None = None) -> list[Resolution]:
+            weights: ResolveWeights = DEFAULT_WEIGHTS, ranker: Ranker | None = None,
+            home: HomeArea | None = None) -> list[Resolution]:
     """One Resolution per mention (same order): the chosen place, a confidence and alternatives.
 
     Each section of the text (geo.sections: the stories of a many-story upload) is resolved on its
     own: one sense per name and the article context hold within a section. With a ranker, the
     confidence is its calibrated probability that the choice is right, and when the ranker won out
     of fold (``ranker.chooses``) it also re-ranks each name's best candidates by hand score;
-    without one, the hand score decides and its softmax share is the confidence.
+    without one, the hand score decides and its softmax share is the confidence. ``home``: where the
+    source's other articles are (geo.home), weak context for every section.
     """
     starts = section_starts(text)
     if len(starts) == 1:
-        return _resolve_section(text, text, mentions, index, limit, weights, ranker)
+        return _resolve_section(text, text, mentions, index, limit, weights, ranker, home)
     sections: dict[int, list[int]] = defaultdict(list)
     for i, mention in enumerate(mentions):
         sections[bisect_right(starts, mention.start)].append(i)
     out: list[Resolution | None] = [None] * len(mentions)
     for k, indices in sections.items():
         found = _resolve_section(text, _section(text, starts, k), [mentions[i] for i in indices], index, limit,
-                                 weights, ranker)
+                                 weights, ranker, home)
         for i, resolution in zip(indices, found):
             out[i] = resolution
     return [r for r in out if r is not None]
 
 
 def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
-                     weights: ResolveWeights, ranker: Ranker | None) -> list[Resolution]:
+                     weights: ResolveWeights, ranker: Ranker | None, home: HomeArea | None) -> list[Resolution]:
     """resolve() for the mentions of one section (``section``: its text, where its hints are read)."""
-    s, groups, order = _hand_scored(text, section, mentions, index, limit, weights)
+    s, groups, order = _hand_scored(text, section, mentions, index, limit, weights, home)
     ranked: dict[str, Resolution] = {}
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
@@ -309,12 +312,15 @@ def ranker_inputs(text: str, mentions: Sequence[Mention], index: PlaceIndex, top
 
 
 def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
-                 weights: ResolveWeights) -> tuple[_Scoring, dict[str, _Group], list[_Group | None]]:
+                 weights: ResolveWeights, home: HomeArea | None = None
+                 ) -> tuple[_Scoring, dict[str, _Group], list[_Group | None]]:
     """The groups scored and chosen by the hand weights (hints read in ``section``'s text, prior,
     evidence, support, context rounds)."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
     _hint_context(groups, text_hints(section, index, weights.hint_unit_limit), s)
+    if home is not None:
+        _home_context(groups, home, s)
     _add_support(groups, s)
     for group in groups.values():
         _written_evidence(group, s)
@@ -640,6 +646,14 @@ def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> N
     for group in groups.values():
         countries = hints.countries if _foreign_choice(group, hints.countries, s.rules) else frozenset()
         group.base = [b + _hint_bonus(p, countries, units, s) for b, p in zip(group.base, group.places)]
+
+
+def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> None:
+    """Raise towns and units in the first-level regions the source's other articles name (geo.home)."""
+    for group in groups.values():
+        group.base = [b + (s.w.home_region_bonus * home.share(p.country_code, p.admin1)
+                           if _takes_context(p, s.rules) and p.feature_code not in s.rules.areal else 0.0)
+                      for b, p in zip(group.base, group.places)]
 
 
 def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:

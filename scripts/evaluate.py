@@ -169,6 +169,34 @@ def out_of_fold_geoparsers(eval_dir: Path, index: Any) -> Callable[[str], Callab
     return lambda doc_id: (lambda nlp: Geoparser(nlp, index, result.rankers[folds[doc_id]]))
 
 
+class _WithHome:
+    """A Geoparser that gives every text the same source home area (geo.home)."""
+
+    def __init__(self, geoparser: Any, home: Any) -> None:
+        self.geoparser, self.home = geoparser, home
+
+    def parse(self, text: str) -> Any:
+        """Geoparse text with the home area."""
+        return self.geoparser.parse(text, home=self.home)
+
+
+def source_homes(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]:
+    """Document id -> the home area (geo.home) from the predictions for the *other* documents of the
+    same source (URL host): what a library holding those articles would know, never a gold answer."""
+    from geo.home import home_area, place_regions, source_domain
+    from geo.weights import DEFAULT_WEIGHTS as w
+
+    regions: dict[str, set] = {}
+    for fc in read_jsonl(pred):
+        rows = [(p.get("country_code"), p.get("admin1"), p.get("feature_class"), float(p.get("confidence") or 0.0))
+                for p in (f["properties"] for f in fc["features"]) if p.get("resolved")]
+        regions[str(fc["id"])] = place_regions(rows, w.home_min_confidence)
+    docs = [(str(d["id"]), source_domain((d.get("meta") or {}).get("url", ""))) for d in read_jsonl(eval_dir / corpus.filename)]
+    return {doc_id: home_area((regions.get(other, set()) for other, dom in docs if dom == domain and other != doc_id),
+                              w.home_min_articles, w.home_min_share) if domain else None
+            for doc_id, domain in docs}
+
+
 def headline(results: dict[str, dict]) -> dict[str, float]:
     """The guarded figures: F1, strict acc161 and the share more than 1,000 km off, per corpus."""
     return {
@@ -233,6 +261,12 @@ def run_all(eval_dir: Path, workdir: Path, gazetteer: Path) -> dict[str, dict[st
     runs["hand"] = {c.key: run_in_process(c, eval_dir, workdir, "hand", nlp, hand) for c in CORPORA}
     oof = out_of_fold_geoparsers(eval_dir, index)
     runs["out-of-fold"] = {c.key: run_in_process(c, eval_dir, workdir, "oof", nlp, oof) for c in CORPORA}
+    runs["+ source"] = {}
+    for c in CORPORA:
+        homes = source_homes(c, eval_dir, workdir / f"{c.key}-oof.jsonl")
+        with_home = lambda doc_id, homes=homes: (lambda n: _WithHome(oof(doc_id)(n), homes[doc_id]))  # noqa: E731
+        runs["+ source"][c.key] = run_in_process(c, eval_dir, workdir, "src", nlp, with_home)
+        print(f"{c.key}: {sum(h is not None for h in homes.values())} of {len(homes)} documents have a source home area")
     return runs
 
 
@@ -257,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     print_side_by_side(runs)
     print_calibration("of the hand score's softmax (before)", runs["hand"])
     print_calibration("out of fold", runs["out-of-fold"])
-    figures = headline(runs["out-of-fold"])
+    print_calibration("out of fold, with source home areas", runs["+ source"])
+    figures = {**headline(runs["out-of-fold"]), **{f"src_{k}": v for k, v in headline(runs["+ source"]).items()}}
     print(json.dumps(figures))
     if a.record:
         Path(a.record).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -19,13 +19,13 @@ class HungryGeoparser(FakeGeoparser):
     """The FakeGeoparser, but a text starting "HUNGRY <n>" first asks for n MB of memory, and
     one starting "SPIN" runs a C loop that does not end in time."""
 
-    def parse(self, text: str):  # type: ignore[no-untyped-def]
+    def parse(self, text: str, home=None):  # type: ignore[no-untyped-def]
         if text.startswith("SPIN"):  # one long C loop: no Python code runs, deaf to SIGALRM
             sum(range(10 ** 13))
         if text.startswith("HUNGRY "):
             hoard = bytearray(int(text.split()[1]) * 1024 * 1024)
             del hoard
-        return super().parse(text)
+        return super().parse(text, home)
 
 
 def create() -> Flask:

@@ -14,10 +14,11 @@ from typing import Any, Iterator
 import pytest
 from flask import Flask
 from huey import MemoryHuey, SqliteHuey
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
 from geo import store
+from geo.home import HomeArea
 from web.extensions import db
 from web.jobs import WORKER_NICE, get_huey, make_huey, run_job, sweep, waiting_ids
 from testkit import GAZETTEER, PARIS_TEXT, FakeGeoparser, make_app, paris_story
@@ -118,7 +119,7 @@ class Raising(FakeGeoparser):
         super().__init__()
         self.exc = exc
 
-    def parse(self, text: str):  # type: ignore[no-untyped-def]
+    def parse(self, text: str, home=None):  # type: ignore[no-untyped-def]
         raise self.exc
 
 
@@ -150,6 +151,46 @@ def test_the_story_page_of_a_queued_article_shows_its_state(tmp_path):
     assert "Queued" in page
     listed = app.test_client().get("/").get_data(as_text=True)
     assert "queued" in listed
+
+
+def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
+    """The analysis is given where the publication's other done articles are (geo.home): their
+    places' first-level regions, a person's review counting as certain; other sources say nothing."""
+    geoparser = FakeGeoparser()
+    app = make_app(tmp_path, GEOPARSER=geoparser)
+    client = app.test_client()
+
+    def upload(text: str, source: str) -> None:
+        assert client.post("/api/articles", json={"text": text, "source": source}).status_code == 202
+
+    upload(PARIS_TEXT, "https://www.paper.example/2024/1")
+    assert geoparser.homes[-1] is None  # the source's first article
+    with app.app_context():
+        db.session.execute(update(store.Place).values(admin1="Île-de-France"))
+        db.session.commit()
+    upload(PARIS_TEXT + " Again.", "http://paper.example/2024/2")
+    assert geoparser.homes[-1] == HomeArea({("FR", "Île-de-France"): 1.0}, 1)
+    upload(PARIS_TEXT + " Elsewhere.", "https://other.example/1")
+    assert geoparser.homes[-1] is None
+    upload(PARIS_TEXT + " Pasted.", "")
+    assert geoparser.homes[-1] is None
+
+
+def test_source_regions_reads_only_done_articles_of_the_same_host(tmp_path):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser())
+    client = app.test_client()
+    for k, source in enumerate(["https://a.example/1", "https://a.example/2", "https://b.example/a.example"]):
+        client.post("/api/articles", json={"text": f"{PARIS_TEXT} {k}", "source": source})
+    with app.app_context():
+        db.session.execute(update(store.Place).values(admin1="Île-de-France"))
+        db.session.execute(update(store.Mention).values(confidence=0.1))  # too unsure to count...
+        db.session.execute(update(store.Mention).where(store.Mention.article_id == 1).values(review="confirmed"))
+        db.session.commit()  # ...unless a person confirmed it
+        regions = store.source_regions(db.session, "https://www.a.example/3", None, 0.5)
+        assert regions == [set(), {("FR", "Île-de-France")}]  # newest first; b.example is another host
+        assert store.source_regions(db.session, "https://a.example/1", 1, 0.5) == [set()]  # not itself
+        store.add_text(db.session, "Waiting", "https://a.example/4", "Paris waits.")  # queued: not read
+        assert len(store.source_regions(db.session, "https://a.example/", None, 0.5)) == 2
 
 
 # ------------------------------------------------------------------- real workers (SQLite)

@@ -8,6 +8,7 @@ from typing import Iterable
 
 import pytest
 
+from geo.home import HomeArea
 from geo.names import name_key
 from geo.resolve import (
     APPROXIMATE_CONFIDENCE,
@@ -465,3 +466,22 @@ def test_abbreviated_first_word_adds_the_full_forms_towns() -> None:
     chosen = [r.place for r in resolve(text, mentions, index)]
     assert chosen[0] == chosen[2] == PLEASANT_IA
     assert PAUL_AG not in chosen
+
+
+# --------------------------------------------------------------------------- the source's home area (geo.home)
+
+TENNESSEE = HomeArea({("US", "Tennessee"): 1.0}, 5)
+
+
+@pytest.mark.parametrize(("text", "names", "home", "expected"), [
+    ("Lebanon police said.", ["Lebanon"], None, [LEBANON_LB]),
+    ("Lebanon police said.", ["Lebanon"], TENNESSEE, [LEBANON_TN]),  # a Tennessee paper's Lebanon
+    ("Lebanon police said.", ["Lebanon"], HomeArea({("US", "Tennessee"): 0.5}, 2), [LEBANON_LB]),  # half: too weak
+    ("Lebanon police said.", ["Lebanon"], HomeArea({("US", "Ohio"): 1.0}, 5), [LEBANON_LB]),  # no namesake there
+    ("Lebanon, Syria and Damascus.", ["Lebanon", "Syria", "Damascus"], TENNESSEE,
+     [LEBANON_LB, SYRIA, DAMASCUS_SY]),  # the article's own context wins
+    ("Lebanon, Pa. police said.", ["Lebanon", "Pa"], TENNESSEE, [LEBANON_PA, PENNSYLVANIA]),  # so does a qualifier
+])
+def test_the_source_home_area_is_weak_context(text, names, home, expected):
+    index = FakeIndex([LEBANON_LB, LEBANON_PA, LEBANON_TN, SYRIA, DAMASCUS_SY, DAMASCUS_MD, PENNSYLVANIA])
+    assert [r.place for r in resolve(text, _mentions(text, names), index, home=home)] == expected

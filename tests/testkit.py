@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
+from geo.home import HomeArea
 from geo.store import Article
 from geo.store import Mention as MentionRow
 from geo.types import Candidate, Mention, Passage, Place, ResolvedMention, Story
@@ -85,8 +86,10 @@ class FakeGeoparser:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.calls: list[str] = []
+        self.homes: list[HomeArea | None] = []  # the home area (geo.home) each parse() was given
 
-    def parse(self, text: str) -> Story:
+    def parse(self, text: str, home: HomeArea | None = None) -> Story:
+        self.homes.append(home)
         return next(self.parse_many([text]))
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]:

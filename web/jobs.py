@@ -25,6 +25,8 @@ from huey.exceptions import TaskTimeout
 
 from geo import store
 from geo.errors import GeoError
+from geo.home import HomeArea, home_area
+from geo.weights import DEFAULT_WEIGHTS
 from web.extensions import db, get_geoparser
 
 __all__ = [
@@ -159,14 +161,21 @@ def _analysis(article_id: int, token: str) -> bool:
     article = store.get_article(db.session, article_id)
     if article is None:
         raise LeaseLost(article_id)
-    text = article.text
+    text, home = article.text, _source_home(article)
     db.session.commit()
     _stage(article_id, token, "loading the model", 5)
     geoparser = get_geoparser()
     _stage(article_id, token, "finding places", 20)
-    story = geoparser.parse(text)
+    story = geoparser.parse(text, home=home)
     _stage(article_id, token, "storing", 90)
     return store.finish(db.session, article_id, token, story)
+
+
+def _source_home(article: store.Article) -> HomeArea | None:
+    """Where the other articles of the same publication are (geo.home): weak context for this one."""
+    w = DEFAULT_WEIGHTS
+    regions = store.source_regions(db.session, article.source, article.id, w.home_min_confidence)
+    return home_area(regions, w.home_min_articles, w.home_min_share)
 
 
 def _failure_message(exc: BaseException) -> str:

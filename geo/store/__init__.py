@@ -72,6 +72,7 @@ from geo.store.reviews import (
     reviewed_article_ids,
 )
 from geo.store.revisions import article_revision, library_revision
+from geo.store.sources import SOURCE_ARTICLES, source_regions
 from geo.store.undo import NothingToUndo, undo_depth, undo_last
 
 __all__ = [
@@ -128,6 +129,8 @@ __all__ = [
     "reanalyze",
     "record_progress",
     "rename_article",
+    "SOURCE_ARTICLES",
+    "source_regions",
     "requeue",
     "RETRY_SQLSTATES",
     "retrying",

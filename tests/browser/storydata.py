@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from geo.home import HomeArea
 from geo.types import Mention, Passage, Place, ResolvedMention, Story
 
 #: Self-written for these tests. Quillmoor is made up: it stays unresolved.
@@ -35,7 +36,7 @@ def _sentence(text: str, start: int, end: int) -> Passage:
 class StoryGeoparser:
     """A deterministic stand-in for the geoparser: finds the names in STORY_PLACES."""
 
-    def parse(self, text: str) -> Story:
+    def parse(self, text: str, home: HomeArea | None = None) -> Story:
         found = []
         for name, place in STORY_PLACES.items():
             for m in re.finditer(r"\b%s\b" % re.escape(name), text):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from geo.home import HomeArea
 from geo.types import Mention, Passage, Place, ResolvedMention, Story
 from test_story_page import open_popup, upload_story
 
@@ -31,7 +32,7 @@ PORTO = Place("gn:2735943", "Porto", 41.14961, -8.61099, 2735943, "PT", "P", "PP
 class HostileGeoparser:
     """Lisbon resolves to a place whose *name* is markup; the <svg> span is an unresolved mention."""
 
-    def parse(self, text: str) -> Story:
+    def parse(self, text: str, home: HomeArea | None = None) -> Story:
         found = []
         for surface, place in (("Lisbon", HOSTILE_PLACE), ("Porto", PORTO), (EVIL_SPAN, None)):
             for m in re.finditer(re.escape(surface), text):

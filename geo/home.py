@@ -1,0 +1,60 @@
+"""A source's home area: where the other articles of the same publication put their places.
+
+A local paper's "Alexandria" is the Alexandria its other stories are about. The resolver reads the
+home area as weak context (``ResolveWeights.home_*``): a candidate town or unit inside a first-level
+region that many of the source's other articles name gets a bonus scaled by that share, which text
+evidence still outweighs. Only the articles' resolved places are read (what the library stores,
+corrections included), never a gold answer.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+__all__ = ["HomeArea", "Region", "home_area", "place_regions", "source_domain"]
+
+Region = tuple[str, str]  # (country code, first-level region name)
+
+
+@dataclass(frozen=True)
+class HomeArea:
+    """First-level regions -> the share of the source's other articles that name a place there."""
+
+    regions: Mapping[Region, float] = field(default_factory=dict)
+    articles: int = 0  # how many other articles the shares are over
+
+    def share(self, country_code: str | None, admin1: str | None) -> float:
+        """The share for a place's region (0 outside every home region)."""
+        return self.regions.get((country_code or "", admin1 or ""), 0.0)
+
+
+def place_regions(places: Iterable[tuple[str | None, str | None, str | None, float]],
+                  min_confidence: float) -> set[Region]:
+    """The first-level regions of an article's resolved towns and units, from (country code, admin1,
+    feature class, confidence) rows; choices under ``min_confidence`` say too little to count."""
+    return {(cc, admin1) for cc, admin1, feature_class, confidence in places
+            if cc and admin1 and feature_class in ("P", "A") and confidence >= min_confidence}
+
+
+def home_area(articles: Iterable[Iterable[Region]], min_articles: int, min_share: float) -> HomeArea | None:
+    """The home area from the regions each other article names (each counted once per article),
+    or None with fewer than ``min_articles`` articles or no region named by ``min_share`` of them."""
+    counts: Counter[Region] = Counter()
+    n = 0
+    for regions in articles:
+        n += 1
+        counts.update({r for r in regions if r[0] and r[1]})
+    if n < min_articles:
+        return None
+    shares = {r: c / n for r, c in counts.items() if c / n >= min_share}
+    return HomeArea(shares, n) if shares else None
+
+
+def source_domain(source: str) -> str:
+    """The publication an article came from: its URL's host without "www." ("" for files and pastes)."""
+    if "://" not in source:
+        return ""
+    host = (urlsplit(source.strip()).hostname or "").lower()
+    return host.removeprefix("www.")

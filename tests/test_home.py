@@ -1,0 +1,53 @@
+"""geo/home.py: a publication's home area from the regions its other articles name."""
+from __future__ import annotations
+
+import pytest
+
+from geo.home import HomeArea, home_area, place_regions, source_domain
+
+LA, TX, VA = ("US", "Louisiana"), ("US", "Texas"), ("US", "Virginia")
+
+
+@pytest.mark.parametrize(("source", "domain"), [
+    ("http://www.thetowntalk.com/article/20090320/NEWS01/1", "thetowntalk.com"),
+    ("https://News.Example.co.uk/a?b=c", "news.example.co.uk"),
+    ("  https://www.star-telegram.com/x  ", "star-telegram.com"),
+    ("report.txt", ""),
+    ("", ""),
+    ("www.example.com/no-scheme", ""),
+])
+def test_source_domain(source, domain):
+    assert source_domain(source) == domain
+
+
+@pytest.mark.parametrize(("articles", "min_articles", "min_share", "expected"), [
+    ([{LA}, {LA, TX}, {LA}], 1, 0.5, {LA: 1.0}),  # Texas named by a third of them: not home
+    ([{LA}, {TX}], 1, 0.5, {LA: 0.5, TX: 0.5}),
+    ([{LA}, {TX}, {VA}], 1, 0.5, None),  # no region named by half
+    ([{LA}], 2, 0.5, None),  # too few articles
+    ([], 1, 0.5, None),
+    ([set(), {LA}], 1, 0.5, {LA: 0.5}),  # an article without places still counts
+    ([{("US", "")}, {("", "X")}], 1, 0.5, None),  # a region needs a country and a name
+])
+def test_home_area(articles, min_articles, min_share, expected):
+    area = home_area(articles, min_articles, min_share)
+    assert (area.regions if area else None) == expected
+
+
+def test_home_area_counts_its_articles_and_shares_by_place():
+    area = home_area([{LA}, {LA}, {TX}, {LA}], 1, 0.5)
+    assert area == HomeArea({LA: 0.75}, 4)
+    assert area.share("US", "Louisiana") == 0.75
+    assert area.share("US", "Texas") == area.share(None, None) == 0.0
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([("US", "Louisiana", "P", 0.9)], {LA}),
+    ([("US", "Louisiana", "A", 0.5)], {LA}),
+    ([("US", "Louisiana", "P", 0.49)], set()),  # too unsure to say where the article is
+    ([("US", "Louisiana", "H", 0.9)], set()),  # a river or a sea says little
+    ([("US", None, "P", 0.9), (None, "Texas", "P", 0.9)], set()),
+    ([("US", "Texas", "P", 0.9), ("US", "Texas", "A", 0.8)], {TX}),
+])
+def test_place_regions(rows, expected):
+    assert place_regions(rows, 0.5) == expected
