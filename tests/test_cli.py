@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from testkit import PARIS, PARIS_UPLOAD, ROOT, located, n_articles, near
+from geo.home import HomeArea
+from testkit import IDF, PARIS, PARIS_UPLOAD, ROOT, RegionalGeoparser, located, make_app, n_articles, near
 
 
 def write(tmp_path, name, data):
@@ -78,6 +79,23 @@ def test_geoparse_corpus_mode_writes_one_collection_per_line_and_stores_nothing(
     assert lines[1]["features"] == []
     assert [f["geometry"] is None for f in lines[2]["features"]] == [True, False]
     assert n_articles(app) == 0
+
+
+@pytest.mark.parametrize(("flags", "homes"), [([], [None] * 3 + [HomeArea({IDF: 1.0}, 1)] * 2), (["--no-sources"], [None] * 3)])
+def test_geoparse_gives_documents_from_one_publication_its_home_area(tmp_path, flags, homes):
+    """Documents sharing a URL host ("url", "source" or "meta": {"url"}) are parsed again with the home
+    area the others give (geo.corpus), unless --no-sources."""
+    geoparser = RegionalGeoparser()
+    runner = make_app(tmp_path, GEOPARSER=geoparser).test_cli_runner()
+    docs = [{"id": "a", "text": "Paris one.", "meta": {"url": "https://www.a.example/1"}},
+            {"id": "b", "text": "Paris two.", "url": "http://a.example/2"},
+            {"id": "c", "text": "Paris three.", "source": "https://c.example/1"}]
+    infile = write(tmp_path, "in.jsonl", "\n".join(json.dumps(d) for d in docs) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(out), *flags])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "b", "c"]
+    assert geoparser.homes == homes
 
 
 @pytest.mark.parametrize("line", ['{"id": 1}', "not json", '{"id": 1, "text": 5}'])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import threading
 from pathlib import Path
+from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 import flask_migrate
@@ -89,12 +90,14 @@ class FakeGeoparser:
         self.homes: list[HomeArea | None] = []  # the home area (geo.home) each parse() was given
 
     def parse(self, text: str, home: HomeArea | None = None) -> Story:
-        self.homes.append(home)
-        return next(self.parse_many([text]))
+        return next(self.parse_many([text], homes=[home]))
 
-    def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]:
-        for text in texts:
+    def parse_many(self, texts: Iterable[str], batch_size: int = 16,
+                   homes: Iterable[HomeArea | None] | None = None) -> Iterator[Story]:
+        texts = list(texts)
+        for text, home in zip(texts, homes if homes is not None else [None] * len(texts)):
             self.calls.append(text)
+            self.homes.append(home)
             if self.fail:
                 raise RuntimeError("geoparser exploded")
             found = []
@@ -104,6 +107,20 @@ class FakeGeoparser:
                     found.append(mention(text, surface, place, occurrence=text.count(surface, 0, at)))
                     at = text.find(surface, at + 1)
             yield Story(text=text, mentions=tuple(sorted(found, key=lambda rm: rm.mention.start)))
+
+
+IDF = ("FR", "Île-de-France")
+
+
+class RegionalGeoparser(FakeGeoparser):
+    """The FakeGeoparser, its Paris placed in the first-level region Île-de-France (IDF)."""
+
+    def parse_many(self, texts: Iterable[str], batch_size: int = 16,
+                   homes: Iterable[HomeArea | None] | None = None) -> Iterator[Story]:
+        for story in super().parse_many(texts, batch_size, homes):
+            yield replace(story, mentions=tuple(
+                replace(m, place=replace(m.place, admin1=IDF[1])) if m.place == PARIS else m
+                for m in story.mentions))
 
 
 PARIS_UPLOAD = "Paris in France.\nAtlantis is lost."

@@ -9,14 +9,16 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from geo import geojson, sources, store
+from geo.corpus import parse_with_sources
 from geo.errors import GeoError
+from geo.types import Story
 from web.atomicfile import atomic_writer
 from web.extensions import db, get_geoparser
 from web.ingest import ingest, reanalyse
@@ -32,8 +34,9 @@ PROGRESS_BAR_FROM = 10
 _OUT = click.File("w", encoding="utf-8")
 
 
-def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(id, text) of each ``{"id": ..., "text": ...}`` line; blank lines are skipped."""
+def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """(id, text, source) of each ``{"id": ..., "text": ...}`` line (the source: its "url", "source" or
+    "meta": {"url"}, else ""); blank lines are skipped."""
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -44,7 +47,16 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
             raise click.ClickException(f"line {n}: expected {{\"id\": ..., \"text\": ...}} ({exc})") from exc
         if not isinstance(text, str):
             raise click.ClickException(f"line {n}: \"text\" must be a string")
-        yield str(doc_id), text
+        yield str(doc_id), text, _doc_source(doc)
+
+
+def _doc_source(doc: dict) -> str:
+    """Where a corpus document came from, if it says (a URL gives its publication: geo.home)."""
+    meta = doc.get("meta") if isinstance(doc.get("meta"), dict) else {}
+    for value in (doc.get("url"), doc.get("source"), meta.get("url")):
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def _read_source(path: str) -> tuple[str, str]:
@@ -183,16 +195,29 @@ def export_command(article_id: int | None, output: str, shape: str) -> None:
 @click.argument("infile", type=click.File("r", encoding="utf-8"))
 @click.option("-o", "--output", type=_OUT, default="-", help="Output JSONL (default: stdout).")
 @click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--sources/--no-sources", "by_source", default=True, show_default=True,
+              help="Give documents from one publication (a shared URL host) its home area (geo.home); "
+                   "this reads the whole input first.")
 @with_appcontext
-def geoparse_command(infile: IO[str], output: IO[str], batch_size: int) -> None:
+def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_source: bool) -> None:
     """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing."""
     geoparser = get_geoparser()
     docs = read_jsonl(infile)
+    if by_source:
+        docs_list = list(docs)
+        stories = parse_with_sources(geoparser, [text for _, text, _ in docs_list],
+                                     [source for _, _, source in docs_list], batch_size=batch_size)
+        _write_collections(output, [doc_id for doc_id, _, _ in docs_list], stories)
+        return
     while batch := list(itertools.islice(docs, batch_size)):
-        stories = geoparser.parse_many([text for _, text in batch], batch_size=batch_size)
-        for (doc_id, _), story in zip(batch, stories, strict=True):
-            fc = geojson.story_collection(story, doc_id=doc_id)
-            output.write(json.dumps(fc, ensure_ascii=False) + "\n")
+        stories = geoparser.parse_many([text for _, text, _ in batch], batch_size=batch_size)
+        _write_collections(output, [doc_id for doc_id, _, _ in batch], stories)
+
+
+def _write_collections(output: IO[str], doc_ids: Sequence[str], stories: Iterable[Story]) -> None:
+    """One FeatureCollection line per story, with its document's id."""
+    for doc_id, story in zip(doc_ids, stories, strict=True):
+        output.write(json.dumps(geojson.story_collection(story, doc_id=doc_id), ensure_ascii=False) + "\n")
 
 
 @click.command("reanalyze")

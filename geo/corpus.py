@@ -1,0 +1,46 @@
+"""A batch of articles geoparsed together: those from one publication lend each other its home area.
+
+The same context a library gives an upload (geo.home, geo.store.sources), for a corpus that is never
+stored: every text is parsed once; a text whose source (URL host) another text shares is parsed
+again with the home area the other texts' first-pass places give. Only predictions are read.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator, Protocol, Sequence
+
+from geo.home import HomeArea, Region, home_area, place_regions, source_domain
+from geo.types import Story
+from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
+
+__all__ = ["parse_with_sources", "story_regions"]
+
+
+class _Parser(Protocol):
+    def parse_many(self, texts: Sequence[str], batch_size: int = 16,
+                   homes: Sequence[HomeArea | None] | None = None) -> Iterator[Story]: ...
+
+
+def story_regions(story: Story, min_confidence: float) -> set[Region]:
+    """The first-level regions of a story's resolved towns and units (geo.home.place_regions)."""
+    return place_regions(((m.place.country_code, m.place.admin1, m.place.feature_class, m.confidence)
+                          for m in story.mentions if m.place is not None), min_confidence)
+
+
+def parse_with_sources(geoparser: _Parser, texts: Sequence[str], sources: Sequence[str], batch_size: int = 16,
+                       weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[Story]:
+    """One Story per text, in order; texts sharing a source with another are resolved with its home area."""
+    domains = [source_domain(s) for s in sources]
+    shared = {d for d, n in Counter(d for d in domains if d).items() if n > 1}
+    stories = list(geoparser.parse_many(texts, batch_size=batch_size))
+    if not shared:
+        return stories
+    regions = [story_regions(s, weights.home_min_confidence) for s in stories]
+    homes = {i: home_area((regions[j] for j, other in enumerate(domains) if other == d and j != i),
+                          weights.home_min_articles, weights.home_min_share)
+             for i, d in enumerate(domains) if d in shared}
+    again = [i for i, home in homes.items() if home is not None]
+    for i, story in zip(again, geoparser.parse_many([texts[i] for i in again], batch_size=batch_size,
+                                                    homes=[homes[i] for i in again])):
+        stories[i] = story
+    return stories
