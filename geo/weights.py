@@ -11,7 +11,7 @@ __all__ = ["DEFAULT_WEIGHTS", "ResolveWeights"]
 def _default_code_bonus() -> Mapping[str, float]:
     """Prior bonus per GeoNames feature code (see ResolveWeights.code_bonus)."""
     return MappingProxyType({
-        "CONT": 9.0, "OCN": 8.0, "PCLI": 4.5, "TERR": 5.0, "RGN": 6.5, "SEA": 6.5, "GULF": 5.0,
+        "CONT": 9.0, "OCN": 8.0, "PCLI": 4.5, "PCLH": 4.5, "TERR": 5.0, "RGN": 6.5, "SEA": 6.5, "GULF": 5.0,
         "ADM1": 2.3, "PPLC": 2.5, "ADM2": -0.3, "PPL": 0.0,
     })
 

@@ -14,6 +14,7 @@ from geo.gazetteer_build import (
     TownGrid,
     build,
     country_aliases,
+    iter_historical,
     iter_naturalearth,
     keep_alt_name,
     locate_codes,
@@ -154,11 +155,22 @@ def test_attribution_credits_sources() -> None:
     ("name", "cc", "code"),
     [("Lebanon", "LB", "PCLI"), ("U.S.", "US", "PCLI"), ("Britain", "GB", "PCLI"), ("Syria", "SY", "PCLI"),
      ("Bekaa", "LB", "ADM1"), ("Golan Heights", None, "TERR"), ("Middle East", None, "RGN"),
-     ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT")],
+     ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT"),
+     ("USSR", "RU", "PCLH"), ("Yugoslavia", "RS", "PCLH")],
 )
 def test_real_index_has(name: str, cc: str | None, code: str) -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates(name, limit=60)
     assert any(p.country_code == cc and p.feature_code == code for p in places)
+
+
+def test_historical_states_sit_at_their_successors_point() -> None:
+    """A former state is a PCLH entry at the GeoNames country point of its successor, with its names."""
+    states = {e.place.name: e for e in iter_historical()}
+    soviet = states["Soviet Union"]
+    assert (soviet.place.lat, soviet.place.lon, soviet.place.country_code) == (60.0, 100.0, "RU")
+    assert soviet.place.feature_code == "PCLH" and soviet.place.feature_class == "A"
+    assert "USSR" in soviet.names and states["Nazi Germany"].place.country_code == "DE"
+    assert len({e.place.place_id for e in states.values()}) == len(states)
 
 
 @real
