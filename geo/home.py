@@ -8,6 +8,7 @@ corrections included), never a gold answer.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -24,10 +25,24 @@ class HomeArea:
 
     regions: Mapping[Region, float] = field(default_factory=dict)
     articles: int = 0  # how many other articles the shares are over
+    source: str = ""  # the publication (source_domain), when known
 
     def share(self, country_code: str | None, admin1: str | None) -> float:
         """The share for a place's region (0 outside every home region)."""
         return self.regions.get((country_code or "", admin1 or ""), 0.0)
+
+    def to_json(self) -> str:
+        """The area as JSON (what the store keeps beside an analysed article), regions by share."""
+        regions = sorted(self.regions.items(), key=lambda rs: (-rs[1], rs[0]))
+        return json.dumps({"source": self.source, "articles": self.articles,
+                           "regions": [[cc, admin1, share] for (cc, admin1), share in regions]})
+
+    @classmethod
+    def from_json(cls, data: str) -> "HomeArea":
+        """The area :meth:`to_json` wrote."""
+        doc = json.loads(data)
+        return cls({(cc, admin1): float(share) for cc, admin1, share in doc["regions"]},
+                   int(doc["articles"]), str(doc.get("source", "")))
 
 
 def place_regions(places: Iterable[tuple[str | None, str | None, str | None, float]],

@@ -51,3 +51,9 @@ def test_home_area_counts_its_articles_and_shares_by_place():
 ])
 def test_place_regions(rows, expected):
     assert place_regions(rows, 0.5) == expected
+
+
+def test_home_area_json_round_trip():
+    area = HomeArea({LA: 0.75, TX: 0.5}, 4, "thetowntalk.com")
+    assert HomeArea.from_json(area.to_json()) == area
+    assert HomeArea.from_json(HomeArea().to_json()) == HomeArea()

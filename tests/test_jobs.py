@@ -169,11 +169,27 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
         db.session.execute(update(store.Place).values(admin1="Île-de-France"))
         db.session.commit()
     upload(PARIS_TEXT + " Again.", "http://paper.example/2024/2")
-    assert geoparser.homes[-1] == HomeArea({("FR", "Île-de-France"): 1.0}, 1)
+    assert geoparser.homes[-1] == HomeArea({("FR", "Île-de-France"): 1.0}, 1, "paper.example")
+    page = client.get("/articles/2").get_data(as_text=True)  # the reader sees what was read
+    assert "Read as a paper.example story: Île-de-France, France (100% of its stories)" in page
+    assert "home-area" not in client.get("/articles/1").get_data(as_text=True)
     upload(PARIS_TEXT + " Elsewhere.", "https://other.example/1")
     assert geoparser.homes[-1] is None
     upload(PARIS_TEXT + " Pasted.", "")
     assert geoparser.homes[-1] is None
+
+
+def test_the_home_area_line_escapes_the_publication(tmp_path):
+    app = make_app(tmp_path, GEOPARSER=FakeGeoparser())
+    client = app.test_client()
+    client.post("/api/articles", json={"text": PARIS_TEXT, "source": 'https://a<i>"b.example/1'})
+    with app.app_context():
+        db.session.execute(update(store.Place).values(admin1="<b>Île</b>"))
+        db.session.commit()
+    client.post("/api/articles", json={"text": PARIS_TEXT + " 2", "source": 'https://a<i>"b.example/2'})
+    page = client.get("/articles/2").get_data(as_text=True)
+    assert "Read as a a&lt;i&gt;&#34;b.example story: &lt;b&gt;Île&lt;/b&gt;, France" in page
+    assert "<i>" not in page and "<b>Île" not in page
 
 
 def test_source_regions_reads_only_done_articles_of_the_same_host(tmp_path):

@@ -87,15 +87,19 @@ class FakeGeoparser:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.calls: list[str] = []
-        self.homes: list[HomeArea | None] = []  # the home area (geo.home) each parse() was given
+        self.homes: list[HomeArea | None] = []  # the home area (geo.home) each text was given
+        self._home: HomeArea | None = None
 
     def parse(self, text: str, home: HomeArea | None = None) -> Story:
-        return next(self.parse_many([text], homes=[home]))
+        self._home = home  # read by parse_many, which subclasses may override without homes
+        return next(self.parse_many([text]))
 
     def parse_many(self, texts: Iterable[str], batch_size: int = 16,
                    homes: Iterable[HomeArea | None] | None = None) -> Iterator[Story]:
         texts = list(texts)
-        for text, home in zip(texts, homes if homes is not None else [None] * len(texts)):
+        if homes is None:
+            homes, self._home = [self._home] * len(texts), None
+        for text, home in zip(texts, homes):
             self.calls.append(text)
             self.homes.append(home)
             if self.fail:

@@ -13,6 +13,7 @@ import os
 import resource
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -25,7 +26,7 @@ from huey.exceptions import TaskTimeout
 
 from geo import store
 from geo.errors import GeoError
-from geo.home import HomeArea, home_area
+from geo.home import HomeArea, home_area, source_domain
 from geo.weights import DEFAULT_WEIGHTS
 from web.extensions import db, get_geoparser
 
@@ -168,14 +169,15 @@ def _analysis(article_id: int, token: str) -> bool:
     _stage(article_id, token, "finding places", 20)
     story = geoparser.parse(text, home=home)
     _stage(article_id, token, "storing", 90)
-    return store.finish(db.session, article_id, token, story)
+    return store.finish(db.session, article_id, token, story, home)
 
 
 def _source_home(article: store.Article) -> HomeArea | None:
     """Where the other articles of the same publication are (geo.home): weak context for this one."""
     w = DEFAULT_WEIGHTS
     regions = store.source_regions(db.session, article.source, article.id, w.home_min_confidence)
-    return home_area(regions, w.home_min_articles, w.home_min_share)
+    home = home_area(regions, w.home_min_articles, w.home_min_share)
+    return replace(home, source=source_domain(article.source)) if home is not None else None
 
 
 def _failure_message(exc: BaseException) -> str:

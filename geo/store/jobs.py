@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from geo import types
+from geo.home import HomeArea
 from geo.store.clock import utcnow
 from geo.store.corrections import apply_corrections
 from geo.store.mentions import add_mentions
@@ -74,15 +75,17 @@ def _replace_mentions(session: Session, article: Article, story: types.Story) ->
     return touched
 
 
-def finish(session: Session, article_id: int, token: str, story: types.Story) -> bool:
-    """Store the job's analysis (corrections applied again) and mark the article done, in one
-    transaction, only while the job still holds its lease: False (nothing written) if not."""
+def finish(session: Session, article_id: int, token: str, story: types.Story, home: HomeArea | None = None) -> bool:
+    """Store the job's analysis (corrections applied again) and the home area it read, and mark the
+    article done, in one transaction, only while the job still holds its lease: False (nothing
+    written) if not."""
     def attempt() -> bool:
         with committing(session):
             article = session.get(Article, article_id, with_for_update=True, populate_existing=True)
             if article is None or article.status != "analysing" or article.job_token != token:
                 return False
             _replace_mentions(session, article, story)
+            article.home_area = home.to_json() if home is not None else None
         return True
     return retrying(session, attempt)
 

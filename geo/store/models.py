@@ -93,6 +93,8 @@ class Article(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     job_token: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The source's home area the last analysis read (geo.home.HomeArea.to_json), None without one.
+    home_area: Mapped[str | None] = mapped_column(Text)
 
     mentions: Mapped[list[Mention]] = _children("article", "Mention.start")
 
