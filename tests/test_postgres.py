@@ -127,6 +127,20 @@ def test_library_pages_and_map_areas(pg_app: Flask) -> None:
     assert client.get("/?q=100%25").status_code == 200
 
 
+def test_source_regions_on_postgresql(pg_app: Flask) -> None:
+    """The source's other articles (LIKE with the host's "_" escaped, then the exact host) and their regions."""
+    from sqlalchemy import update
+
+    with pg_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        for k, source in enumerate(["https://a_b.example/1", "https://www.a_b.example/2", "https://axb.example/3"]):
+            store.save_story(db.session, f"S{k}", source, paris_story(f"{PARIS_TEXT} {k}"))
+        db.session.execute(update(store.Place).values(admin1="Île-de-France"))
+        db.session.commit()
+        regions = store.source_regions(db.session, "http://a_b.example/new", None, 0.5)
+        assert regions == [{("FR", "Île-de-France")}] * 2
+
+
 def test_undo_of_a_rejection_on_postgresql(pg_app: Flask) -> None:
     """Undo puts a deleted mention back with its id and alternatives; the id sequence goes on."""
     with pg_app.app_context():
