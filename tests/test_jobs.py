@@ -173,6 +173,9 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
     page = client.get("/articles/2").get_data(as_text=True)  # the reader sees what was read
     assert "Read as a paper.example story: Île-de-France, France (100% of its stories)" in page
     assert "home-area" not in client.get("/articles/1").get_data(as_text=True)
+    assert client.get("/api/articles/2").get_json()["home_area"] == {
+        "source": "paper.example", "articles": 1, "regions": [{"name": "Île-de-France, France", "share": 1.0}]}
+    assert client.get("/api/articles/1").get_json()["home_area"] is None
     upload(PARIS_TEXT + " Elsewhere.", "https://other.example/1")
     assert geoparser.homes[-1] is None
     upload(PARIS_TEXT + " Pasted.", "")

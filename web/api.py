@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request, url_for
 from geo import sources, store
 from web.errors import error_response
 from web.extensions import db
+from web.homearea import home_info
 from web.ingest import ingest
 from web.paging import library_page_of, page_links, page_request
 from web.settings import max_upload_bytes
@@ -73,9 +74,9 @@ def create_article() -> Any:
 
 
 def job_json(article: store.Article) -> dict[str, Any]:
-    """An article's analysis state: status, stage, progress (percent) and error."""
+    """An article's analysis state: status, stage, progress (percent), error and the home area read."""
     return {"id": article.id, "status": article.status, "stage": article.stage,
-            "progress": article.progress, "error": article.error,
+            "progress": article.progress, "error": article.error, "home_area": home_info(article.home_area),
             "url": url_for("stories.article", article_id=article.id, _external=True)}
 
 

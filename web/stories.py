@@ -10,10 +10,9 @@ from flask import (Blueprint, Response, abort, current_app, has_request_context,
                    render_template, request, stream_with_context, url_for)
 
 from geo import geojson, store
-from geo.countries import country_name
-from geo.home import HomeArea
 from web import pagecache
 from web.extensions import db
+from web.homearea import home_info
 from web.mapview import page_map
 from web.review import annotate, article_or_404, article_review, reviewer_name
 from web.settings import osm_tiles
@@ -124,18 +123,6 @@ def _article_info(row: store.Article) -> dict[str, Any]:
             "created_at": store.as_utc(row.created_at), "status": row.status,
             "stage": row.stage, "progress": row.progress, "error": row.error,
             "home": home_info(row.home_area)}
-
-
-def home_info(stored: str | None) -> dict[str, Any] | None:
-    """The home area an analysis read (geo.home), for the story page: the publication, how many of
-    its other stories, and each region's name and share."""
-    if not stored:
-        return None
-    home = HomeArea.from_json(stored)
-    regions = sorted(home.regions.items(), key=lambda rs: (-rs[1], rs[0]))
-    return {"source": home.source, "articles": home.articles,
-            "regions": [{"name": ", ".join(n for n in (admin1, country_name(cc) or cc) if n), "share": share}
-                        for (cc, admin1), share in regions]}
 
 
 def page_parts(article_id: int, text: str) -> dict[str, Any]:
