@@ -176,6 +176,8 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
     assert client.get("/api/articles/2").get_json()["home_area"] == {
         "source": "paper.example", "articles": 1, "regions": [{"name": "Île-de-France, France", "share": 1.0}]}
     assert client.get("/api/articles/1").get_json()["home_area"] is None
+    assert client.get("/articles/2.geojson").get_json()["home_area"]["source"] == "paper.example"
+    assert "home_area" not in client.get("/articles/1.geojson").get_json()
     upload(PARIS_TEXT + " Elsewhere.", "https://other.example/1")
     assert geoparser.homes[-1] is None
     upload(PARIS_TEXT + " Pasted.", "")

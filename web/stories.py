@@ -51,11 +51,14 @@ def _article_features(aid: int, title: str | None, mentions: list[Any], shape: s
 
 
 def article_collection(article_id: int, shape: str = "places") -> dict[str, Any]:
-    """The stored article's FeatureCollection (the same builder as corpus mode)."""
+    """The stored article's FeatureCollection (the same builder as corpus mode), with the home area
+    its analysis read as a foreign member ("home_area", RFC 7946 section 6.1) when there was one."""
     row = store.get_article(db.session, article_id)
     mentions = [store.to_resolved(m) for m in store.article_mentions(db.session, article_id)]
     feats = _article_features(article_id, row.title if row else None, mentions, shape)
-    return geojson.feature_collection(feats, tiles=osm_tiles())
+    fc = geojson.feature_collection(feats, tiles=osm_tiles())
+    home = home_info(row.home_area) if row else None
+    return {**fc, "home_area": home} if home else fc
 
 
 def _titles(article_id: int | None) -> Iterator[tuple[int, str]]:
