@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import cache
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
-__all__ = ["HomeArea", "Region", "home_area", "place_regions", "source_domain"]
+from geo import lexicon
+from geo.countries import country_name
+
+__all__ = ["HomeArea", "Region", "home_area", "place_regions", "source_country", "source_domain", "with_source"]
 
 Region = tuple[str, str]  # (country code, first-level region name)
 
@@ -26,6 +30,7 @@ class HomeArea:
     regions: Mapping[Region, float] = field(default_factory=dict)
     articles: int = 0  # how many other articles the shares are over
     source: str = ""  # the publication (source_domain), when known
+    country: str = ""  # the country its host's top-level domain names (source_country), if any
 
     def share(self, country_code: str | None, admin1: str | None) -> float:
         """The share for a place's region (0 outside every home region)."""
@@ -34,7 +39,7 @@ class HomeArea:
     def to_json(self) -> str:
         """The area as JSON (what the store keeps beside an analysed article), regions by share."""
         regions = sorted(self.regions.items(), key=lambda rs: (-rs[1], rs[0]))
-        return json.dumps({"source": self.source, "articles": self.articles,
+        return json.dumps({"source": self.source, "articles": self.articles, "country": self.country,
                            "regions": [[cc, admin1, share] for (cc, admin1), share in regions]})
 
     @classmethod
@@ -42,7 +47,7 @@ class HomeArea:
         """The area :meth:`to_json` wrote."""
         doc = json.loads(data)
         return cls({(cc, admin1): float(share) for cc, admin1, share in doc["regions"]},
-                   int(doc["articles"]), str(doc.get("source", "")))
+                   int(doc["articles"]), str(doc.get("source", "")), str(doc.get("country", "")))
 
 
 def place_regions(places: Iterable[tuple[str | None, str | None, str | None, float]],
@@ -65,6 +70,30 @@ def home_area(articles: Iterable[Iterable[Region]], min_articles: int, min_share
         return None
     shares = {r: c / n for r, c in counts.items() if c / n >= min_share}
     return HomeArea(shares, n) if shares else None
+
+
+def source_country(domain: str) -> str:
+    """The country a publication's host names by its top-level domain ("irishtimes.ie" -> "IE";
+    "" for .com, .org and the like, and for two-letter domains sold as vanity names: source_tlds.tsv)."""
+    tld = domain.rpartition(".")[2].lower()
+    if len(tld) != 2 or not tld.isalpha():
+        return ""
+    country = _tld_exceptions().get(tld, tld.upper())
+    return "" if country == "-" or country_name(country) is None else country
+
+
+@cache
+def _tld_exceptions() -> dict[str, str]:
+    return {tld: country for tld, country in lexicon.table("source_tlds")}
+
+
+def with_source(home: HomeArea | None, domain: str) -> HomeArea | None:
+    """The home area with its publication (a source_domain) and that publication's country (None when
+    neither says anything)."""
+    country = source_country(domain)
+    if home is None:
+        return HomeArea(source=domain, country=country) if country else None
+    return HomeArea(home.regions, home.articles, domain, country)
 
 
 def source_domain(source: str) -> str:

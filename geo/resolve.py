@@ -649,11 +649,18 @@ def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> N
 
 
 def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> None:
-    """Raise towns and units in the first-level regions the source's other articles name (geo.home)."""
+    """Raise towns and units in the first-level regions the source's other articles name, and in the
+    country its host's top-level domain names (geo.home)."""
     for group in groups.values():
-        group.base = [b + (s.w.home_region_bonus * home.share(p.country_code, p.admin1)
-                           if _takes_context(p, s.rules) and p.feature_code not in s.rules.areal else 0.0)
-                      for b, p in zip(group.base, group.places)]
+        group.base = [b + _home_bonus(p, home, s) for b, p in zip(group.base, group.places)]
+
+
+def _home_bonus(place: Place, home: HomeArea, s: _Scoring) -> float:
+    """The _home_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
+    if not _takes_context(place, s.rules) or place.feature_code in s.rules.areal:
+        return 0.0
+    bonus = s.w.home_region_bonus * home.share(place.country_code, place.admin1)
+    return bonus + (s.w.home_country_bonus if home.country and place.country_code == home.country else 0.0)
 
 
 def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:

@@ -183,7 +183,7 @@ class _WithHome:
 def source_homes(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]:
     """Document id -> the home area (geo.home) from the predictions for the *other* documents of the
     same source (URL host): what a library holding those articles would know, never a gold answer."""
-    from geo.home import home_area, place_regions, source_domain
+    from geo.home import home_area, place_regions, source_domain, with_source
     from geo.weights import DEFAULT_WEIGHTS as w
 
     regions: dict[str, set] = {}
@@ -192,8 +192,8 @@ def source_homes(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]:
                 for p in (f["properties"] for f in fc["features"]) if p.get("resolved")]
         regions[str(fc["id"])] = place_regions(rows, w.home_min_confidence)
     docs = [(str(d["id"]), source_domain((d.get("meta") or {}).get("url", ""))) for d in read_jsonl(eval_dir / corpus.filename)]
-    return {doc_id: home_area((regions.get(other, set()) for other, dom in docs if dom == domain and other != doc_id),
-                              w.home_min_articles, w.home_min_share) if domain else None
+    return {doc_id: with_source(home_area((regions.get(other, set()) for other, dom in docs if dom == domain and other != doc_id),
+                                          w.home_min_articles, w.home_min_share), domain) if domain else None
             for doc_id, domain in docs}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.home import HomeArea, home_area, place_regions, source_domain
+from geo.home import HomeArea, home_area, place_regions, source_country, source_domain, with_source
 
 LA, TX, VA = ("US", "Louisiana"), ("US", "Texas"), ("US", "Virginia")
 
@@ -54,6 +54,22 @@ def test_place_regions(rows, expected):
 
 
 def test_home_area_json_round_trip():
-    area = HomeArea({LA: 0.75, TX: 0.5}, 4, "thetowntalk.com")
+    area = HomeArea({LA: 0.75, TX: 0.5}, 4, "thetowntalk.com", "US")
     assert HomeArea.from_json(area.to_json()) == area
     assert HomeArea.from_json(HomeArea().to_json()) == HomeArea()
+
+
+@pytest.mark.parametrize(("domain", "country"), [
+    ("irishtimes.ie", "IE"), ("thisisoxfordshire.co.uk", "GB"), ("civil.ge", "GE"), ("news.am", "AM"),
+    ("example.com", ""), ("example.org", ""), ("bit.ly", ""), ("europa.eu", ""), ("a.zz", ""), ("", ""),
+    ("localhost", ""),
+])
+def test_source_country(domain, country):
+    assert source_country(domain) == country
+
+
+def test_with_source():
+    area = HomeArea({LA: 1.0}, 3)
+    assert with_source(area, "thetowntalk.com") == HomeArea({LA: 1.0}, 3, "thetowntalk.com", "")
+    assert with_source(None, "irishtimes.ie") == HomeArea(source="irishtimes.ie", country="IE")
+    assert with_source(None, "thetowntalk.com") is None  # nothing to say

@@ -174,7 +174,8 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
     assert "Read as a paper.example story: Île-de-France, France (100% of its stories)" in page
     assert "home-area" not in client.get("/articles/1").get_data(as_text=True)
     assert client.get("/api/articles/2").get_json()["home_area"] == {
-        "source": "paper.example", "articles": 1, "regions": [{"name": "Île-de-France, France", "share": 1.0}]}
+        "source": "paper.example", "articles": 1, "country": None,
+        "regions": [{"name": "Île-de-France, France", "share": 1.0}]}
     assert client.get("/api/articles/1").get_json()["home_area"] is None
     assert client.get("/articles/2.geojson").get_json()["home_area"]["source"] == "paper.example"
     assert "home_area" not in client.get("/articles/1.geojson").get_json()
@@ -182,6 +183,9 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
     assert geoparser.homes[-1] is None
     upload(PARIS_TEXT + " Pasted.", "")
     assert geoparser.homes[-1] is None
+    upload(PARIS_TEXT + " Dublin.", "https://www.irishtimes.ie/news/1")  # a country domain, no stories yet
+    assert geoparser.homes[-1] == HomeArea(source="irishtimes.ie", country="IE")
+    assert "Read as a irishtimes.ie story: a publication in Ireland" in client.get("/articles/5").get_data(as_text=True)
 
 
 def test_the_home_area_line_escapes_the_publication(tmp_path):

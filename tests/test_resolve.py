@@ -471,6 +471,8 @@ def test_abbreviated_first_word_adds_the_full_forms_towns() -> None:
 # --------------------------------------------------------------------------- the source's home area (geo.home)
 
 TENNESSEE = HomeArea({("US", "Tennessee"): 1.0}, 5)
+RICHMOND_GB = _p("gn:2639389", "Richmond", 51.46, -0.30, "GB", "PPL", 21_469, "England")
+RICHMOND_AU = _p("gn:2151475", "Richmond", -37.82, 145.0, "AU", "PPL", 27_000, "Victoria")
 
 
 @pytest.mark.parametrize(("text", "names", "home", "expected"), [
@@ -481,7 +483,12 @@ TENNESSEE = HomeArea({("US", "Tennessee"): 1.0}, 5)
     ("Lebanon, Syria and Damascus.", ["Lebanon", "Syria", "Damascus"], TENNESSEE,
      [LEBANON_LB, SYRIA, DAMASCUS_SY]),  # the article's own context wins
     ("Lebanon, Pa. police said.", ["Lebanon", "Pa"], TENNESSEE, [LEBANON_PA, PENNSYLVANIA]),  # so does a qualifier
+    ("Richmond police said.", ["Richmond"], None, [RICHMOND_AU]),
+    ("Richmond police said.", ["Richmond"], HomeArea(country="GB"), [RICHMOND_GB]),  # a .co.uk paper's Richmond
+    ("Damascus police said.", ["Damascus"], HomeArea(country="US"), [DAMASCUS_SY]),  # a capital holds
+    ("Lebanon police said.", ["Lebanon"], HomeArea(country="US"), [LEBANON_LB]),  # never against a country
 ])
 def test_the_source_home_area_is_weak_context(text, names, home, expected):
-    index = FakeIndex([LEBANON_LB, LEBANON_PA, LEBANON_TN, SYRIA, DAMASCUS_SY, DAMASCUS_MD, PENNSYLVANIA])
+    index = FakeIndex([LEBANON_LB, LEBANON_PA, LEBANON_TN, SYRIA, DAMASCUS_SY, DAMASCUS_MD, PENNSYLVANIA,
+                       RICHMOND_GB, RICHMOND_AU])
     assert [r.place for r in resolve(text, _mentions(text, names), index, home=home)] == expected

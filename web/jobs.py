@@ -13,7 +13,6 @@ import os
 import resource
 import threading
 import time
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -26,7 +25,7 @@ from huey.exceptions import TaskTimeout
 
 from geo import store
 from geo.errors import GeoError
-from geo.home import HomeArea, home_area, source_domain
+from geo.home import HomeArea, home_area, source_domain, with_source
 from geo.weights import DEFAULT_WEIGHTS
 from web.extensions import db, get_geoparser
 
@@ -176,8 +175,7 @@ def _source_home(article: store.Article) -> HomeArea | None:
     """Where the other articles of the same publication are (geo.home): weak context for this one."""
     w = DEFAULT_WEIGHTS
     regions = store.source_regions(db.session, article.source, article.id, w.home_min_confidence)
-    home = home_area(regions, w.home_min_articles, w.home_min_share)
-    return replace(home, source=source_domain(article.source)) if home is not None else None
+    return with_source(home_area(regions, w.home_min_articles, w.home_min_share), source_domain(article.source))
 
 
 def _failure_message(exc: BaseException) -> str:
