@@ -81,7 +81,8 @@ def test_geoparse_corpus_mode_writes_one_collection_per_line_and_stores_nothing(
     assert n_articles(app) == 0
 
 
-@pytest.mark.parametrize(("flags", "homes"), [([], [None] * 3 + [HomeArea({IDF: 1.0}, 1)] * 2), (["--no-sources"], [None] * 3)])
+@pytest.mark.parametrize(("flags", "homes"), [([], [None] * 3 + [HomeArea({IDF: 1.0}, 1, "a.example")] * 2),
+                                               (["--no-sources"], [None] * 3)])
 def test_geoparse_gives_documents_from_one_publication_its_home_area(tmp_path, flags, homes):
     """Documents sharing a URL host ("url", "source" or "meta": {"url"}) are parsed again with the home
     area the others give (geo.corpus), unless --no-sources."""

@@ -21,7 +21,8 @@ def test_texts_from_one_publication_are_parsed_again_with_its_home_area():
     assert [s.text for s in stories] == texts
     # "Paris three." is not parsed again: the other b.example text names no place
     assert geoparser.calls == texts + ["Paris one.", "Nothing here.", "Paris two."]
-    assert geoparser.homes == [None] * 4 + [HomeArea({IDF: 1.0}, 1)] * 3
+    assert geoparser.homes == [None] * 4 + [HomeArea({IDF: 1.0}, 1, "a.example"), HomeArea({IDF: 1.0}, 1, "b.example"),
+                                            HomeArea({IDF: 1.0}, 1, "a.example")]
 
 
 def test_without_shared_sources_each_text_is_parsed_once():
@@ -30,3 +31,11 @@ def test_without_shared_sources_each_text_is_parsed_once():
     stories = parse_with_sources(geoparser, texts, ["https://a.example/1", "", "notes.txt"])
     assert [s.text for s in stories] == texts and geoparser.calls == texts
     assert geoparser.homes == [None, None, None]
+
+
+def test_a_country_domain_alone_gives_a_home_area():
+    geoparser = RegionalGeoparser()
+    stories = parse_with_sources(geoparser, ["Paris one.", "Paris two."], ["https://www.lemonde.fr/1", ""])
+    assert [s.text for s in stories] == ["Paris one.", "Paris two."]
+    assert geoparser.calls == ["Paris one.", "Paris two.", "Paris one."]
+    assert geoparser.homes[2:] == [HomeArea(source="lemonde.fr", country="FR")]
