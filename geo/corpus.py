@@ -7,10 +7,9 @@ places (and the domain's country) give. Only predictions are read.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterator, Protocol, Sequence
 
-from geo.home import HomeArea, Region, home_area, place_regions, source_country, source_domain, with_source
+from geo.home import HomeArea, Region, place_regions, source_domain, source_homes
 from geo.types import Story
 from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
 
@@ -31,16 +30,11 @@ def story_regions(story: Story, min_confidence: float) -> set[Region]:
 def parse_with_sources(geoparser: _Parser, texts: Sequence[str], sources: Sequence[str], batch_size: int = 16,
                        weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[Story]:
     """One Story per text, in order; texts with a home area (geo.home) are resolved with it."""
-    domains = [source_domain(s) for s in sources]
-    shared = {d for d, n in Counter(d for d in domains if d).items() if n > 1}
     stories = list(geoparser.parse_many(texts, batch_size=batch_size))
-    if not any(d in shared or source_country(d) for d in domains):
-        return stories
-    regions = [story_regions(s, weights.home_min_confidence) for s in stories]
-    homes = {i: with_source(home_area((regions[j] for j, other in enumerate(domains) if other == d and j != i),
-                                      weights.home_min_articles, weights.home_min_share) if d in shared else None, d)
-             for i, d in enumerate(domains) if d}
-    again = [i for i, home in homes.items() if home is not None]
+    homes = source_homes([source_domain(s) for s in sources],
+                         [story_regions(s, weights.home_min_confidence) for s in stories],
+                         weights.home_min_articles, weights.home_min_share)
+    again = [i for i, home in enumerate(homes) if home is not None]
     for i, story in zip(again, geoparser.parse_many([texts[i] for i in again], batch_size=batch_size,
                                                     homes=[homes[i] for i in again])):
         stories[i] = story

@@ -450,20 +450,19 @@ def locate_features(entries: Iterable[Entry]) -> Iterator[Entry]:
 def iter_extra(path: Path | None = None) -> Iterator[Entry]:
     """A short hand-made list of well-known regions that no other source carries."""
     with _open_text(path or DATA_DIR / "extra_places.tsv") as fh:
-        for n, row in enumerate(csv.DictReader(fh, delimiter="\t")):
+        for row in csv.DictReader(fh, delimiter="\t"):
             code = row["feature_code"]
-            place = Place(
-                place_id=f"x:{name_key(row['name']).replace(' ', '-')}",
-                name=row["name"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                country_code=row["country_code"] or None,
-                feature_class="L" if code == "RGN" else ("H" if code == "STRT" else "T"),
-                feature_code=code,
-                source="curated",
-            )
-            names = [row["name"], *(a for a in row["alt_names"].split("|") if a)]
-            yield Entry(place, tuple(names))
+            yield _curated(row, float(row["lat"]), float(row["lon"]), row["country_code"] or None,
+                           "L" if code == "RGN" else ("H" if code == "STRT" else "T"), code)
+
+
+def _curated(row: dict[str, str], lat: float, lon: float, country_code: str | None, feature_class: str,
+             feature_code: str) -> Entry:
+    """A hand-made entry from a row with "name" and "alt_names" (|-separated): id "x:<name key>"."""
+    place = Place(place_id=f"x:{name_key(row['name']).replace(' ', '-')}", name=row["name"], lat=lat, lon=lon,
+                  country_code=country_code, feature_class=feature_class, feature_code=feature_code,
+                  source="curated")
+    return Entry(place, (row["name"], *(a for a in row["alt_names"].split("|") if a)))
 
 
 def iter_historical(path: Path | None = None, points_path: Path | None = None) -> Iterator[Entry]:
@@ -473,17 +472,8 @@ def iter_historical(path: Path | None = None, points_path: Path | None = None) -
     with _open_text(path or DATA_DIR / "historical_states.tsv") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             successor = points[row["successor"]]
-            place = Place(
-                place_id=f"x:{name_key(row['name']).replace(' ', '-')}",
-                name=row["name"],
-                lat=float(successor["LATITUDE"]),
-                lon=float(successor["LONGITUDE"]),
-                country_code=row["successor"],
-                feature_class="A",
-                feature_code="PCLH",
-                source="curated",
-            )
-            yield Entry(place, (row["name"], *(a for a in row["alt_names"].split("|") if a)))
+            yield _curated(row, float(successor["LATITUDE"]), float(successor["LONGITUDE"]), row["successor"],
+                           "A", "PCLH")
 
 
 def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], Iterable[Entry]]]:

@@ -9,16 +9,17 @@ corrections included), never a gold answer.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from functools import cache
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from functools import cache
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from geo import lexicon
 from geo.countries import country_name
 
-__all__ = ["HomeArea", "Region", "home_area", "place_regions", "source_country", "source_domain", "with_source"]
+__all__ = ["HomeArea", "Region", "home_area", "place_regions", "source_country", "source_domain", "source_homes",
+           "with_source"]
 
 Region = tuple[str, str]  # (country code, first-level region name)
 
@@ -66,10 +67,35 @@ def home_area(articles: Iterable[Iterable[Region]], min_articles: int, min_share
     for regions in articles:
         n += 1
         counts.update({r for r in regions if r[0] and r[1]})
-    if n < min_articles:
+    return _home(counts.items(), n, min_articles, min_share)
+
+
+def _home(counts: Iterable[tuple[Region, int]], n: int, min_articles: int, min_share: float) -> HomeArea | None:
+    """The home area of n articles from how many of them name each region."""
+    if n < min_articles or n == 0:
         return None
-    shares = {r: c / n for r, c in counts.items() if c / n >= min_share}
+    shares = {r: c / n for r, c in counts if c / n >= min_share}
     return HomeArea(shares, n) if shares else None
+
+
+def source_homes(domains: Sequence[str], regions: Sequence[set[Region]], min_articles: int,
+                 min_share: float) -> list[HomeArea | None]:
+    """Each of many articles' home area (with_source) from the *other* articles of its publication:
+    ``domains[i]`` (source_domain, "" for none) and ``regions[i]`` (place_regions) describe article i.
+    Linear in the articles: each publication's counts are made once, and an article's own regions
+    are taken off them."""
+    counts: dict[str, Counter[Region]] = defaultdict(Counter)
+    sizes: Counter[str] = Counter()
+    for domain, own in zip(domains, regions):
+        if domain:
+            counts[domain].update({r for r in own if r[0] and r[1]})
+            sizes[domain] += 1
+    # a region must be named by min_share of the others even before this article's own is taken off
+    frequent = {d: [(r, c) for r, c in counts[d].items() if n > 1 and c / (n - 1) >= min_share]
+                for d, n in sizes.items()}
+    return [with_source(_home(((r, c - (r in own)) for r, c in frequent[domain]), sizes[domain] - 1,
+                              min_articles, min_share), domain) if domain else None
+            for domain, own in zip(domains, regions)]
 
 
 def source_country(domain: str) -> str:

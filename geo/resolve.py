@@ -657,7 +657,7 @@ def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> Non
 
 def _home_bonus(place: Place, home: HomeArea, s: _Scoring) -> float:
     """The _home_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
-    if not _takes_context(place, s.rules) or place.feature_code in s.rules.areal:
+    if not _local(place, s.rules):
         return 0.0
     bonus = s.w.home_region_bonus * home.share(place.country_code, place.admin1)
     return bonus + (s.w.home_country_bonus if home.country and place.country_code == home.country else 0.0)
@@ -674,7 +674,7 @@ def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> 
 
 def _hint_bonus(place: Place, countries: frozenset[str], units: NearestPoints, s: _Scoring) -> float:
     """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
-    if not _takes_context(place, s.rules) or place.feature_code in s.rules.areal:
+    if not _local(place, s.rules):
         return 0.0
     bonus = s.w.hint_country_bonus if place.country_code in countries else 0.0
     d = units.nearest_km(place.lat, place.lon, skip=place.place_id)
@@ -697,6 +697,12 @@ def _takes_context(place: Place, rules: _Rules) -> bool:
     (a river, lake, peak, park: a physical feature with a meaningful point, not a wide area)."""
     return place.feature_class in ("P", "A") or (
         place.feature_class in rules.physical_classes and place.feature_code not in rules.broad)
+
+
+def _local(place: Place, rules: _Rules) -> bool:
+    """Whether local evidence (hints, the source's home area) may raise a candidate: a place that
+    takes context and is no wide area (a country, a region, a sea)."""
+    return _takes_context(place, rules) and place.feature_code not in rules.areal
 
 
 def _keep_max(table: dict[str, float], key: str, value: float) -> None:

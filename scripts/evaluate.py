@@ -183,7 +183,7 @@ class _WithHome:
 def source_homes(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]:
     """Document id -> the home area (geo.home) from the predictions for the *other* documents of the
     same source (URL host): what a library holding those articles would know, never a gold answer."""
-    from geo.home import home_area, place_regions, source_domain, with_source
+    from geo.home import place_regions, source_domain, source_homes
     from geo.weights import DEFAULT_WEIGHTS as w
 
     regions: dict[str, set] = {}
@@ -192,9 +192,9 @@ def source_homes(corpus: Corpus, eval_dir: Path, pred: Path) -> dict[str, Any]:
                 for p in (f["properties"] for f in fc["features"]) if p.get("resolved")]
         regions[str(fc["id"])] = place_regions(rows, w.home_min_confidence)
     docs = [(str(d["id"]), source_domain((d.get("meta") or {}).get("url", ""))) for d in read_jsonl(eval_dir / corpus.filename)]
-    return {doc_id: with_source(home_area((regions.get(other, set()) for other, dom in docs if dom == domain and other != doc_id),
-                                          w.home_min_articles, w.home_min_share), domain) if domain else None
-            for doc_id, domain in docs}
+    homes = source_homes([domain for _, domain in docs], [regions.get(doc_id, set()) for doc_id, _ in docs],
+                         w.home_min_articles, w.home_min_share)
+    return {doc_id: home for (doc_id, _), home in zip(docs, homes)}
 
 
 def headline(results: dict[str, dict]) -> dict[str, float]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.home import HomeArea, home_area, place_regions, source_country, source_domain, with_source
+from geo.home import HomeArea, home_area, place_regions, source_country, source_domain, source_homes, with_source
 
 LA, TX, VA = ("US", "Louisiana"), ("US", "Texas"), ("US", "Virginia")
 
@@ -73,3 +73,14 @@ def test_with_source():
     assert with_source(area, "thetowntalk.com") == HomeArea({LA: 1.0}, 3, "thetowntalk.com", "")
     assert with_source(None, "irishtimes.ie") == HomeArea(source="irishtimes.ie", country="IE")
     assert with_source(None, "thetowntalk.com") is None  # nothing to say
+
+
+def test_source_homes_reads_each_article_against_the_others_of_its_publication():
+    domains = ["a.com", "a.com", "a.com", "b.ie", "", "a.com"]
+    regions = [{LA}, {LA, TX}, {TX}, {VA}, {LA}, set()]
+    homes = source_homes(domains, regions, 1, 0.5)
+    expected = [with_source(home_area([r for j, r in enumerate(regions) if domains[j] == d and j != i], 1, 0.5), d)
+                if d else None for i, d in enumerate(domains)]
+    assert homes == expected
+    assert homes[0] == HomeArea({TX: 2 / 3}, 3, "a.com") and homes[2] == HomeArea({LA: 2 / 3}, 3, "a.com")
+    assert homes[3] == HomeArea(source="b.ie", country="IE") and homes[4] is None

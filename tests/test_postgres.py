@@ -137,7 +137,7 @@ def test_source_regions_on_postgresql(pg_app: Flask) -> None:
             store.save_story(db.session, f"S{k}", source, paris_story(f"{PARIS_TEXT} {k}"))
         db.session.execute(update(store.Place).values(admin1="Île-de-France"))
         db.session.commit()
-        regions = store.source_regions(db.session, "http://a_b.example/new", None, 0.5)
+        regions = store.source_regions(db.session, "a_b.example", None, 0.5)
         assert regions == [{("FR", "Île-de-France")}] * 2
 
 

@@ -173,9 +173,9 @@ def _analysis(article_id: int, token: str) -> bool:
 
 def _source_home(article: store.Article) -> HomeArea | None:
     """Where the other articles of the same publication are (geo.home): weak context for this one."""
-    w = DEFAULT_WEIGHTS
-    regions = store.source_regions(db.session, article.source, article.id, w.home_min_confidence)
-    return with_source(home_area(regions, w.home_min_articles, w.home_min_share), source_domain(article.source))
+    w, domain = DEFAULT_WEIGHTS, source_domain(article.source)
+    regions = store.source_regions(db.session, domain, article.id, w.home_min_confidence)
+    return with_source(home_area(regions, w.home_min_articles, w.home_min_share), domain)
 
 
 def _failure_message(exc: BaseException) -> str:

@@ -14,11 +14,10 @@ __all__ = ["SOURCE_ARTICLES", "source_regions"]
 SOURCE_ARTICLES = 200  # the latest this many done articles of a source are read: a bounded query
 
 
-def source_regions(session: Session, source: str, exclude_id: int | None, min_confidence: float,
+def source_regions(session: Session, domain: str, exclude_id: int | None, min_confidence: float,
                    limit: int = SOURCE_ARTICLES) -> list[set[Region]]:
-    """For each other done article from the same publication (URL host) as ``source``, the
-    first-level regions of its resolved towns and units; a person's review counts as certain."""
-    domain = source_domain(source)
+    """For each other done article from the publication ``domain`` (a URL host: geo.home.source_domain),
+    the first-level regions of its resolved towns and units; a person's review counts as certain."""
     if not domain:
         return []
     candidates = session.execute(
