@@ -93,6 +93,20 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         # an all-capitals word the model glued to a name is not a surname
         ("The ministry said the US measures were unfair, Henry Lazenby US wrote.",
          [("US", "United States", "literal")]),
+        # a province's abbreviation, but not an era
+        ("The new FrontCounter BC office opened on Monday.", [("BC", "British Columbia", "literal")]),
+        ("The temple was built in 500 BC and rebuilt in the fifth century BC.", []),
+        # an unknown facility needs a facility's word or a locative: not an operation, a team
+        ("Soldiers marched at the headquarters of Operation Lafiya Dole in Damascus.",
+         [("Damascus", "Damascus", "literal")]),
+        ("The fans cheered for the Buffalo Bisons all night.", []),
+        ("Crowds walked along Royal Street and the Marigny Canal in Paris.",
+         [("Royal Street", "Royal Street", "literal"), ("Marigny Canal", "Marigny Canal", "literal"),
+          ("Paris", "Paris", "literal")]),
+        # a people the model tagged a date is still a demonym; a singular one it calls a person is not
+        ("It will help it win votes from rural ethnic Malays, the bedrock of support.",
+         [("Malays", "Malaysia", "demonym")]),
+        ("Finn said the plan would pass.", []),
     ],
 )
 def test_recognize_table(nlp, index, text, expected):
@@ -140,6 +154,9 @@ def test_boilerplate_phrase_in_a_long_one_line_text_drops_only_its_sentence(nlp,
         ("CAMP QUILLMOOR, Wash. - The guard unit trained all week.", ["CAMP QUILLMOOR", "Wash."]),
         # ... but an upper-case header is no dateline place
         ("BREAKING NEWS: The guard unit trained all week.", []),
+        # a dateline after a byline's date
+        ("BY KENT MALLETT Advocate Reporter March 30, 2009 ZABROVKA -- The surge in home sales went on.",
+         ["ZABROVKA"]),
         # a state abbreviation the tokenizer splits is no unknown multi-word name
         ("He was held in the jail in Greenwood, W. Va., on a parole violation.", ["Greenwood", "W. Va."]),
     ],

@@ -48,6 +48,11 @@ def test_bad_ranges(text, expected):
         ("LONDON — Rain. PARIS: Sun.", ["LONDON", "PARIS"]),
         ("Read the AP - report.", []),
         ("NEW YORK (AP) — x", ["NEW YORK"]),
+        # after a byline's year, with a date after the comma, and before a wire tag anywhere in a line
+        ("Reporter March 30, 2009 NEWARK -- The sales rose.", ["NEWARK"]),
+        ("SOUTH WAZIRISTAN, April 5 (APP): The army chief visited.", ["SOUTH WAZIRISTAN"]),
+        ("By JILL COLVIN, Associated Press WASHINGTON (AP) — China vowed to fight.", ["WASHINGTON"]),
+        ("The 2009 BUDGET is late.", []),
         ("X. " * 200, []),  # no terminator: the limited pattern gives up quickly
     ],
 )

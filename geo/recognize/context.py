@@ -7,7 +7,7 @@ from typing import Literal, Mapping, Sequence
 
 from spacy.tokens import Doc, Span
 
-from geo.demonyms import abbreviation_place
+from geo.demonyms import abbreviation_place, demonyms as singular_demonyms
 from geo.names import name_key
 from geo.recognize.rules import Rules, rules
 from geo.recognize.text import Ranges, bad_ranges, covered, dateline_spans, in_ranges, merge_ranges
@@ -180,12 +180,22 @@ def _dateline_tokens(doc: Doc, text: str, datelines: frozenset[tuple[int, int]],
 
 
 def _demonyms(ctx: Context) -> dict[int, tuple[int, str]]:
-    """Name tokens that start a demonym ("Syrian", "South Koreans"), unless shouted outside a dateline."""
-    out = {}
-    for i in ctx.name_tokens:
-        dem = demonym_at(ctx.doc, i)
-        if dem is not None and ctx.upper_ok(i, dem[0]):
-            out[i] = dem
+    """Name tokens that start a demonym ("Syrian", "South Koreans"), unless shouted outside a dateline; a
+    person, date or number tag counts when it covers more than the demonym ("8,000 Egyptian pounds") or
+    names one person ("Finn"), not when the model put it on a people ("ethnic Malays" as a date, "for
+    Africans" as a person)."""
+    doc, out = ctx.doc, {}
+    for i, tok in enumerate(doc):
+        if not is_cap(tok) or in_ranges(tok.idx, ctx.bad):
+            continue
+        dem = demonym_at(doc, i)
+        if dem is None or not ctx.upper_ok(i, dem[0]):
+            continue
+        ent = ctx.cover[i]
+        if _person_or_number(ent) and ((ent.start, ent.end) != (i, dem[0])
+                                       or ent.label_ == "PERSON" and doc[i:dem[0]].text in singular_demonyms()):
+            continue  # a singular demonym the model calls a person may be one ("Finn said")
+        out[i] = dem
     return out
 
 
@@ -215,6 +225,9 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
     if j - i > 1 and known is None and not abbreviated and e.label_ in ("GPE", "LOC") and not located \
             and (doc[i].idx, ctx.end(j)) not in ctx.datelines and not _geo_headed(ctx, i, j):
         return "unplaced"  # "United Way", "Webb Center": an unknown name needs a place reading from its context
+    if known is None and not abbreviated and e.label_ == "FAC" and not located \
+            and (doc[i].idx, ctx.end(j)) not in ctx.datelines and not _facility_worded(ctx, i, j):
+        return "unplaced"  # an unknown facility without a facility's word: a team, an event, a law, a person
     if j - i == 1 and not located and (
             key in ctx.surnames or known is None and e.label_ in ("GPE", "LOC") and not abbreviated):
         return "rejected"  # a surname here, or an unknown one-word name ("Guhdar" said)
@@ -252,6 +265,13 @@ def _place_compound(ctx: Context, i: int, j: int) -> bool:
     return True
 
 
+def _facility_worded(ctx: Context, i: int, j: int) -> bool:
+    """Whether a name holds a street, building or geographic word ("Royal Street", "Marigny Canal")."""
+    r = ctx.rules
+    return any(w in r.street_words or w in r.geo_heads or w in r.geo_nouns
+               for w in (ctx.doc[m].lower_.rstrip(".") for m in range(i, j)))
+
+
 def _geo_headed(ctx: Context, i: int, j: int) -> bool:
     """Whether an unknown multi-word name reads as a place by its form ("Lake Manassas", "Nazi Germany")."""
     # a geographic head word first or last, or a prominent place after a qualifier that is no direction
@@ -277,8 +297,8 @@ def _after_geo_nouns(ctx: Context) -> tuple[TokenSpan, ...]:
 
 def _abbreviations(ctx: Context) -> tuple[int, ...]:
     """Name tokens that stand for a place as an abbreviation ("U.S.", "Lebanon, Pa.")."""
-    # an always-abbreviation outside shouting, or any place abbreviation after "<Name>,"; a demonym or the
-    # "D.C." of "Washington, D.C." is another source's
+    # an always-abbreviation outside shouting and not an era ("500 BC"), or any place
+    # abbreviation after "<Name>,"; a demonym or the "D.C." of "Washington, D.C." is another source's
     doc, out = ctx.doc, []
     for i in ctx.name_tokens:
         if i in ctx.demonyms or is_washington_dc(doc, i):
@@ -286,6 +306,8 @@ def _abbreviations(ctx: Context) -> tuple[int, ...]:
         tok = doc[i]
         if abbreviation_place(tok.text) and (
                 tok.text in ctx.rules.always_abbreviations and not shouting(doc, i)
+                and not (i and tok.text in ctx.rules.era_words
+                         and (doc[i - 1].like_num or doc[i - 1].lower_ in ctx.rules.era_words))
                 or i >= 2 and doc[i - 1].text == "," and is_cap(doc[i - 2])):
             out.append(i)
     return tuple(out)

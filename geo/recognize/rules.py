@@ -13,7 +13,7 @@ __all__ = ["Rules", "rules"]
 
 # Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
-               "directions", "always_abbreviations", "motion_verbs")
+               "directions", "always_abbreviations", "motion_verbs", "era_words", "street_words")
 _KEY_LISTS = ("not_places", "commercial_words", "owner_words")
 
 
@@ -33,6 +33,8 @@ class Rules:
     geo_heads: frozenset[str]
     directions: frozenset[str]
     always_abbreviations: frozenset[str]
+    street_words: frozenset[str]  # lower case: "street", "stadium", "canal": a name holding one names a facility
+    era_words: frozenset[str]  # "BC" and "century": such an abbreviation after a number or one is an era
     motion_verbs: frozenset[str]  # lemmas: "to" after one is a locative ("drove to Castlegar")
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
     institution_ends: frozenset[str]  # "Courthouse", "Airport": a place entity ending so names an institution

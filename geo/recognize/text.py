@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 from typing import Iterable
+
+from geo import lexicon
 
 __all__ = ["Ranges", "bad_ranges", "covered", "dateline_spans", "in_ranges", "merge_ranges"]
 
@@ -32,9 +35,19 @@ _PROMO_MAX_WORDS = 25
 # The place, its qualifier and the blanks after them have a length limit, so that no try backtracks over a
 # whole line (a long all-capitals text would otherwise take quadratic time).
 _DATELINE = re.compile(
-    r"(?:^|\n|[.!?] )[ \t]{0,20}([A-Z][A-Z.'\- ]{0,80}[A-Z.])(?:,[ \t]*[A-Z][A-Za-z. ]{1,40}?)?[ \t]{0,20}"
-    r"(?:\(|—|–|--| - |:)"
+    r"(?:^|\n|[.!?] |\b(?:1[89]|20)\d\d )[ \t]{0,20}([A-Z][A-Z.'\- ]{0,80}[A-Z.])"
+    r"(?:,[ \t]*[A-Z][A-Za-z0-9. ]{1,40}?)?[ \t]{0,20}(?:\(|—|–|--| - |:)"
 )
+# After a year ("March 30, 2009 NEWARK --": a byline's date) and with a date after the comma
+# ("SOUTH WAZIRISTAN, April 5 (APP):") too. Anywhere in a line before a wire service's tag
+# (wire_services.txt): "Associated Press WASHINGTON (AP) —".
+
+
+@cache
+def _wire_dateline() -> re.Pattern[str]:
+    """Upper-case words right before a news agency's bracketed tag."""
+    tags = "|".join(sorted(map(re.escape, lexicon.words("wire_services"))))
+    return re.compile(r"\b([A-Z][A-Z.'\- ]{1,60}[A-Z.])[ \t]{0,5}\((?:" + tags + r")\)")
 
 
 @dataclass(frozen=True)
@@ -128,7 +141,7 @@ def covered(start: int, end: int, ranges: Ranges) -> bool:
 def dateline_spans(text: str) -> frozenset[tuple[int, int]]:
     """Character spans of upper-case datelines at a line start ("WASHINGTON (AP) —")."""
     out = set()
-    for m in _DATELINE.finditer(text):
+    for m in (*_DATELINE.finditer(text), *_wire_dateline().finditer(text)):
         s, e = m.span(1)
         if e - s >= 3 and not text[s:e].strip().endswith(("AP", "UPI")):
             out.add((s, s + len(text[s:e].rstrip())))
