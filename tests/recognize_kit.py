@@ -54,6 +54,8 @@ _KNOWN = {
     "Ravenel": (1, 2_500, {"PPL"}),
     "Anderson County": (5, 200_000, {"ADM2"}),
     "Titan": (1, 0, {"PPL"}),
+    "El Niño": (2, 5_000, {"PPL"}),
+    "La Niña": (1, 2_000, {"PPL"}),
 }
 
 

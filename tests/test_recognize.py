@@ -107,6 +107,15 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         ("It will help it win votes from rural ethnic Malays, the bedrock of support.",
          [("Malays", "Malaysia", "demonym")]),
         ("Finn said the plan would pass.", []),
+        # a weather phenomenon named like a town
+        ("What about El Niño/La Niña? A strong El Niño warms the sea near Lisbon.",
+         [("Lisbon", "Lisbon", "literal")]),
+        # a country the model read once as a person's name and more often as a place stays a place
+        ("Rethinking Egypt-US relations. Since Obama took office, hopes spread over the Middle East. Egypt, "
+         "which often had trouble, is now hoping for ties. Egypt needs also to embrace democracy. The advice of "
+         "Egypt was ignored.",
+         [("Egypt", "Egypt", "literal"), ("US", "United States", "literal"), ("Egypt", "Egypt", "literal"),
+          ("Egypt", "Egypt", "literal"), ("Egypt", "Egypt", "literal")]),
     ],
 )
 def test_recognize_table(nlp, index, text, expected):

@@ -124,7 +124,8 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
         doc=doc, text=text, index=index, rules=r, bad=bad, datelines=datelines,
         dateline_ranges=merge_ranges(datelines), dateline_tokens=dateline_tokens,
         cover=cover, grams=grams, ner_spans=ner_spans, info=info,
-        surnames=person_surnames(doc), forenames=person_forenames(doc),
+        surnames=person_surnames(doc, lambda word: word in info and r.major(info[word])),
+        forenames=person_forenames(doc),
         lower_words=frozenset(_LOWER_WORD.findall(text)),
         known_starts=frozenset(i for i, _ in prominent), known_ends=frozenset(j for _, j in prominent),
         name_tokens=tuple(i for i, tok in enumerate(doc) if is_cap(tok) and not in_ranges(tok.idx, bad)

@@ -24,7 +24,7 @@ class Rules:
     connectors: frozenset[str]
     locatives: frozenset[str]
     geo_nouns: frozenset[str]
-    not_places: frozenset[str]  # name keys, with the seats of power (institution_seats.tsv)
+    not_places: frozenset[str]  # name keys, with the seats of power and not_place_names.tsv
     commercial_words: frozenset[str]  # name keys
     owner_words: frozenset[str]  # name keys
     titles: frozenset[str]
@@ -77,7 +77,8 @@ def rules() -> Rules:
     codes = {f"{row[0]}_codes": frozenset(row[1].split()) for row in lexicon.table("feature_codes")}
     people = {f"{row[0]}_population": int(row[1]) for row in lexicon.table("populations")}
     lists = {name: lexicon.keys(name) for name in _KEY_LISTS}
-    lists["not_places"] |= frozenset(name_key(row[0]) for row in lexicon.table("institution_seats"))
+    lists["not_places"] |= frozenset(name_key(row[0]) for table in ("institution_seats", "not_place_names")
+                                     for row in lexicon.table(table))
     return Rules(
         **{name: lexicon.words(name) for name in _WORD_LISTS},
         **lists,

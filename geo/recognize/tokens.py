@@ -1,6 +1,9 @@
 """Token-level readings of a parsed text: name-like tokens, runs of them, and the words around a span."""
 from __future__ import annotations
 
+from collections import Counter
+from typing import Callable
+
 from spacy.tokens import Doc, Span, Token
 
 from geo.demonyms import abbreviation_place, demonym_place
@@ -126,10 +129,15 @@ def ent_index(doc: Doc) -> list[Span | None]:
     return cover
 
 
-def person_surnames(doc: Doc) -> frozenset[str]:
-    """Keys of words that end a multi-word PERSON entity here ("Farrin" in "John Farrin")."""
-    return frozenset(name_key(e[-1].text) for e in doc.ents
-                     if e.label_ == "PERSON" and len(e) > 1 and not e[-1].is_upper)
+def person_surnames(doc: Doc, major: Callable[[str], bool] = lambda _word: False) -> frozenset[str]:
+    """Keys of words that end a multi-word PERSON entity here ("Farrin" in "John Farrin"), unless the word
+    is a major place (``major``: a country, first-level region or capital) that the model tags alone as
+    a place more often than it ends a person's name (the headline "Rethinking Egypt" read as a person,
+    Egypt a place six times after it; "Michael Jordan ... Jordan smiled" stays a surname)."""
+    ends = Counter((name_key(e[-1].text), e[-1].text) for e in doc.ents
+                   if e.label_ == "PERSON" and len(e) > 1 and not e[-1].is_upper)
+    alone = Counter(name_key(e.text) for e in doc.ents if e.label_ in ("GPE", "LOC") and len(e) == 1)
+    return frozenset(key for (key, word), n in ends.items() if alone[key] <= n or not major(word))
 
 
 def person_forenames(doc: Doc) -> frozenset[str]:
