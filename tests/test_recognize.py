@@ -107,6 +107,14 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
         ("It will help it win votes from rural ethnic Malays, the bedrock of support.",
          [("Malays", "Malaysia", "demonym")]),
         ("Finn said the plan would pass.", []),
+        # demonyms of peoples, and plurals not made by adding "s" to a word ending in "ch"
+        ("Many in the ethnic Sinhalese majority agree. The Czechs are the current president of the union.",
+         [("Sinhalese", "Sri Lanka", "demonym"), ("Czechs", "Czech Republic", "demonym")]),
+        # a known name before a noun for a person from there, but not the end of a longer name
+        ("A Zabrovka man is suing the station over a photo.", [("Zabrovka", "Zabrovka", "literal")]),
+        ("The Meadow Green man was happy to have his name cleared.", []),
+        # a state abbreviation whose final period the tokenizer split off
+        ("W.Va. Democrat volunteer Holroyd dies at 74.", [("W.Va.", "West Virginia", "literal")]),
         # a weather phenomenon named like a town
         ("What about El Niño/La Niña? A strong El Niño warms the sea near Lisbon.",
          [("Lisbon", "Lisbon", "literal")]),

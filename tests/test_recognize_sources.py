@@ -195,6 +195,17 @@ def test_hometowns(text, expected):
     assert spans(read(text), sources.hometowns) == expected
 
 
+@table(
+    ("A Zabrovka man is suing the station over a photo.", [("Zabrovka", "Zabrovka")]),
+    ("Ravenel residents met on Monday to discuss it.", [("Ravenel", "Ravenel")]),
+    ("The Meadow Green man was happy to have his name cleared.", []),  # the end of a longer name
+    ("Green women's head coach spoke after the game.", []),  # a team
+    ("The Zabrovka Man is a sculpture.", []),  # not a lower-case noun
+)
+def test_residents(text, expected):
+    assert spans(read(text), sources.residents) == expected
+
+
 def test_every_source_has_a_table():
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     named = {s.__name__ for s in (*sources.SOURCES, *sources.FOLLOW_UPS)}

@@ -145,6 +145,9 @@ def _ner_spans(doc: Doc, text: str, grams: dict[TokenSpan, str]) -> dict[TokenSp
         if e.label_ in PLACE_LABELS:
             end = next((k for k in range(e.start, e.end) if "\n" in doc[k].text), e.end)
             i, j = trim(doc, e.start, end)
+            if i < j < len(doc) and doc[j].text == "." and doc[j].idx == doc[j - 1].idx + len(doc[j - 1].text) \
+                    and abbreviation_place(text[doc[i].idx:doc[j].idx + 1]) is not None:
+                j += 1  # the period the tokenizer split off an abbreviation ("W.Va" + ".")
             if i < j:
                 out[(i, j)] = e
                 grams.setdefault((i, j), text[doc[i].idx:surface_end(doc, j)])

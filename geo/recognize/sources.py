@@ -37,12 +37,14 @@ __all__ = [
     "party_state_tags",
     "person_tagged_places",
     "qualified_datelines",
+    "residents",
     "washington_dc",
 ]
 
 _PARTY_STATE = re.compile(r"\b[DRI]-([A-Z][A-Za-z]*\.?(?:[A-Z][a-z]?\.)*(?: [A-Z][a-z]+)?)")
 _JOINS = frozenset({",", "and", "or"})  # words that coordinate two names ("Gainesville and Lindsay")
 _COORDINATED_SITUATIONS = frozenset({"free", "person", "exact"})
+_RESIDENT_SITUATIONS = frozenset({"free", "exact"})  # alone, or the whole of an entity ("Crafton" as ORG)
 _ORG_WITH_PLACE_NAMES = ("ORG", "NORP", "PRODUCT")  # entity labels a prominent place's exact name may carry
 
 
@@ -219,6 +221,19 @@ def hometowns(ctx: Context) -> Iterator[SpanCandidate]:
             yield SpanCandidate(start, start + len(surface), surface, "literal", "pattern", "", 2)
 
 
+def residents(ctx: Context) -> Iterator[SpanCandidate]:
+    """A known name right before a noun for a person from there ("a Crafton man", "Lebanon residents"),
+    unless it ends a person's name here or sits inside a longer name."""
+    # not the end of a longer capitalised name ("Meadow Grove man": Grove), nor a team ("Duke women's coach")
+    doc, nouns = ctx.doc, ctx.rules.resident_nouns
+    for r in ctx.readings:
+        if r.j < len(doc) and doc[r.j].lower_ in nouns and doc[r.j].text.islower() \
+                and r.key not in ctx.surnames and r.situation in _RESIDENT_SITUATIONS \
+                and (sentence_initial(doc, r.i) or not doc[r.i - 1].text[:1].isupper() or doc[r.i - 1].is_stop) \
+                and not (r.j + 1 < len(doc) and doc[r.j + 1].text in ("'s", "’s")):
+            yield _gazetteer(ctx, r, 2)
+
+
 def qualified_datelines(ctx: Context) -> Iterator[SpanCandidate]:
     """Datelines the gazetteer lacks but a state abbreviation vouches for ("CAMP MURRAY, Wash. -")."""
     doc = ctx.doc
@@ -285,6 +300,7 @@ SOURCES: tuple[Source, ...] = (
     exact_organisation_names,
     names_in_organisations,
     qualified_datelines,
+    residents,
     listed_before_plural_nouns,
     hometowns,
 )
