@@ -325,9 +325,23 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
     for group in groups.values():
         _written_evidence(group, s)
         _choose(group, [0.0] * len(group.places))
+    before: dict[str, tuple[Place | None, list[float]]] = {}
     for _ in range(weights.rescore_rounds):
+        before = {key: (group.choice, group.totals) for key, group in groups.items()}
         _rescore(groups, s)
+    _settle_flips(groups, before)
     return s, groups, order
+
+
+def _settle_flips(groups: dict[str, _Group], before: dict[str, tuple[Place | None, list[float]]]) -> None:
+    """Settle the groups whose choice still changed in the last round by their mean totals over the last
+    two rounds: two names that each follow the other's previous choice ("Huntsville" and "Walker
+    County", one in Alabama, the other in Texas, swapping every round) would else end on a pair that
+    neither round chose together."""
+    for key, group in groups.items():
+        choice, totals = before.get(key, (None, []))
+        if choice is not None and group.choice is not choice and len(totals) == len(group.base):
+            _choose(group, [(t + u) / 2 - b for t, u, b in zip(totals, group.totals, group.base)])
 
 
 def _top_indices(group: _Group, top: int) -> list[int]:

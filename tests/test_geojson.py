@@ -15,6 +15,7 @@ from geo.geojson import (
     story_collection,
     stream_collection,
 )
+from geo.store import UNCERTAIN_BELOW
 from geo.types import Story
 
 MENTION_KEYS = {"start", "end", "text", "passage", "kind"}
@@ -68,7 +69,8 @@ def test_unresolved_mentions_are_grouped_by_name():
         (PARIS.place_id, {"name": "Paris", "geonameid": 2988507, "country_code": "FR",
                           "feature_code": "PPLC", "confidence": 0.85, "article_id": 7}),
         (FRANCE.place_id, {"name": "France", "geonameid": 3017382, "country_code": "FR",
-                           "feature_code": "PCLI", "confidence": 0.85, "article_id": 7}),
+                           "feature_code": "PCLI", "confidence": round((1.0 + UNCERTAIN_BELOW) / 2, 3),
+                           "article_id": 7}),  # the mean of its mentions' confidences
         ("unresolved:Atlantis", {"name": "Atlantis", "geonameid": None, "country_code": None,
                                  "feature_code": None, "confidence": 0.0, "article_id": 7}),
     ],
@@ -208,7 +210,7 @@ def test_mention_features_are_flat_one_per_mention():
         assert {"start", "end", "text", "passage", "place_key", "article_id", "mention_name"} <= props.keys()
     french = next(f for f in flat if f["properties"]["text"] == "French")
     assert french["properties"]["name"] == "France" and french["properties"]["kind"] == "demonym"
-    assert french["properties"]["confidence"] == 0.7  # the mention's own
+    assert french["properties"]["confidence"] == UNCERTAIN_BELOW  # the mention's own
     assert french["id"] == f"5:{FRANCE.place_id}:{french['properties']['start']}-{french['properties']['end']}"
     assert french["geometry"] == {"type": "Point", "coordinates": [2.0, 46.0]}
     assert [f["properties"]["start"] for f in flat if f["properties"]["place_key"] == PARIS.place_id] == [0, PARIS_TEXT.rindex("Paris")]

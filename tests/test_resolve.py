@@ -492,3 +492,34 @@ def test_the_source_home_area_is_weak_context(text, names, home, expected):
     index = FakeIndex([LEBANON_LB, LEBANON_PA, LEBANON_TN, SYRIA, DAMASCUS_SY, DAMASCUS_MD, PENNSYLVANIA,
                        RICHMOND_GB, RICHMOND_AU])
     assert [r.place for r in resolve(text, _mentions(text, names), index, home=home)] == expected
+
+
+@pytest.mark.parametrize(
+    ("before_totals", "now_choice", "expected"),
+    [
+        ([14.6, 9.7], 1, 0),  # flipped to Alabama, but Texas leads over the last two rounds
+        ([9.0, 13.0], 1, 1),  # flipped, and the new choice leads on average too
+    ],
+)
+def test_settle_flips_by_mean_totals(before_totals, now_choice, expected) -> None:
+    """A name whose choice still changed in the last context round settles on its mean totals of the
+    last two rounds (two names can swap their choices every round)."""
+    from geo.resolve import _choose, _Group, _settle_flips
+
+    texas = _p("gn:4739526", "Walker County", 30.7, -95.5, "US", "ADM2", 71_000, "Texas")
+    alabama = _p("gn:4096770", "Walker County", 33.8, -87.3, "US", "ADM2", 64_000, "Alabama")
+    group = _Group("walker county", places=[texas, alabama], base=[5.0, 5.0])
+    previous = group.places[1 - now_choice]
+    _choose(group, [10.4 - 5.0, 13.2 - 5.0] if now_choice == 1 else [13.2 - 5.0, 10.4 - 5.0])
+    assert group.choice is group.places[now_choice]
+    _settle_flips({"walker county": group}, {"walker county": (previous, before_totals)})
+    assert group.choice is group.places[expected]
+
+
+def test_settle_flips_leaves_a_settled_choice() -> None:
+    from geo.resolve import _choose, _Group, _settle_flips
+
+    group = _Group("lebanon", places=[LEBANON_LB, LEBANON_PA], base=[9.0, 4.0])
+    _choose(group, [0.0, 0.0])
+    _settle_flips({"lebanon": group}, {"lebanon": (LEBANON_LB, [1.0, 50.0])})
+    assert group.choice is LEBANON_LB and group.totals == [9.0, 4.0]

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from geo.home import HomeArea
-from geo.store import Article
+from geo.store import UNCERTAIN_BELOW, Article
 from geo.store import Mention as MentionRow
 from geo.types import Candidate, Mention, Passage, Place, ResolvedMention, Story
 from web.extensions import MIGRATIONS_DIR, db
@@ -74,7 +74,8 @@ def paris_story(text: str = PARIS_TEXT) -> Story:
             mention(text, "Paris", PARIS, confidence=0.8,
                     alternatives=(Candidate(PARIS, 0.8), Candidate(PARIS_TX, 0.1))),
             mention(text, "France", FRANCE, confidence=1.0),
-            mention(text, "French", FRANCE, name="France", kind="demonym", confidence=0.7),
+            # exactly at the review threshold: not uncertain
+            mention(text, "French", FRANCE, name="France", kind="demonym", confidence=UNCERTAIN_BELOW),
             mention(text, "Paris", PARIS, occurrence=1, confidence=0.9),
             mention(text, "Atlantis", None, confidence=0.0),
         ),
