@@ -338,9 +338,9 @@ def _settle_flips(groups: dict[str, _Group], before: dict[str, tuple[Place | Non
     two rounds: two names that each follow the other's previous choice ("Huntsville" and "Walker
     County", one in Alabama, the other in Texas, swapping every round) would else end on a pair that
     neither round chose together."""
-    for key, group in groups.items():
-        choice, totals = before.get(key, (None, []))
-        if choice is not None and group.choice is not choice and len(totals) == len(group.base):
+    for key, (choice, totals) in before.items():
+        group = groups[key]
+        if group.choice is not choice:
             _choose(group, [(t + u) / 2 - b for t, u, b in zip(totals, group.totals, group.base)])
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal, Mapping, Sequence
+from typing import Iterator, Literal, Mapping, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -128,9 +128,13 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
         forenames=person_forenames(doc),
         lower_words=frozenset(_LOWER_WORD.findall(text)),
         known_starts=frozenset(i for i, _ in prominent), known_ends=frozenset(j for _, j in prominent),
-        name_tokens=tuple(i for i, tok in enumerate(doc) if is_cap(tok) and not in_ranges(tok.idx, bad)
-                          and not _person_or_number(cover[i])),
+        name_tokens=tuple(i for i in _capitalised(doc, bad) if not _person_or_number(cover[i])),
     )
+
+
+def _capitalised(doc: Doc, bad: Ranges) -> Iterator[int]:
+    """The capitalised tokens outside boilerplate."""
+    return (i for i, tok in enumerate(doc) if is_cap(tok) and not in_ranges(tok.idx, bad))
 
 
 def _person_or_number(ent: Span | None) -> bool:
@@ -189,18 +193,20 @@ def _demonyms(ctx: Context) -> dict[int, tuple[int, str]]:
     names one person ("Finn"), not when the model put it on a people ("ethnic Malays" as a date, "for
     Africans" as a person)."""
     doc, out = ctx.doc, {}
-    for i, tok in enumerate(doc):
-        if not is_cap(tok) or in_ranges(tok.idx, ctx.bad):
-            continue
+    for i in _capitalised(doc, ctx.bad):
         dem = demonym_at(doc, i)
         if dem is None or not ctx.upper_ok(i, dem[0]):
             continue
         ent = ctx.cover[i]
-        if _person_or_number(ent) and ((ent.start, ent.end) != (i, dem[0])
-                                       or ent.label_ == "PERSON" and doc[i:dem[0]].text in singular_demonyms()):
-            continue  # a singular demonym the model calls a person may be one ("Finn said")
-        out[i] = dem
+        if not _person_or_number(ent) or _misread_people(doc, ent, i, dem[0]):
+            out[i] = dem
     return out
+
+
+def _misread_people(doc: Doc, ent: Span, i: int, j: int) -> bool:
+    """Whether a person, date or number tag sits on the demonym i..j alone and the demonym is no single
+    person's ("Malays" as a date; not "Finn", a singular demonym the model calls a person)."""
+    return (ent.start, ent.end) == (i, j) and not (ent.label_ == "PERSON" and doc[i:j].text in singular_demonyms())
 
 
 def _verdicts(ctx: Context) -> dict[TokenSpan, Verdict]:
