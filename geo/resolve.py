@@ -45,6 +45,7 @@ __all__ = [
     "full_form",
     "abbreviations",
     "approximate_place",
+    "definite_alone",
     "generic_suffixes",
     "key_candidates",
     "is_approximate",
@@ -65,6 +66,7 @@ _PLACE_ID_MAX = 64  # the store's place_id column
 _QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
+_DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
 Regions = set[tuple[str, "str | None"]]  # (country code, admin1 or None for the whole country)
@@ -217,6 +219,25 @@ def qualifier_after(text: str, end: int) -> str | None:
     return match.group(1).rstrip(".,")
 
 
+@cache
+def _definite_followers() -> frozenset[str]:
+    """Words after "the X" that leave X a noun phrase of its own (definite_followers.txt)."""
+    return lexicon.words("definite_followers")
+
+
+def definite_alone(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is written "the X" standing alone: before a clause's
+    punctuation or a preposition, verb or relative word ("in the Middle East.", "the Gulf is"), not
+    modifying a noun ("the Paris attacks") or listed ("the Allston and Weston booths")."""
+    if text[max(0, start - 4):start].lower() != "the " or (start > 4 and text[start - 5].isalnum()):
+        return False
+    after = _DEFINITE_AFTER.match(text, end, min(len(text), end + 24))
+    if after is None:
+        return False
+    word = after.group(2)
+    return word is None or word.lower() in _definite_followers()
+
+
 def abbreviation_names(name: str) -> tuple[Expansion, ...]:
     """What a capitalised abbreviation ("BC", "B.C.", "NSW", "SA") may stand for: (name, country)."""
     letters = name.replace(".", "").replace(" ", "")
@@ -238,6 +259,7 @@ class _Group:
     base: list[float] = field(default_factory=list)
     regions: Regions = field(default_factory=set)  # named by qualifiers after its mentions
     state: bool = False  # written as a US state abbreviation somewhere
+    definite: bool = False  # written "the X" standing alone somewhere ("in the Middle East.")
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
     confidence: float = 0.0
@@ -423,6 +445,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     qualifier = qualifier_after(text, mention.end)
     if qualifier:
         group.regions |= regions_of(qualifier)
+    group.definite = group.definite or definite_alone(text, mention.start, mention.end)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
@@ -503,6 +526,9 @@ def _written_evidence(group: _Group, s: _Scoring) -> None:
                       for b, p in zip(group.base, places)]
     if group.qualifies:
         group.base = [b + _container_bonus(p, group.qualifies, w) for b, p in zip(group.base, places)]
+    if group.definite:
+        group.base = [b + (w.definite_town_penalty if p.feature_class == "P" else 0.0)
+                      for b, p in zip(group.base, places)]
 
 
 def _softmax_top(scores: list[float]) -> float:

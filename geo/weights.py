@@ -59,6 +59,9 @@ class ResolveWeights:
     """A country or first-level region inside that region (_qualifier_bonus)."""
     qualifier_outside_penalty: float = -2.0
     """Any place outside every region named after it (_qualifier_bonus)."""
+    definite_town_penalty: float = -3.0
+    """Towns for a name written "the X" standing alone ("in the Middle East."): a region or sea, not
+    the town of its name (_written_evidence)."""
     region_lookup_limit: int = 10
     """Candidates read for a qualifier or an abbreviation's full name."""
     state_bonus: float = 4.0

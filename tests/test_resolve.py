@@ -16,6 +16,7 @@ from geo.resolve import (
     APPROXIMATE_SOURCE,
     abbreviations,
     approximate_place,
+    definite_alone,
     full_form,
     generic_suffixes,
     is_approximate,
@@ -523,3 +524,33 @@ def test_settle_flips_leaves_a_settled_choice() -> None:
     _choose(group, [0.0, 0.0])
     _settle_flips({"lebanon": group}, {"lebanon": (LEBANON_LB, [1.0, 50.0])})
     assert group.choice is LEBANON_LB and group.totals == [9.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ('progress in the Middle East."', "Middle East", True),
+        ("ships in the Gulf were hit", "Gulf", True),
+        ("the Gulf is calm", "Gulf", True),
+        ("the Paris attacks", "Paris", False),  # modifies a noun
+        ("the Gainesville and Lindsay communities", "Gainesville", False),  # a list
+        ("in the Gulf, Qatar", "Gulf", False),
+        ("in Paris.", "Paris", False),  # no article
+        ("bathe Mesa.", "Mesa", False),  # "the" inside a word
+    ],
+)
+def test_definite_alone(text: str, name: str, expected: bool) -> None:
+    start = text.index(name)
+    assert definite_alone(text, start, start + len(name)) is expected
+
+
+def test_a_name_written_the_x_alone_is_no_town() -> None:
+    """"in the Middle East." means the region, even beside a town of that name near a named capital."""
+    region = Place("x:middle-east", "Middle East", 33.14, 35.86, None, None, "L", "RGN", 0, None, "curated")
+    town = _p("gn:11980025", "Middle East", 39.30151, -76.58982, "US", "PPL", 1_872, "Maryland")
+    index = FakeIndex([region, town, WASHINGTON_DC])
+    for text, expected in [("Officials in Washington spoke of stability in the Middle East.", region),
+                           ("Officials in Washington spoke of Middle East residents.", town)]:
+        mentions = _mentions(text, ["Washington", "Middle East"])
+        chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
+        assert chosen["Middle East"] == expected, text
