@@ -477,9 +477,8 @@ def iter_extra(path: Path | None = None) -> Iterator[Entry]:
     """A short hand-made list of well-known regions that no other source carries."""
     with _open_text(path or DATA_DIR / "extra_places.tsv") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            code = row["feature_code"]
             yield _curated(row, float(row["lat"]), float(row["lon"]), row["country_code"] or None,
-                           "L" if code == "RGN" else ("H" if code == "STRT" else "T"), code)
+                           row["feature_class"], row["feature_code"])
 
 
 def _curated(row: dict[str, str], lat: float, lon: float, country_code: str | None, feature_class: str,

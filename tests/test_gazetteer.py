@@ -14,6 +14,7 @@ from geo.gazetteer_build import (
     TownGrid,
     build,
     country_aliases,
+    iter_extra,
     iter_historical,
     iter_naturalearth,
     keep_alt_name,
@@ -156,11 +157,27 @@ def test_attribution_credits_sources() -> None:
     [("Lebanon", "LB", "PCLI"), ("U.S.", "US", "PCLI"), ("Britain", "GB", "PCLI"), ("Syria", "SY", "PCLI"),
      ("Bekaa", "LB", "ADM1"), ("Golan Heights", None, "TERR"), ("Middle East", None, "RGN"),
      ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT"),
-     ("USSR", "RU", "PCLH"), ("Yugoslavia", "RS", "PCLH")],
+     ("USSR", "RU", "PCLH"), ("Yugoslavia", "RS", "PCLH"), ("the Mediterranean", None, "SEA"),
+     ("Baltics", None, "RGN"), ("North Atlantic", None, "OCN"), ("Kurdistan Region", "IQ", "RGN")],
 )
 def test_real_index_has(name: str, cc: str | None, code: str) -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates(name, limit=60)
     assert any(p.country_code == cc and p.feature_code == code for p in places)
+
+
+# The GeoNames feature class of each code the hand-made list uses.
+_CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H"}
+
+
+def test_extra_places_are_well_formed() -> None:
+    """Each hand-made region has its code's GeoNames class, a point on the globe and a unique id."""
+    entries = list(iter_extra())
+    for e in entries:
+        assert _CLASS_OF_CODE[e.place.feature_code] == e.place.feature_class, e.place.name
+        assert -90 <= e.place.lat <= 90 and -180 <= e.place.lon <= 180, e.place.name
+    assert len({e.place.place_id for e in entries}) == len(entries)
+    middle_east = next(e.place for e in entries if e.place.name == "Middle East")
+    assert (middle_east.lat, middle_east.lon) == (33.14, 35.86)  # GeoNames' point, which both benchmarks use
 
 
 def test_historical_states_sit_at_their_successors_point() -> None:
