@@ -54,6 +54,7 @@ __all__ = [
     "qualifier_after",
     "ranker_inputs",
     "resolve",
+    "team_region",
 ]
 
 # Confidence given to a mention placed at the town mentioned nearest to it because the gazetteer
@@ -236,6 +237,25 @@ def definite_alone(text: str, start: int, end: int) -> bool:
         return False
     word = after.group(2)
     return word is None or word.lower() in _definite_followers()
+
+
+@cache
+def _teams() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Place name key -> (team nickname, country, first-level region) of the teams named after it."""
+    teams: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for place, nickname, country, admin1 in lexicon.table("team_names"):
+        teams[name_key(place)].append((nickname, country, admin1))
+    return {key: tuple(rows) for key, rows in teams.items()}
+
+
+def team_region(text: str, name: str, end: int) -> tuple[str, str] | None:
+    """The (country, first-level region) of the team whose nickname follows the name ending at end
+    ("Portland Trail Blazers" -> Oregon), or None (team_names.tsv)."""
+    for nickname, country, admin1 in _teams().get(name_key(name), ()):
+        after = end + 1 + len(nickname)
+        if text.startswith(f" {nickname}", end) and (after >= len(text) or not text[after].isalnum()):
+            return country, admin1
+    return None
 
 
 def abbreviation_names(name: str) -> tuple[Expansion, ...]:
@@ -445,6 +465,9 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     qualifier = qualifier_after(text, mention.end)
     if qualifier:
         group.regions |= regions_of(qualifier)
+    team = team_region(text, mention.name, mention.end)
+    if team:
+        group.regions.add(team)
     group.definite = group.definite or definite_alone(text, mention.start, mention.end)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital

@@ -24,6 +24,7 @@ from geo.resolve import (
     prior,
     qualifier_after,
     resolve,
+    team_region,
 )
 from geo.types import Candidate, Mention, NameInfo, Place
 from geo.weights import DEFAULT_WEIGHTS
@@ -554,3 +555,35 @@ def test_a_name_written_the_x_alone_is_no_town() -> None:
         mentions = _mentions(text, ["Washington", "Middle East"])
         chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
         assert chosen["Middle East"] == expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("the Portland Trail Blazers won", "Portland", ("US", "Oregon")),
+        ("Manchester United fans", "Manchester", ("GB", "England")),
+        ("the New York Jets.", "New York", ("US", "New York")),
+        ("Manchester Unitedly", "Manchester", None),  # not the whole nickname
+        ("Portland Timber yards", "Portland", None),
+        ("Springfield Trail Blazers", "Springfield", None),  # no such team
+    ],
+)
+def test_team_region(text: str, name: str, expected: tuple[str, str] | None) -> None:
+    start = text.index(name)
+    assert team_region(text, name, start + len(name)) == expected
+
+
+def test_a_team_places_its_city_whatever_the_article_names() -> None:
+    """In a Texas sports round-up, "Portland Trail Blazers" and a later bare "Portland" are in Oregon."""
+    oregon = _p("gn:5746545", "Portland", 45.52345, -122.67621, "US", "PPL", 652_503, "Oregon")
+    texas = _p("gn:4720039", "Portland", 27.87725, -97.32388, "US", "PPL", 16_116, "Texas")
+    houston = _p("gn:4699066", "Houston", 29.76328, -95.36327, "US", "PPL", 2_296_224, "Texas")
+    dallas = _p("gn:4684888", "Dallas", 32.78306, -96.80667, "US", "PPL", 1_300_092, "Texas")
+    index = FakeIndex([oregon, texas, houston, dallas])
+    for text, expected in [
+        ("Houston beat the Portland Trail Blazers. Dallas lost. Houston swept the series with Portland.", oregon),
+        ("Houston and Dallas voted. Portland and Houston signed.", texas),
+    ]:
+        mentions = _mentions(text, ["Houston", "Dallas", "Portland"])
+        chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
+        assert chosen["Portland"] == expected, text
