@@ -549,9 +549,23 @@ def _written_evidence(group: _Group, s: _Scoring) -> None:
                       for b, p in zip(group.base, places)]
     if group.qualifies:
         group.base = [b + _container_bonus(p, group.qualifies, w) for b, p in zip(group.base, places)]
+    if group.key in _state_keys() and not group.regions:
+        group.base = [b + (w.state_name_town_penalty if _small_town(p, w) else 0.0) for b, p in zip(group.base, places)]
     if group.definite:
         group.base = [b + (w.definite_town_penalty if p.feature_class == "P" else 0.0)
                       for b, p in zip(group.base, places)]
+
+
+@cache
+def _state_keys() -> frozenset[str]:
+    """The name keys of the US states ("florida")."""
+    return frozenset(name_key(state.name) for state in us_states())
+
+
+def _small_town(place: Place, w: ResolveWeights) -> bool:
+    """A town, not a capital, of fewer than w.state_name_town_population people."""
+    return (place.feature_class == "P" and place.feature_code != "PPLC"
+            and place.population < w.state_name_town_population)
 
 
 def _softmax_top(scores: list[float]) -> float:

@@ -62,6 +62,11 @@ class ResolveWeights:
     definite_town_penalty: float = -3.0
     """Towns for a name written "the X" standing alone ("in the Middle East."): a region or sea, not
     the town of its name (_written_evidence)."""
+    state_name_town_penalty: float = -6.0
+    """A small town named like a US state ("Florida", New York), unless a qualifier names its region:
+    in both benchmarks a state's name means the state, the capital or another country, never such a town."""
+    state_name_town_population: int = 100_000
+    """Towns of at least this many people are no "small town" for state_name_town_penalty (New York City)."""
     region_lookup_limit: int = 10
     """Candidates read for a qualifier or an abbreviation's full name."""
     state_bonus: float = 4.0

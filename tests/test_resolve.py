@@ -587,3 +587,22 @@ def test_a_team_places_its_city_whatever_the_article_names() -> None:
         mentions = _mentions(text, ["Houston", "Dallas", "Portland"])
         chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
         assert chosen["Portland"] == expected, text
+
+
+def test_a_state_name_means_the_state_unless_qualified() -> None:
+    """"a man in Florida" in a New York story is the state; "Florida, N.Y." is the village."""
+    state = _p("gn:4155751", "Florida", 28.75054, -82.5001, "US", "ADM1", 16_383_160, "Florida")
+    village = _p("gn:5117575", "Florida", 41.33176, -74.35682, "US", "PPL", 2_899, "New York")
+    new_york = _p("gn:5128581", "New York City", 40.71427, -74.00597, "US", "PPL", 8_175_133, "New York")
+    new_york_state = _p("gn:5128638", "New York", 43.00035, -75.4999, "US", "ADM1", 19_274_244, "New York")
+    warwick = _p("gn:5144600", "Warwick", 41.25648, -74.35988, "US", "PPL", 6_700, "New York")
+    goshen = _p("gn:5118226", "Goshen", 41.40204, -74.32432, "US", "PPL", 5_400, "New York")
+    index = FakeIndex([state, village, new_york, new_york_state, warwick, goshen])
+    index.by_key["new york"] = [new_york, new_york_state]
+    for text, expected in [
+        ("Tickets sold in Warwick and Goshen, New York, won; a man in Florida won in January.", state),
+        ("Tickets sold in Warwick and Goshen, New York, won; a man from Florida, N.Y., won too.", village),
+    ]:
+        mentions = _mentions(text, ["New York", "Florida", "Warwick", "Goshen"])
+        chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
+        assert chosen["Florida"] == expected, text
