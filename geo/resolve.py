@@ -67,6 +67,7 @@ _PLACE_ID_MAX = 64  # the store's place_id column
 _QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
+_ARTICLE = "the "
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
@@ -230,9 +231,10 @@ def definite_alone(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is written "the X" standing alone: before a clause's
     punctuation or a preposition, verb or relative word ("in the Middle East.", "the Gulf is"), not
     modifying a noun ("the Paris attacks") or listed ("the Allston and Weston booths")."""
-    if text[max(0, start - 4):start].lower() != "the " or (start > 4 and text[start - 5].isalnum()):
+    article = start - len(_ARTICLE)
+    if article < 0 or text[article:start].lower() != _ARTICLE or (article > 0 and text[article - 1].isalnum()):
         return False
-    after = _DEFINITE_AFTER.match(text, end, min(len(text), end + 24))
+    after = _DEFINITE_AFTER.match(text, end, min(len(text), end + _QUALIFIER_REACH))
     if after is None:
         return False
     word = after.group(2)
