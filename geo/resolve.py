@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Callable, Sequence
 
 import numpy
@@ -29,6 +29,7 @@ from geo.hints import TextHints, text_hints
 from geo.home import HomeArea
 from geo.names import name_key
 from geo.ranker import Ranker
+from geo.recognize.text import dateline_spans
 from geo.regions import relative_regions
 from geo.sections import section_starts
 from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
@@ -282,6 +283,7 @@ class _Group:
     regions: Regions = field(default_factory=set)  # named by qualifiers after its mentions
     state: bool = False  # written as a US state abbreviation somewhere
     definite: bool = False  # written "the X" standing alone somewhere ("in the Middle East.")
+    dateline: bool = False  # opens a dateline somewhere ("NEW YORK (AP) —"): a town
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
     confidence: float = 0.0
@@ -471,6 +473,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     if team:
         group.regions.add(team)
     group.definite = group.definite or definite_alone(text, mention.start, mention.end)
+    group.dateline = group.dateline or mention.start in _dateline_starts(text)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
@@ -553,9 +556,18 @@ def _written_evidence(group: _Group, s: _Scoring) -> None:
         group.base = [b + _container_bonus(p, group.qualifies, w) for b, p in zip(group.base, places)]
     if group.key in _state_keys() and not group.regions:
         group.base = [b + (w.state_name_town_penalty if _small_town(p, w) else 0.0) for b, p in zip(group.base, places)]
+    if group.dateline:
+        group.base = [b + (w.dateline_region_penalty if p.feature_class != "P" else 0.0)
+                      for b, p in zip(group.base, places)]
     if group.definite:
         group.base = [b + (w.definite_town_penalty if p.feature_class == "P" else 0.0)
                       for b, p in zip(group.base, places)]
+
+
+@lru_cache(maxsize=8)
+def _dateline_starts(text: str) -> frozenset[int]:
+    """Where the text's datelines start (geo.recognize.text), read once per text."""
+    return frozenset(start for start, _end in dateline_spans(text))
 
 
 @cache

@@ -62,6 +62,8 @@ class ResolveWeights:
     definite_town_penalty: float = -3.0
     """Towns for a name written "the X" standing alone ("in the Middle East."): a region or sea, not
     the town of its name (_written_evidence)."""
+    dateline_region_penalty: float = -6.0
+    """Anything but a town for a name opening a dateline ("NEW YORK (AP) —" is the city, not the state)."""
     state_name_town_penalty: float = -6.0
     """A small town named like a US state ("Florida", New York), unless a qualifier names its region:
     in both benchmarks a state's name means the state, the capital or another country, never such a town."""

@@ -53,6 +53,9 @@ def test_bad_ranges(text, expected):
         ("SOUTH WAZIRISTAN, April 5 (APP): The army chief visited.", ["SOUTH WAZIRISTAN"]),
         ("By JILL COLVIN, Associated Press WASHINGTON (AP) — China vowed to fight.", ["WASHINGTON"]),
         ("The 2009 BUDGET is late.", []),
+        ("(NEW YORK) — Police officers responded.", ["NEW YORK"]),  # in brackets at a line's start
+        ("(CNN) — The talks resumed. WASHINGTON (CNN) — x", ["WASHINGTON"]),  # a broadcaster's tag is none
+        ("He said (MORE) — it was late.", []),  # brackets inside a line
         ("X. " * 200, []),  # no terminator: the limited pattern gives up quickly
     ],
 )

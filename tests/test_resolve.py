@@ -606,3 +606,14 @@ def test_a_state_name_means_the_state_unless_qualified() -> None:
         mentions = _mentions(text, ["New York", "Florida", "Warwick", "Goshen"])
         chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
         assert chosen["Florida"] == expected, text
+
+
+def test_a_dateline_names_a_town() -> None:
+    """"(NEW YORK) —" opening a story is the city; on its own "New York" is likelier the state."""
+    from geo.gazetteer import OfflineGazetteer
+
+    index = OfflineGazetteer(REAL_INDEX)
+    for text, expected in [("(NEW YORK) — Police shot a man.", "P"), ("Police in NEW YORK shot a man.", "A")]:
+        start = text.index("NEW YORK")
+        mentions = [Mention(start, start + 8, "NEW YORK", "New York")]
+        assert resolve(text, mentions, index)[0].place.feature_class == expected, text

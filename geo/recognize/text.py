@@ -38,6 +38,8 @@ _DATELINE = re.compile(
     r"(?:^|\n|[.!?] |\b(?:1[89]|20)\d\d )[ \t]{0,20}([A-Z][A-Z.'\- ]{0,80}[A-Z.])"
     r"(?:,[ \t]*[A-Z][A-Za-z0-9. ]{1,40}?)?[ \t]{0,20}(?:\(|—|–|--| - |:)"
 )
+# "(NEW YORK) —": an upper-case place in brackets at a line's start, before a dash or colon.
+_BRACKET_DATELINE = re.compile(r"(?:^|\n)[ \t]{0,20}\(([A-Z][A-Z.'\- ]{1,60}[A-Z.])\)[ \t]{0,5}(?:—|–|--| - |:)")
 # After a year ("March 30, 2009 NEWARK --": a byline's date) and with a date after the comma
 # ("SOUTH WAZIRISTAN, April 5 (APP):") too. Anywhere in a line before a wire service's tag
 # (wire_services.txt): "Associated Press WASHINGTON (AP) —".
@@ -141,8 +143,9 @@ def covered(start: int, end: int, ranges: Ranges) -> bool:
 def dateline_spans(text: str) -> frozenset[tuple[int, int]]:
     """Character spans of upper-case datelines at a line start ("WASHINGTON (AP) —")."""
     out = set()
-    for m in (*_DATELINE.finditer(text), *_wire_dateline().finditer(text)):
+    wires = lexicon.words("wire_services")
+    for m in (*_DATELINE.finditer(text), *_BRACKET_DATELINE.finditer(text), *_wire_dateline().finditer(text)):
         s, e = m.span(1)
-        if e - s >= 3 and not text[s:e].strip().endswith(("AP", "UPI")):
+        if e - s >= 3 and not text[s:e].strip().endswith(("AP", "UPI")) and text[s:e] not in wires:
             out.add((s, s + len(text[s:e].rstrip())))
     return frozenset(out)
