@@ -327,12 +327,16 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     ranked: dict[str, Resolution] = {}
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
-    hosts = _hosts(mentions, order, s) if any(group is None for group in order) else _Hosts([], [])
-    return relative_regions(mentions, [
-        (ranked.get(group.key) or _resolution(group, weights)) if group is not None
-        else _approximate_resolution(mentions[i], hosts, s)
-        for i, group in enumerate(order)
-    ], index)
+    strays = _strays(order, s)
+    hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
+    resolutions = []
+    for i, group in enumerate(order):
+        if group is None:
+            resolutions.append(_approximate_resolution(mentions[i], hosts, s))
+            continue
+        chosen = ranked.get(group.key) or _resolution(group, weights)
+        resolutions.append(_approximate_resolution(mentions[i], hosts, s, chosen) if group.key in strays else chosen)
+    return relative_regions(mentions, resolutions, index)
 
 
 @dataclass(frozen=True)
@@ -610,16 +614,20 @@ def _resolution(group: _Group, w: ResolveWeights) -> Resolution:
     return Resolution(place=group.choice, confidence=round(group.confidence, 4), alternatives=alternatives)
 
 
-def _approximate_resolution(mention: Mention, hosts: _Hosts, s: _Scoring) -> Resolution:
-    """For a name without candidates: an approximate placement at its host town, or nothing."""
+def _approximate_resolution(mention: Mention, hosts: _Hosts, s: _Scoring,
+                            stray: Resolution | None = None) -> Resolution:
+    """For a name without candidates, or a stray choice (_strays): an approximate placement at its host
+    town, or else nothing (the stray choice itself). A stray choice stays the first runner-up."""
     host = _nearest_host(hosts, mention.start)
     if host is None:
-        return Resolution(place=None, confidence=0.0)
+        return stray or Resolution(place=None, confidence=0.0)
     confidence = s.w.approximate_confidence
+    runners_up = () if stray is None or stray.place is None else (
+        Candidate(place=stray.place, score=stray.confidence), *stray.alternatives)
     return Resolution(
         place=approximate_place(mention.name, host),
         confidence=confidence,
-        alternatives=(Candidate(place=host, score=confidence),),
+        alternatives=(Candidate(place=host, score=confidence), *runners_up[: s.w.alternatives - 1]),
     )
 
 
@@ -650,6 +658,31 @@ def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring)
     main = max((admins[(place.country_code, place.admin1)] for _start, _j, place in entries), default=0)
     entries = [entry for entry in entries if admins[(entry[2].country_code, entry[2].admin1)] == main]
     return _Hosts([start for start, _j, _place in entries], entries)
+
+
+def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
+    """Names chosen as a small town in another region of a local story's country, none of their candidates in the story's region.
+
+    In a story whose mentions mostly lie in one first-level region, such a choice is likelier a local
+    place the gazetteer lacks ("Logan" near Springfield, Missouri, chosen as Logan, Ohio): it is placed
+    approximately at the story's host town instead (see _approximate_resolution).
+    """
+    w = s.w
+    admins: Counter[tuple[str | None, str | None]] = Counter(
+        (g.choice.country_code, g.choice.admin1) for g in order
+        if g is not None and g.choice is not None and g.choice.admin1 and g.choice.feature_code not in s.rules.broad)
+    total = sum(admins.values())
+    if not admins:
+        return frozenset()
+    main, count = admins.most_common(1)[0]
+    if count < w.stray_min_mentions or count < w.stray_min_share * total:
+        return frozenset()
+    return frozenset(
+        g.key for g in order
+        if g is not None and g.choice is not None and not g.regions and g.choice.feature_class == "P"
+        and g.choice.population < w.stray_max_population
+        and g.choice.country_code == main[0] and g.choice.admin1 != main[1]
+        and not any((p.country_code, p.admin1) == main for p in g.places))
 
 
 def _nearest_host(hosts: _Hosts, start: int) -> Place | None:

@@ -163,6 +163,12 @@ class ResolveWeights:
     """A name the gazetteer lacks is placed only at a town chosen with this confidence (_nearest_host)."""
     approximate_confidence: float = 0.05
     """Confidence of such an approximate placement."""
+    stray_min_mentions: int = 3
+    """A story is local when at least this many of its towns and units lie in one first-level region (_strays)."""
+    stray_min_share: float = 0.6
+    """... and at least this share of them."""
+    stray_max_population: int = 5_000
+    """A town chosen outside that region with fewer people than this is placed approximately in it instead."""
     alternatives: int = 5
     """Runners-up reported per mention."""
 

@@ -617,3 +617,23 @@ def test_a_dateline_names_a_town() -> None:
         start = text.index("NEW YORK")
         mentions = [Mention(start, start + 8, "NEW YORK", "New York")]
         assert resolve(text, mentions, index)[0].place.feature_class == expected, text
+
+
+def test_a_stray_small_town_in_a_local_story_is_placed_in_the_storys_region() -> None:
+    """In a Minnesota story, "Nelson" whose only entry is a Georgia village is likelier a local place the
+    gazetteer lacks: it is placed approximately at the nearest Minnesota town, Nelson, Ga. the runner-up.
+    A village abroad (another country) or a bigger town keeps its own place."""
+    alexandria = _p("gn:5016374", "Alexandria", 45.88524, -95.37754, "US", "PPL", 13_000, "Minnesota")
+    st_cloud = _p("gn:5044407", "Saint Cloud", 45.5608, -94.16249, "US", "PPL", 68_000, "Minnesota")
+    douglas = _p("gn:5025219", "Douglas County", 45.93, -95.45, "US", "ADM2", 37_000, "Minnesota")
+    nelson_ga = _p("gn:4212685", "Nelson", 34.38232, -84.37103, "US", "PPL", 1_347, "Georgia")
+    flumeri = _p("gn:3176958", "Flumeri", 41.07611, 15.15032, "IT", "PPL", 3_000, "Campania")
+    index = FakeIndex([alexandria, st_cloud, douglas, nelson_ga, flumeri])
+    text = "Alexandria police and Douglas County deputies near St. Cloud said a Nelson man and a Flumeri woman fled."
+    mentions = _mentions(text, ["Alexandria", "Douglas County", "St. Cloud", "Nelson", "Flumeri"])
+    index.by_key["st cloud"] = [st_cloud]
+    chosen = {m.name: r for m, r in zip(mentions, resolve(text, mentions, index))}
+    nelson = chosen["Nelson"]
+    assert is_approximate(nelson.place.place_id) and nelson.place.admin1 == "Minnesota"
+    assert [c.place for c in nelson.alternatives][1] == nelson_ga
+    assert chosen["Flumeri"].place == flumeri
