@@ -622,7 +622,7 @@ def test_a_dateline_names_a_town() -> None:
 def test_a_stray_small_town_in_a_local_story_is_placed_in_the_storys_region() -> None:
     """In a Minnesota story, "Nelson" whose only entry is a Georgia village is likelier a local place the
     gazetteer lacks: it is placed approximately at the nearest Minnesota town, Nelson, Ga. the runner-up.
-    A village abroad (another country) or a bigger town keeps its own place."""
+    A village abroad (another country) keeps its own place."""
     alexandria = _p("gn:5016374", "Alexandria", 45.88524, -95.37754, "US", "PPL", 13_000, "Minnesota")
     st_cloud = _p("gn:5044407", "Saint Cloud", 45.5608, -94.16249, "US", "PPL", 68_000, "Minnesota")
     douglas = _p("gn:5025219", "Douglas County", 45.93, -95.45, "US", "ADM2", 37_000, "Minnesota")
