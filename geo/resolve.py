@@ -663,7 +663,7 @@ def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring)
 def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
     """Names chosen as a small town in another region of a local story's country, none of their candidates in the story's region.
 
-    In a story whose mentions mostly lie in one first-level region, such a choice is likelier a local
+    In a story whose towns and units lie mostly in one first-level region, such a choice is likelier a local
     place the gazetteer lacks ("Logan" near Springfield, Missouri, chosen as Logan, Ohio): it is placed
     approximately at the story's host town instead (see _approximate_resolution).
     """
