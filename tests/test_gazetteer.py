@@ -158,7 +158,8 @@ def test_attribution_credits_sources() -> None:
      ("Bekaa", "LB", "ADM1"), ("Golan Heights", None, "TERR"), ("Middle East", None, "RGN"),
      ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT"),
      ("USSR", "RU", "PCLH"), ("Yugoslavia", "RS", "PCLH"), ("the Mediterranean", None, "SEA"),
-     ("Baltics", None, "RGN"), ("North Atlantic", None, "OCN"), ("Kurdistan Region", "IQ", "RGN")],
+     ("Baltics", None, "RGN"), ("North Atlantic", None, "OCN"), ("Kurdistan Region", "IQ", "RGN"),
+     ("Heathrow", "GB", "AIRP"), ("O'Hare", "US", "AIRP"), ("Schiphol", "NL", "AIRP")],
 )
 def test_real_index_has(name: str, cc: str | None, code: str) -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates(name, limit=60)
@@ -166,7 +167,7 @@ def test_real_index_has(name: str, cc: str | None, code: str) -> None:
 
 
 # The GeoNames feature class of each code the hand-made list uses.
-_CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H"}
+_CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H", "AIRP": "S"}
 
 
 def test_extra_places_are_well_formed() -> None:

@@ -637,3 +637,13 @@ def test_a_stray_small_town_in_a_local_story_is_placed_in_the_storys_region() ->
     assert is_approximate(nelson.place.place_id) and nelson.place.admin1 == "Minnesota"
     assert [c.place for c in nelson.alternatives][1] == nelson_ga
     assert chosen["Flumeri"].place == flumeri
+
+
+def test_an_airport_in_a_london_story() -> None:
+    """"Heathrow" beside London is the airport, not Heathrow, Florida (the larger entry by population)."""
+    from geo.gazetteer import OfflineGazetteer
+
+    text = "Flights from London were grounded and Heathrow closed a runway."
+    mentions = _mentions(text, ["London", "Heathrow"])
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    assert chosen["Heathrow"].feature_code == "AIRP" and chosen["Heathrow"].country_code == "GB"
