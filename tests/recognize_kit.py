@@ -56,6 +56,8 @@ _KNOWN = {
     "Titan": (1, 0, {"PPL"}),
     "El Niño": (2, 5_000, {"PPL"}),
     "La Niña": (1, 2_000, {"PPL"}),
+    "Summit": (30, 20_000, {"PPL", "ADM2"}),
+    "Americas": (1, 0, {"RGN"}),
 }
 
 

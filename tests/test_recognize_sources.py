@@ -129,6 +129,9 @@ def test_exact_organisation_names(text, expected):
     ("She joined the South Africa Wine Board last year.", [("South Africa", "South Africa")]),
     ("She sued the Bank of America last year.", []),  # named for its owner
     ("He wrote a column for the Zabrovka Post about taxes.", []),  # a minor place in a business's name
+    # the organisation's own noun before "of" is no place; the place after it is
+    ("Trump said he would like to announce an agreement at the Summit of the Americas in Peru.",
+     [("Americas", "Americas")]),
 )
 def test_names_in_organisations(text, expected):
     assert spans(read(text), sources.names_in_organisations) == expected

@@ -189,8 +189,16 @@ def names_in_organisations(ctx: Context) -> Iterator[SpanCandidate]:
     for r in _situated(ctx, "embedded"):
         if commercial(r.ent) and not r.located and (not ctx.rules.major(r.info) or named_for_owner(r.ent)):
             continue
+        if _heads_of_phrase(ctx, r) and not ctx.rules.major(r.info):
+            continue  # "Summit" of "the Summit of the Americas": the organisation's own noun
         if ctx.strong(r) or _notable(ctx, r):
             yield _gazetteer(ctx, r, 1)
+
+
+def _heads_of_phrase(ctx: Context, r: Reading) -> bool:
+    """Whether the reading opens its entity (after "the") and "of" follows it inside ("the Summit of the Americas")."""
+    first = r.ent.start + (ctx.doc[r.ent.start].lower_ == "the")
+    return r.i == first and r.j < r.ent.end and ctx.doc[r.j].lower_ == "of"
 
 
 def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
