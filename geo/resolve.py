@@ -69,6 +69,7 @@ _QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 _ARTICLE = "the "
+_COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL"})
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
@@ -332,7 +333,8 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     resolutions = []
     for i, group in enumerate(order):
         if group is None:
-            resolutions.append(_approximate_resolution(mentions[i], hosts, s))
+            country = _named_country(index, mentions[i].name, s)
+            resolutions.append(_approximate_resolution(mentions[i], hosts, s, country=country))
             continue
         chosen = ranked.get(group.key) or _resolution(group, weights)
         resolutions.append(_approximate_resolution(mentions[i], hosts, s, chosen) if group.key in strays else chosen)
@@ -615,10 +617,14 @@ def _resolution(group: _Group, w: ResolveWeights) -> Resolution:
 
 
 def _approximate_resolution(mention: Mention, hosts: _Hosts, s: _Scoring,
-                            stray: Resolution | None = None) -> Resolution:
+                            stray: Resolution | None = None, country: Place | None = None) -> Resolution:
     """For a name without candidates, or a stray choice (_strays): an approximate placement at its host
-    town, or else nothing (the stray choice itself). A stray choice stays the first runner-up."""
+    town, or else nothing (the stray choice itself). A stray choice stays the first runner-up. A name
+    that opens with a country's name (_named_country: "Vatican Gardens") is placed in that country
+    when the host town is elsewhere."""
     host = _nearest_host(hosts, mention.start)
+    if country is not None and (host is None or host.country_code != country.country_code):
+        host = country
     if host is None:
         return stray or Resolution(place=None, confidence=0.0)
     confidence = s.w.approximate_confidence
@@ -683,6 +689,22 @@ def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
         and g.choice.population < w.stray_max_population
         and g.choice.country_code == main[0] and g.choice.admin1 != main[1]
         and not any((p.country_code, p.admin1) == main for p in g.places))
+
+
+def _named_country(index: PlaceIndex, name: str, s: _Scoring) -> Place | None:
+    """The place of the country whose name opens a longer unknown name ("Vatican" of "Vatican Gardens"),
+    when every entry of those words lies in that one country (not "Jordan", "Georgia", "Lebanon")."""
+    words = name.split()
+    for n in range(len(words) - 1, 0, -1):
+        key = name_key(" ".join(words[:n]))
+        places = index.candidates(key, limit=s.w.region_lookup_limit)
+        if not places:
+            continue
+        countries = {p.country_code for p in places}
+        if len(countries) == 1 and any(p.feature_code in _COUNTRY_CODES for p in places):
+            return max(places, key=lambda p: prior(p, key, s.w))
+        return None
+    return None
 
 
 def _nearest_host(hosts: _Hosts, start: int) -> Place | None:

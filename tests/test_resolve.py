@@ -647,3 +647,20 @@ def test_an_airport_in_a_london_story() -> None:
     mentions = _mentions(text, ["London", "Heathrow"])
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
     assert chosen["Heathrow"].feature_code == "AIRP" and chosen["Heathrow"].country_code == "GB"
+
+
+def test_an_unknown_name_opening_with_a_country_is_placed_there() -> None:
+    """"Vatican Gardens" in an Armenian story goes to the Vatican, not to the story's town; "Jordan High
+    School" stays at the story's town, since "Jordan" is also a town's name."""
+    vatican = Place("gn:3164670", "Vatican City", 41.90268, 12.45414, 3164670, "VA", "A", "PCLI", 921, None, "geonames")
+    armenia = _p("gn:174982", "Armenia", 40.25, 45.0, "AM", "PCLI", 2_968_000)
+    town = _p("gn:616062", "Vagharshapat", 40.16557, 44.29462, "AM", "PPL", 46_540, "Armavir")
+    jordan = _p("gn:248816", "Jordan", 31.0, 36.0, "JO", "PCLI", 9_956_011)
+    jordan_town = _p("gn:5030005", "Jordan", 44.66691, -93.62635, "US", "PPL", 6_076, "Minnesota")
+    index = FakeIndex([vatican, armenia, town, jordan, jordan_town])
+    index.by_key["vatican"] = [vatican]
+    text = "In Vagharshapat, Armenia, a copy of a statue from the Vatican Gardens stands near Jordan High School."
+    names = ["Vagharshapat", "Armenia", "Vatican Gardens", "Jordan High School"]
+    chosen = {m.name: r.place for m, r in zip(_mentions(text, names), resolve(text, _mentions(text, names), index))}
+    assert chosen["Vatican Gardens"].country_code == "VA" and is_approximate(chosen["Vatican Gardens"].place_id)
+    assert chosen["Jordan High School"].country_code == "AM"
