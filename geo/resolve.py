@@ -377,6 +377,7 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
     for group in groups.values():
         _written_evidence(group, s)
         _choose(group, [0.0] * len(group.places))
+    _dateline_context(groups, s)
     before: dict[str, tuple[Place | None, list[float]]] = {}
     for _ in range(weights.rescore_rounds):
         before = {key: (group.choice, group.totals) for key, group in groups.items()}
@@ -807,6 +808,19 @@ def _home_bonus(place: Place, home: HomeArea, s: _Scoring) -> float:
         return 0.0
     bonus = s.w.home_region_bonus * home.share(place.country_code, place.admin1)
     return bonus + (s.w.home_country_bonus if home.country and place.country_code == home.country else 0.0)
+
+
+def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:
+    """Raise towns and units in the first-level region of the story's dateline town ("HELENA, Mont. —":
+    a "Shelby" in the story is Shelby, Montana), as chosen from the name's own evidence."""
+    regions = {(g.choice.country_code, g.choice.admin1) for g in groups.values()
+               if g.dateline and g.choice is not None and g.choice.feature_class == "P" and g.choice.admin1}
+    if not regions:
+        return
+    for group in groups.values():
+        if not group.dateline:
+            group.base = [b + (s.w.dateline_region_bonus if _local(p, s.rules) and (p.country_code, p.admin1) in regions
+                               else 0.0) for b, p in zip(group.base, group.places)]
 
 
 def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:

@@ -64,6 +64,9 @@ class ResolveWeights:
     the town of its name (_written_evidence)."""
     dateline_region_penalty: float = -6.0
     """Anything but a town for a name opening a dateline ("NEW YORK (AP) —" is the city, not the state)."""
+    dateline_region_bonus: float = 2.0
+    """Towns and units in the first-level region of the story's dateline town (_dateline_context). 2 and 4
+    give the same figures on both corpora (GWN: "Shelby" in a "HELENA, Mont." story; LGL has few such datelines)."""
     state_name_town_penalty: float = -6.0
     """A small town named like a US state ("Florida", New York), unless a qualifier names its region:
     in both benchmarks a state's name means the state, the capital or another country, never such a town."""

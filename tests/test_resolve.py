@@ -664,3 +664,17 @@ def test_an_unknown_name_opening_with_a_country_is_placed_there() -> None:
     chosen = {m.name: r.place for m, r in zip(_mentions(text, names), resolve(text, _mentions(text, names), index))}
     assert chosen["Vatican Gardens"].country_code == "VA" and is_approximate(chosen["Vatican Gardens"].place_id)
     assert chosen["Jordan High School"].country_code == "AM"
+
+
+def test_the_dateline_region_raises_the_storys_towns() -> None:
+    """"HELENA, Mont. (AP) —" puts the story in Montana: its "Shelby" is the Montana town, not the
+    Tennessee county the company's home state suggests."""
+    from geo.gazetteer import OfflineGazetteer
+
+    text = ("HELENA, Mont. (AP) - Montana and CoreCivic are at an impasse over the prison in Shelby. "
+            "CoreCivic, of Nashville, Tennessee, runs it.")
+    written = {"HELENA": "Helena", "Mont.": "Montana", "Montana": "Montana", "Shelby": "Shelby",
+               "Nashville": "Nashville", "Tennessee": "Tennessee"}
+    mentions = [replace(m, name=written[m.surface]) for m in _mentions(text, list(written))]
+    chosen = {m.surface: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    assert (chosen["Shelby"].admin1, chosen["Shelby"].feature_class) == ("Montana", "P")
