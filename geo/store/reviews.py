@@ -29,7 +29,7 @@ __all__ = [
 #: and names that were not found at all) until a person reviews it. Confidences are calibrated
 #: (geo.ranker): the value is the ranker's ``review_below``, the top of the highest confidence
 #: bin whose out-of-fold accuracy stays under 80% in the reliability table scripts/train.py prints.
-UNCERTAIN_BELOW = 0.7
+UNCERTAIN_BELOW = 0.8
 
 
 def is_uncertain(confidence: float, place_source: str | None, resolved: bool,
