@@ -331,10 +331,13 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     strays = _strays(order, s)
     hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
     resolutions = []
+    countries: dict[str, Place | None] = {}  # per unknown name (_named_country)
     for i, group in enumerate(order):
         if group is None:
-            country = _named_country(index, mentions[i].name, s)
-            resolutions.append(_approximate_resolution(mentions[i], hosts, s, country=country))
+            name = mentions[i].name
+            if name not in countries:
+                countries[name] = _named_country(index, name, s)
+            resolutions.append(_approximate_resolution(mentions[i], hosts, s, country=countries[name]))
             continue
         chosen = ranked.get(group.key) or _resolution(group, weights)
         resolutions.append(_approximate_resolution(mentions[i], hosts, s, chosen) if group.key in strays else chosen)
@@ -549,26 +552,28 @@ def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, Regio
 
 
 def _written_evidence(group: _Group, s: _Scoring) -> None:
-    """Add what the article writes about the name: demonym, qualifier, state form, what it qualifies."""
+    """Add what the article writes about the name: demonym, qualifier, state form, what it qualifies,
+    a state's name, a dateline, "the X" standing alone."""
     w, places = s.w, group.places
     if group.demonym:
-        group.base = [b + (w.demonym_bonus if p.feature_code in s.rules.demonym_targets else 0.0)
-                      for b, p in zip(group.base, places)]
+        _add_where(group, w.demonym_bonus, lambda p: p.feature_code in s.rules.demonym_targets)
     if group.regions:
         group.base = [b + _qualifier_bonus(p, group.regions, w) for b, p in zip(group.base, places)]
     if group.state:
-        group.base = [b + (w.state_bonus if p.feature_code == "ADM1" and p.country_code == "US" else 0.0)
-                      for b, p in zip(group.base, places)]
+        _add_where(group, w.state_bonus, lambda p: p.feature_code == "ADM1" and p.country_code == "US")
     if group.qualifies:
         group.base = [b + _container_bonus(p, group.qualifies, w) for b, p in zip(group.base, places)]
     if group.key in _state_keys() and not group.regions:
-        group.base = [b + (w.state_name_town_penalty if _small_town(p, w) else 0.0) for b, p in zip(group.base, places)]
+        _add_where(group, w.state_name_town_penalty, lambda p: _small_town(p, w))
     if group.dateline:
-        group.base = [b + (w.dateline_region_penalty if p.feature_class != "P" else 0.0)
-                      for b, p in zip(group.base, places)]
+        _add_where(group, w.dateline_region_penalty, lambda p: p.feature_class != "P")
     if group.definite:
-        group.base = [b + (w.definite_town_penalty if p.feature_class == "P" else 0.0)
-                      for b, p in zip(group.base, places)]
+        _add_where(group, w.definite_town_penalty, lambda p: p.feature_class == "P")
+
+
+def _add_where(group: _Group, bonus: float, applies: Callable[[Place], bool]) -> None:
+    """Add bonus to the base score of the group's candidates for which applies(place) holds."""
+    group.base = [b + (bonus if applies(p) else 0.0) for b, p in zip(group.base, group.places)]
 
 
 @lru_cache(maxsize=8)
@@ -668,7 +673,7 @@ def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring)
 
 
 def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
-    """Names chosen as a small town in another region of a local story's country, none of their candidates in the story's region.
+    """Names chosen as a small town in another region of a local story's country, with no candidate in its region.
 
     In a story whose towns and units lie mostly in one first-level region, such a choice is likelier a local
     place the gazetteer lacks ("Logan" near Springfield, Missouri, chosen as Logan, Ohio): it is placed
@@ -819,8 +824,8 @@ def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:
         return
     for group in groups.values():
         if not group.dateline:
-            group.base = [b + (s.w.dateline_region_bonus if _local(p, s.rules) and (p.country_code, p.admin1) in regions
-                               else 0.0) for b, p in zip(group.base, group.places)]
+            _add_where(group, s.w.dateline_region_bonus,
+                       lambda p: _local(p, s.rules) and (p.country_code, p.admin1) in regions)
 
 
 def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:

@@ -167,7 +167,8 @@ class ResolveWeights:
     approximate_confidence: float = 0.05
     """Confidence of such an approximate placement."""
     stray_min_mentions: int = 3
-    """A story is local when at least this many of its towns and units lie in its most named first-level region (_strays)."""
+    """A story is local when at least this many of its towns and units lie in its most named first-level
+    region (_strays)."""
     stray_min_share: float = 0.3
     """... and at least this share of them. Swept with stray_max_population 20,000: share .6 GWN/LGL acc161
     .9520/.9191, .5 the same, .4 .9529/.9191, .3 .9537/.9191, 0 the same as .3; at share .3, 2 towns
