@@ -262,6 +262,22 @@ def team_region(text: str, name: str, end: int) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _institutions() -> tuple[tuple[str, frozenset[str]], ...]:
+    """(words after a name, the countries whose usage they are) of institution_countries.tsv."""
+    return tuple((words, frozenset(countries.split("|"))) for words, countries in lexicon.table("institution_countries"))
+
+
+def institution_countries(text: str, end: int) -> frozenset[str]:
+    """The countries whose local institution is named right after the name ending at end
+    ("Delta Police Department": US, CA), or none."""
+    for words, countries in _institutions():
+        after = end + 1 + len(words)
+        if text.startswith(f" {words}", end) and (after >= len(text) or not text[after].isalnum()):
+            return countries
+    return frozenset()
+
+
 def abbreviation_names(name: str) -> tuple[Expansion, ...]:
     """What a capitalised abbreviation ("BC", "B.C.", "NSW", "SA") may stand for: (name, country)."""
     letters = name.replace(".", "").replace(" ", "")
@@ -482,6 +498,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     team = team_region(text, mention.name, mention.end)
     if team:
         group.regions.add(team)
+    group.regions |= {(cc, None) for cc in institution_countries(text, mention.end)}
     group.definite = group.definite or definite_alone(text, mention.start, mention.end)
     group.dateline = group.dateline or mention.start in _dateline_starts(text)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:

@@ -19,6 +19,7 @@ from geo.resolve import (
     definite_alone,
     full_form,
     generic_suffixes,
+    institution_countries,
     is_approximate,
     lookup_keys,
     prior,
@@ -678,3 +679,29 @@ def test_the_dateline_region_raises_the_storys_towns() -> None:
     mentions = [replace(m, name=written[m.surface]) for m in _mentions(text, list(written))]
     chosen = {m.surface: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
     assert (chosen["Shelby"].admin1, chosen["Shelby"].feature_class) == ("Montana", "P")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("the Delta Police Department said", "Delta", {"US", "CA"}),
+        ("Palestine Independent School District", "Palestine", {"US"}),
+        ("Paris High School.", "Paris", {"US", "CA"}),
+        ("Paris Highlands", "Paris", set()),  # not the whole words
+        ("Paris police said", "Paris", set()),  # lower case: no institution's name
+    ],
+)
+def test_institution_countries(text: str, name: str, expected: set[str]) -> None:
+    assert institution_countries(text, text.index(name) + len(name)) == expected
+
+
+def test_a_local_institution_places_its_town_in_its_countries() -> None:
+    """"Palestine Independent School District" is in Palestine, Texas, not the Palestinian territories."""
+    territory = _p("gn:6254930", "Palestinian Territory", 32.0, 35.25, "PS", "PCLI", 4_569_087)
+    texas = _p("gn:4716805", "Palestine", 31.76212, -95.63079, "US", "PPL", 18_288, "Texas")
+    index = FakeIndex([territory, texas])
+    index.by_key["palestine"] = [territory, texas]
+    for text, expected in [("The Palestine Independent School District board met.", texas),
+                           ("Talks on Palestine resumed.", territory)]:
+        mentions = _mentions(text, ["Palestine"])
+        assert resolve(text, mentions, index)[0].place == expected, text
