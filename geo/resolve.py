@@ -69,7 +69,6 @@ _QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 _ARTICLE = "the "
-_COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL"})
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
@@ -122,6 +121,7 @@ class _Rules:
     demonym_targets: frozenset[str]
     not_anchors: frozenset[str]
     host_units: frozenset[str]
+    countries: frozenset[str]
 
 
 @cache
@@ -136,6 +136,7 @@ def _rules() -> _Rules:
         demonym_targets=sets["demonym_targets"],
         not_anchors=sets["not_anchors"],
         host_units=sets["host_units"],
+        countries=sets["countries"],
     )
 
 
@@ -256,10 +257,15 @@ def team_region(text: str, name: str, end: int) -> tuple[str, str] | None:
     """The (country, first-level region) of the team whose nickname follows the name ending at end
     ("Portland Trail Blazers" -> Oregon), or None (team_names.tsv)."""
     for nickname, country, admin1 in _teams().get(name_key(name), ()):
-        after = end + 1 + len(nickname)
-        if text.startswith(f" {nickname}", end) and (after >= len(text) or not text[after].isalnum()):
+        if _followed_by(text, end, nickname):
             return country, admin1
     return None
+
+
+def _followed_by(text: str, end: int, words: str) -> bool:
+    """Whether a space and the whole of words follow position end ("Trail Blazers", not "Trail Blazersville")."""
+    after = end + 1 + len(words)
+    return text.startswith(f" {words}", end) and (after >= len(text) or not text[after].isalnum())
 
 
 @cache
@@ -272,8 +278,7 @@ def institution_countries(text: str, end: int) -> frozenset[str]:
     """The countries whose local institution is named right after the name ending at end
     ("Delta Police Department": US, CA), or none."""
     for words, countries in _institutions():
-        after = end + 1 + len(words)
-        if text.startswith(f" {words}", end) and (after >= len(text) or not text[after].isalnum()):
+        if _followed_by(text, end, words):
             return countries
     return frozenset()
 
@@ -724,7 +729,7 @@ def _named_country(index: PlaceIndex, name: str, s: _Scoring) -> Place | None:
         if not places:
             continue
         countries = {p.country_code for p in places}
-        if len(countries) == 1 and any(p.feature_code in _COUNTRY_CODES for p in places):
+        if len(countries) == 1 and any(p.feature_code in s.rules.countries for p in places):
             return max(places, key=lambda p: prior(p, key, s.w))
         return None
     return None
