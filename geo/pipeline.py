@@ -41,7 +41,9 @@ class Geoparser:
 
     def _story(self, text: str, doc, home: HomeArea | None = None) -> Story:
         mentions = recognize(doc, self.index)
-        resolutions = resolve(text, mentions, self.index, ranker=self.ranker, home=home)
+        resolved = resolve(text, mentions, self.index, ranker=self.ranker, home=home)
+        kept = [(m, r) for m, r in zip(mentions, resolved) if r.is_place]
+        mentions, resolutions = [m for m, _r in kept], [r for _m, r in kept]
         found = passages_for(doc, [(m.start, m.end) for m in mentions])
         return Story(
             text=text,

@@ -122,6 +122,7 @@ class _Rules:
     not_anchors: frozenset[str]
     host_units: frozenset[str]
     countries: frozenset[str]
+    renowned: frozenset[str]
 
 
 @cache
@@ -137,6 +138,7 @@ def _rules() -> _Rules:
         not_anchors=sets["not_anchors"],
         host_units=sets["host_units"],
         countries=sets["countries"],
+        renowned=sets["renowned"],
     )
 
 
@@ -350,6 +352,7 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
     strays = _strays(order, s)
+    outliers = _foreign_outliers(text, mentions, order, s)
     hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
     resolutions = []
     countries: dict[str, Place | None] = {}  # per unknown name (_named_country)
@@ -359,6 +362,9 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
             if name not in countries:
                 countries[name] = _named_country(index, name, s)
             resolutions.append(_approximate_resolution(mentions[i], hosts, s, country=countries[name]))
+            continue
+        if group.key in outliers:
+            resolutions.append(Resolution(place=None, confidence=0.0, is_place=False))
             continue
         chosen = ranked.get(group.key) or _resolution(group, weights)
         resolutions.append(_approximate_resolution(mentions[i], hosts, s, chosen) if group.key in strays else chosen)
@@ -717,6 +723,33 @@ def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
         and g.choice.population < w.stray_max_population
         and g.choice.country_code == main[0] and g.choice.admin1 != main[1]
         and not any((p.country_code, p.admin1) == main for p in g.places))
+
+
+def _foreign_outliers(text: str, mentions: Sequence[Mention], order: list[_Group | None],
+                      s: _Scoring) -> frozenset[str]:
+    """Names that are no place: read only from the gazetteer (the model did not tag them), never in a
+    dateline, and chosen as a place in a country no other name of the story is in, while other names
+    place it elsewhere ("Toyota" in Japan, "Kristina" as Ristiina, Finland, in a Texas story). Places
+    known beyond their country (renowned codes: countries, capitals, continents) are exempt, and so are
+    cities of millions named by their own name.
+    """
+    datelines = _dateline_starts(text)
+    names: dict[str, set[str]] = defaultdict(set)  # country -> names chosen there
+    mentioned: Counter[str] = Counter()  # country -> mentions of names chosen there
+    for group in order:
+        if group is not None and group.choice is not None and group.choice.country_code and not is_approximate(
+                group.choice.place_id):
+            names[group.choice.country_code].add(group.key)
+            mentioned[group.choice.country_code] += 1
+    total = sum(mentioned.values())
+    return frozenset(
+        g.key for g in order
+        if g is not None and g.choice is not None and g.choice.country_code
+        and g.choice.feature_code not in s.rules.renowned and names[g.choice.country_code] == {g.key}
+        and not (g.choice.feature_class == "P" and g.choice.population >= s.w.outlier_keep_population
+                 and name_key(g.choice.name) == g.key)
+        and total - mentioned[g.choice.country_code] >= s.w.outlier_min_others
+        and all(mentions[i].source == "gazetteer" and mentions[i].start not in datelines for i in g.indices))
 
 
 def _named_country(index: PlaceIndex, name: str, s: _Scoring) -> Place | None:

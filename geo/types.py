@@ -89,6 +89,7 @@ class Resolution:
     place: Place | None
     confidence: float
     alternatives: tuple[Candidate, ...] = ()
+    is_place: bool = True  # False: resolution found the mention names no place (geo.resolve), drop it
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,9 @@ def test_parse_many_matches_parse(geoparser: Geoparser) -> None:
 
 def test_loader_is_cached_per_gazetteer(geoparser: Geoparser) -> None:
     assert load_geoparser(GAZETTEER) is geoparser
+
+
+def test_a_word_matching_a_lone_foreign_town_is_no_mention(geoparser: Geoparser) -> None:
+    """"Toyota" (the model: an organisation) in a Texas story is the car maker, not Toyota, Japan."""
+    story = geoparser.parse("Police in Dallas and Houston said the driver of a Toyota fled north on Interstate 45.")
+    assert sorted(rm.mention.surface for rm in story.mentions) == ["Dallas", "Houston"]

@@ -705,3 +705,35 @@ def test_a_local_institution_places_its_town_in_its_countries() -> None:
                            ("Talks on Palestine resumed.", territory)]:
         mentions = _mentions(text, ["Palestine"])
         assert resolve(text, mentions, index)[0].place == expected, text
+
+
+TOYOTA_JP = _p("gn:1850144", "Toyota", 35.08333, 137.15, "JP", "PPL", 426_162, "Aichi")
+TOKYO_JP = _p("gn:1850147", "Tokyo", 35.6895, 139.69171, "JP", "PPLC", 8_336_599, "Tokyo")
+NAGOYA_JP = _p("gn:1856057", "Nagoya", 35.18147, 136.90641, "JP", "PPL", 2_191_279, "Aichi")
+DALLAS_TX = _p("gn:4684888", "Dallas", 32.78306, -96.80667, "US", "PPL", 1_300_092, "Texas")
+HOUSTON_TX = _p("gn:4699066", "Houston", 29.76328, -95.36327, "US", "PPL", 2_296_224, "Texas")
+
+
+@pytest.mark.parametrize(
+    ("text", "gazetteer_only", "is_place"),
+    [
+        # a word the model did not tag, alone in Japan in a Texas story: a car, not the city
+        ("Police in Dallas and Houston said the driver of a Toyota fled.", {"Toyota"}, False),
+        ("Police in Dallas and Houston said the driver of a Toyota fled.", set(), True),  # the model's place
+        ("Police in Dallas and Houston said a man from Tokyo fled.", {"Tokyo"}, True),  # a capital
+        ("Police in Dallas and Houston said a man from Nagoya fled.", {"Nagoya"}, True),  # a city of millions
+        ("Police in Dallas said the driver of a Toyota fled.", {"Toyota"}, True),  # one other mention only
+        ("Police in Dallas, Houston and Nagoya said the Toyota plant closed.", {"Toyota"}, True),  # Japan named
+        ("TOYOTA (AP) — Police in Dallas and Houston said the plant closed.", {"TOYOTA"}, True),  # a dateline
+    ],
+)
+def test_a_lone_foreign_place_the_model_did_not_tag_is_no_place(text: str, gazetteer_only: set[str],
+                                                                   is_place: bool) -> None:
+    index = FakeIndex([TOYOTA_JP, TOKYO_JP, NAGOYA_JP, DALLAS_TX, HOUSTON_TX])
+    index.by_key["toyota"] = [TOYOTA_JP]
+    mentions = [replace(m, source="gazetteer" if m.surface in gazetteer_only else "ner", name=m.surface.title())
+                for m in _mentions(text, ["Dallas", "Houston", "Nagoya", "Tokyo", "Toyota", "TOYOTA"])]
+    found = {m.surface: r for m, r in zip(mentions, resolve(text, mentions, index))}
+    lone = found.get("Toyota") or found.get("Tokyo") or found.get("Nagoya") or found["TOYOTA"]
+    assert lone.is_place is is_place
+    assert (lone.place is None) is not is_place
