@@ -727,11 +727,10 @@ def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
 
 def _foreign_outliers(text: str, mentions: Sequence[Mention], order: list[_Group | None],
                       s: _Scoring) -> frozenset[str]:
-    """Names that are no place: read only from the gazetteer (the model did not tag them), never in a
-    dateline, and chosen as a place in a country no other name of the story is in, while other names
-    place it elsewhere ("Toyota" in Japan, "Kristina" as Ristiina, Finland, in a Texas story). Places
-    known beyond their country (renowned codes: countries, capitals, continents) are exempt, and so are
-    cities of millions named by their own name.
+    """Names that are no place: mostly read from the gazetteer alone (the model did not tag most of their
+    mentions), never in a dateline, and chosen as a place in a country no other name of the story is in,
+    while other names place it elsewhere ("Toyota" in Japan, "Kristina" as Ristiina, Finland, in a Texas
+    story). Places known beyond their country are exempt (_known_abroad).
     """
     datelines = _dateline_starts(text)
     names: dict[str, set[str]] = defaultdict(set)  # country -> names chosen there
@@ -745,11 +744,25 @@ def _foreign_outliers(text: str, mentions: Sequence[Mention], order: list[_Group
     return frozenset(
         g.key for g in order
         if g is not None and g.choice is not None and g.choice.country_code
-        and g.choice.feature_code not in s.rules.renowned and names[g.choice.country_code] == {g.key}
-        and not (g.choice.feature_class == "P" and g.choice.population >= s.w.outlier_keep_population
-                 and name_key(g.choice.name) == g.key)
+        and names[g.choice.country_code] == {g.key}
         and total - mentioned[g.choice.country_code] >= s.w.outlier_min_others
-        and all(mentions[i].source == "gazetteer" and mentions[i].start not in datelines for i in g.indices))
+        and not _known_abroad(g.choice, g.key, s) and _mostly_untagged(g, mentions, datelines))
+
+
+def _known_abroad(place: Place, key: str, s: _Scoring) -> bool:
+    """Whether the place chosen for name key is known beyond its country: a country, capital, continent,
+    ocean or world region (renowned codes), or a town of millions named by its own name ("Istanbul")."""
+    return place.feature_code in s.rules.renowned or (
+        place.feature_class == "P" and place.population >= s.w.outlier_keep_population
+        and name_key(place.name) == key)
+
+
+def _mostly_untagged(group: _Group, mentions: Sequence[Mention], datelines: frozenset[int]) -> bool:
+    """Whether most of the group's mentions were read from the gazetteer alone (the model tagged no place
+    there) and none opens a dateline."""
+    found = [mentions[i] for i in group.indices]
+    return (not any(m.start in datelines for m in found)
+            and 2 * sum(m.source == "gazetteer" for m in found) > len(found))
 
 
 def _named_country(index: PlaceIndex, name: str, s: _Scoring) -> Place | None:

@@ -715,25 +715,29 @@ HOUSTON_TX = _p("gn:4699066", "Houston", 29.76328, -95.36327, "US", "PPL", 2_296
 
 
 @pytest.mark.parametrize(
-    ("text", "gazetteer_only", "is_place"),
+    ("text", "lone", "gazetteer_only", "is_place"),
     [
         # a word the model did not tag, alone in Japan in a Texas story: a car, not the city
-        ("Police in Dallas and Houston said the driver of a Toyota fled.", {"Toyota"}, False),
-        ("Police in Dallas and Houston said the driver of a Toyota fled.", set(), True),  # the model's place
-        ("Police in Dallas and Houston said a man from Tokyo fled.", {"Tokyo"}, True),  # a capital
-        ("Police in Dallas and Houston said a man from Nagoya fled.", {"Nagoya"}, True),  # a city of millions
-        ("Police in Dallas said the driver of a Toyota fled.", {"Toyota"}, True),  # one other mention only
-        ("Police in Dallas, Houston and Nagoya said the Toyota plant closed.", {"Toyota"}, True),  # Japan named
-        ("TOYOTA (AP) — Police in Dallas and Houston said the plant closed.", {"TOYOTA"}, True),  # a dateline
+        ("Police in Dallas and Houston said the driver of a Toyota fled.", "Toyota", {"Toyota"}, False),
+        ("Police in Dallas and Houston said the driver of a Toyota fled.", "Toyota", set(), True),  # the model's
+        ("Police in Dallas and Houston said a man from Tokyo fled.", "Tokyo", {"Tokyo"}, True),  # a capital
+        ("Police in Dallas and Houston said a man from Nagoya fled.", "Nagoya", {"Nagoya"}, True),  # millions
+        ("Police in Dallas said the driver of a Toyota fled.", "Toyota", {"Toyota"}, True),  # one other mention
+        ("Police in Dallas, Houston and Nagoya said the Toyota plant closed.", "Toyota", {"Toyota"}, True),  # Japan
+        ("TOYOTA (AP) — Police in Dallas and Houston said the plant closed.", "TOYOTA", {"TOYOTA"}, True),  # dateline
+        # the model tagged one of three mentions a place: still mostly a word; one of two: a place
+        ("Dallas and Houston police saw a Toyota, a Toyota and a Toyota.", "Toyota", {"Toyota#1", "Toyota#2"}, False),
+        ("Dallas and Houston police saw a Toyota and a Toyota.", "Toyota", {"Toyota#1"}, True),
     ],
 )
-def test_a_lone_foreign_place_the_model_did_not_tag_is_no_place(text: str, gazetteer_only: set[str],
+def test_a_lone_foreign_place_the_model_did_not_tag_is_no_place(text: str, lone: str, gazetteer_only: set[str],
                                                                    is_place: bool) -> None:
+    """gazetteer_only: the mentions read from the gazetteer alone, by surface or "surface#n" (the n-th)."""
     index = FakeIndex([TOYOTA_JP, TOKYO_JP, NAGOYA_JP, DALLAS_TX, HOUSTON_TX])
     index.by_key["toyota"] = [TOYOTA_JP]
-    mentions = [replace(m, source="gazetteer" if m.surface in gazetteer_only else "ner", name=m.surface.title())
-                for m in _mentions(text, ["Dallas", "Houston", "Nagoya", "Tokyo", "Toyota", "TOYOTA"])]
-    found = {m.surface: r for m, r in zip(mentions, resolve(text, mentions, index))}
-    lone = found.get("Toyota") or found.get("Tokyo") or found.get("Nagoya") or found["TOYOTA"]
-    assert lone.is_place is is_place
-    assert (lone.place is None) is not is_place
+    mentions = _mentions(text, ["Dallas", "Houston", "Nagoya", "Tokyo", "Toyota", "TOYOTA"])
+    nth = {m.start: f"{m.surface}#{n}" for n, m in enumerate((m for m in mentions if m.surface == lone), 1)}
+    mentions = [replace(m, source="gazetteer" if {m.surface, nth.get(m.start)} & gazetteer_only else "ner",
+                        name=m.surface.title()) for m in mentions]
+    found = [r for m, r in zip(mentions, resolve(text, mentions, index)) if m.surface == lone]
+    assert found and all(r.is_place is is_place and (r.place is None) is not is_place for r in found)
