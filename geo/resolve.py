@@ -70,6 +70,7 @@ _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
 _ARTICLE = "the "
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
+_WORD_AFTER = re.compile(r" ([a-z]+)\b")  # one lower-case word right after a name
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
 Regions = set[tuple[str, "str | None"]]  # (country code, admin1 or None for the whole country)
@@ -247,6 +248,20 @@ def definite_alone(text: str, start: int, end: int) -> bool:
 
 
 @cache
+def _resident_nouns() -> frozenset[str]:
+    """Nouns for a person from a place ("man", "residents": resident_nouns.txt, lower case)."""
+    return frozenset(w.lower() for w in lexicon.words("resident_nouns"))
+
+
+def resident_before(text: str, end: int) -> bool:
+    """Whether a noun for a person from a place follows the name ending at end ("a Lebanon woman", "the
+    Jordan resident"): English names a country's people by its demonym ("a Lebanese woman"), so such a
+    name is a town's."""
+    after = _WORD_AFTER.match(text, end, min(len(text), end + _QUALIFIER_REACH))
+    return after is not None and after.group(1) in _resident_nouns()
+
+
+@cache
 def _teams() -> dict[str, tuple[tuple[str, str, str], ...]]:
     """Place name key -> (team nickname, country, first-level region) of the teams named after it."""
     teams: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -308,6 +323,7 @@ class _Group:
     state: bool = False  # written as a US state abbreviation somewhere
     definite: bool = False  # written "the X" standing alone somewhere ("in the Middle East.")
     dateline: bool = False  # opens a dateline somewhere ("NEW YORK (AP) —"): a town
+    resident: bool = False  # written before a noun for its people somewhere ("a Lebanon woman"): no country
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     choice: Place | None = None
     confidence: float = 0.0
@@ -512,6 +528,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     group.regions |= {(cc, None) for cc in institution_countries(text, mention.end)}
     group.definite = group.definite or definite_alone(text, mention.start, mention.end)
     group.dateline = group.dateline or mention.start in _dateline_starts(text)
+    group.resident = group.resident or (mention.kind == "literal" and resident_before(text, mention.end))
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
@@ -581,7 +598,7 @@ def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, Regio
 
 def _written_evidence(group: _Group, s: _Scoring) -> None:
     """Add what the article writes about the name: demonym, qualifier, state form, what it qualifies,
-    a state's name, a dateline, "the X" standing alone."""
+    a state's name, a dateline, "the X" standing alone, a noun for its people after it."""
     w, places = s.w, group.places
     if group.demonym:
         _add_where(group, w.demonym_bonus, lambda p: p.feature_code in s.rules.demonym_targets)
@@ -597,6 +614,8 @@ def _written_evidence(group: _Group, s: _Scoring) -> None:
         _add_where(group, w.dateline_region_penalty, lambda p: p.feature_class != "P")
     if group.definite:
         _add_where(group, w.definite_town_penalty, lambda p: p.feature_class == "P")
+    if group.resident:
+        _add_where(group, w.resident_country_penalty, lambda p: p.feature_code in s.rules.countries)
 
 
 def _add_where(group: _Group, bonus: float, applies: Callable[[Place], bool]) -> None:

@@ -64,6 +64,11 @@ class ResolveWeights:
     the town of its name (_written_evidence)."""
     dateline_region_penalty: float = -6.0
     """Anything but a town for a name opening a dateline ("NEW YORK (AP) —" is the city, not the state)."""
+    resident_country_penalty: float = -8.0
+    """Countries for a name written before a noun for its people ("a Lebanon woman", "the Jordan resident"):
+    a country's people go by its demonym, so the name is a town's (_written_evidence). In both corpora every
+    gold name so written is a town, county or state, never a country. -4, -6, -8, -12 score alike (LGL > 1,000 km
+    .0375 -> .0370); -8 outweighs the prior of a country of 10 million over a town of 6,000 ("Jordan")."""
     dateline_region_bonus: float = 2.0
     """Towns and units in the first-level region of the story's dateline town (_dateline_context). 2 and 4
     give the same figures on both corpora (GWN: "Shelby" in a "HELENA, Mont." story; LGL has few such datelines)."""

@@ -24,6 +24,7 @@ from geo.resolve import (
     lookup_keys,
     prior,
     qualifier_after,
+    resident_before,
     resolve,
     team_region,
 )
@@ -104,6 +105,10 @@ def _mentions(text: str, names: list[str]) -> list[Mention]:
         ("Talks in Damascus stalled.", ["Damascus"], "Damascus", DAMASCUS_SY),
         ("Damascus, Maryland, held a parade.", ["Damascus"], "Damascus", DAMASCUS_MD),
         ("Maryland towns such as Damascus voted.", ["Maryland", "Damascus"], "Damascus", DAMASCUS_MD),
+        ("A Lebanon woman was charged.", ["Lebanon"], "Lebanon", LEBANON_TN),  # no country's people
+        ("The Lebanon residents voted.", ["Lebanon"], "Lebanon", LEBANON_TN),
+        ("Lebanon women voted.", ["Lebanon"], "Lebanon", LEBANON_TN),
+        ("Lebanon welcomed women voters.", ["Lebanon"], "Lebanon", LEBANON_LB),
     ],
 )
 def test_resolve_in_context(text: str, names: list[str], target: str, expected: Place) -> None:
@@ -526,6 +531,16 @@ def test_settle_flips_leaves_a_settled_choice() -> None:
     _choose(group, [0.0, 0.0])
     _settle_flips({"lebanon": group}, {"lebanon": (LEBANON_LB, [1.0, 50.0])})
     assert group.choice is LEBANON_LB and group.totals == [9.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a Lebanon woman", True), ("the Jordan resident", True), ("Athens residents'", True), ("Jordan boys", True),
+     ("Jordan said", False), ("Jordan Man", False), ("Jordan manages", False), ("Jordan, man", False), ("Jordan", False)],
+)
+def test_resident_before(text: str, expected: bool) -> None:
+    name = next(w for w in ("Lebanon", "Jordan", "Athens") if w in text)
+    assert resident_before(text, text.index(name) + len(name)) is expected
 
 
 @pytest.mark.parametrize(
