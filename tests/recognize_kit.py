@@ -58,6 +58,11 @@ _KNOWN = {
     "La Niña": (1, 2_000, {"PPL"}),
     "Summit": (30, 20_000, {"PPL", "ADM2"}),
     "Americas": (1, 0, {"RGN"}),
+    "Reading": (9, 318_000, {"ADM2", "PPL"}),
+    "Nice": (4, 343_000, {"PPL"}),
+    "Mobile": (5, 278_000, {"ADM2", "PPL"}),
+    "Berkshire": (2, 900_000, {"ADM2"}),
+    "France": (1, 67_000_000, {"PCLI"}),
 }
 
 

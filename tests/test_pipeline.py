@@ -118,3 +118,17 @@ def test_a_word_matching_a_lone_foreign_town_is_no_mention(geoparser: Geoparser)
     """"Toyota" (the model: an organisation) in a Texas story is the car maker, not Toyota, Japan."""
     story = geoparser.parse("Police in Dallas and Houston said the driver of a Toyota fled north on Interstate 45.")
     assert sorted(rm.mention.surface for rm in story.mentions) == ["Dallas", "Houston"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police in Reading arrested two men after a robbery in Bath.", {"Reading": "GB", "Bath": "GB"}),
+        ("NICE, France (AP) — A truck plowed into crowds on the promenade.", {"NICE": "FR", "France": "FR"}),
+        ("Police in Mobile, Ala., said the suspect fled.", {"Mobile": "US", "Ala.": "US"}),
+    ],
+)
+def test_towns_named_by_everyday_words(geoparser: Geoparser, text: str, expected: dict[str, str]) -> None:
+    """"Reading", "Nice", "Mobile" are towns where the text locates them (word_towns.txt)."""
+    story = geoparser.parse(text)
+    assert {rm.mention.surface: rm.place.country_code for rm in story.mentions if rm.place} == expected

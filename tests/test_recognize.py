@@ -203,3 +203,22 @@ def test_boilerplate_short_line_still_dropped(nlp, index):
 )
 def test_a_minor_name_before_an_institution_word_is_not_the_place(nlp, index, text, expected):
     assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a town named by an everyday word is a place only where the text locates it
+        ("Police in Reading arrested two men.", ["Reading"]),
+        ("Two men were arrested in Reading, Berkshire, on Monday.", ["Reading", "Berkshire"]),
+        ("NICE, France (AP) — The promenade reopened.", ["NICE", "France"]),
+        ("The mayor of Mobile, Ohio, resigned.", ["Mobile", "Ohio"]),
+        ("Reading was his favourite pastime.", []),
+        ("Nice work, said the coach.", []),
+        ("Mobile phones were banned at the meeting.", []),
+        ("Police in Reading said the meter reading was wrong.", ["Reading"]),  # also a word here: still located
+    ],
+)
+def test_word_towns_need_a_locating_context(nlp, index, text: str, expected: list[str]) -> None:
+    assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected
+

@@ -225,6 +225,8 @@ def _verdict(ctx: Context, i: int, j: int, e: Span) -> Verdict:
     key = name_key(surface)
     if not key or key in ctx.rules.not_places or in_ranges(doc[i].idx, ctx.bad):
         return "rejected"
+    if key in ctx.rules.word_towns and not _locates(ctx, i, j):
+        return "rejected"  # "Reading" the word, not the town
     abbreviated = abbreviation_place(surface) is not None  # "W.Va.", "S.C. 6" (the state of a road)
     if numbered(doc, i, j, False) and not abbreviated:
         return "numbered"  # nor any name inside it ("6016 Dublin Road")
@@ -330,10 +332,11 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
     blocked = _inside_not_places(ctx)
     for (i, j), surface in ctx.grams.items():
         info = ctx.info.get(surface)
-        if (i, j) in ctx.ner_spans or info is None or i in blocked or wordlike(doc, i, j, ctx.lower_words) \
-                or numbered(doc, i, j, not r.prominent(info)):
+        if (i, j) in ctx.ner_spans or info is None or i in blocked or numbered(doc, i, j, not r.prominent(info)):
             continue
         key = name_key(surface)
+        if not _located_word_town(ctx, i, j, key) if key in r.word_towns else wordlike(doc, i, j, ctx.lower_words):
+            continue
         if key in r.not_places or in_ranges(doc[i].idx, ctx.bad) or not ctx.upper_ok(i, j):
             continue
         ents = list({id(ctx.cover[k]): ctx.cover[k] for k in range(i, j) if ctx.cover[k] is not None}.values())
@@ -346,6 +349,23 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
         exact = ent is not None and (ent.start == i and ent.end == j or trim(doc, ent.start, ent.end) == (i, j))
         out.append(Reading(i, j, surface, key, info, located, ent, exact, _situation(ctx, i, j, ent, exact, glued)))
     return tuple(out)
+
+
+def _located_word_town(ctx: Context, i: int, j: int, key: str) -> bool:
+    """Whether a town named by an everyday word (word_towns.txt) is located here and capitalised as a name
+    (not "Reading" opening a sentence)."""
+    return key in ctx.rules.word_towns and _locates(ctx, i, j) and ctx.doc[i].text[:1].isupper()
+
+
+def _locates(ctx: Context, i: int, j: int) -> bool:
+    """Whether the text locates tokens i..j: a locative word before them, a dateline, or a qualifier after
+    them (", Ala.", ", Missouri", ", France")."""
+    doc = ctx.doc
+    if locative_context(doc, i, j) or (doc[i].idx, ctx.end(j)) in ctx.datelines or state_follows(doc, j):
+        return True
+    if not (j + 1 < len(doc) and doc[j].text == ","):
+        return False
+    return any(ctx.rules.qualifying(ctx.info.get(ctx.grams.get((j + 1, k), ""))) for k in range(j + 2, j + 5))
 
 
 def _inside_not_places(ctx: Context) -> frozenset[int]:

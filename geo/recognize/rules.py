@@ -15,7 +15,7 @@ __all__ = ["Rules", "rules"]
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
                "directions", "always_abbreviations", "motion_verbs", "era_words", "street_words",
                "resident_nouns")
-_KEY_LISTS = ("not_places", "commercial_words", "owner_words")
+_KEY_LISTS = ("not_places", "word_towns", "commercial_words", "owner_words")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Rules:
     locatives: frozenset[str]
     geo_nouns: frozenset[str]
     not_places: frozenset[str]  # name keys, with the seats of power and not_place_names.tsv
+    word_towns: frozenset[str]  # name keys: "Reading", "Nice": places only where the text locates them
     commercial_words: frozenset[str]  # name keys
     owner_words: frozenset[str]  # name keys
     titles: frozenset[str]
@@ -47,6 +48,7 @@ class Rules:
     significant_codes: frozenset[str]
     minor_settlement_codes: frozenset[str]
     the_feature_codes: frozenset[str]
+    qualifying_codes: frozenset[str]
     significant_population: int
     prominent_population: int
     major_population: int
@@ -67,6 +69,10 @@ class Rules:
         if codes & self.significant_codes:
             return True
         return info.max_population >= self.significant_population or bool(codes - self.minor_settlement_codes)
+
+    def qualifying(self, info: NameInfo | None) -> bool:
+        """Whether a gazetteer name may qualify a town written before it: a country or a region."""
+        return info is not None and bool(info.feature_codes & self.qualifying_codes)
 
     def the_feature(self, info: NameInfo) -> bool:
         """Whether the gazetteer knows the name as a river, sea, range or region (written "the X")."""
