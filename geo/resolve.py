@@ -68,6 +68,7 @@ _PLACE_ID_MAX = 64  # the store's place_id column
 _QUALIFIER_REACH = 40  # characters after a mention searched for its qualifier
 _QUALIFIER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:of\s+)?[A-Z][\w.'’-]*\.?){0,3})")
 _COMMA_ONLY = re.compile(r"[ \t]*,[ \t]*")
+_PAIR_JOIN = re.compile(r"[ \t]+(?:and|or|&)[ \t]+")  # between two paired names: " and ", " or "
 _ARTICLE = "the "
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 _WORD_AFTER = re.compile(r" ([a-z]+)\b")  # one lower-case word right after a name
@@ -124,6 +125,7 @@ class _Rules:
     host_units: frozenset[str]
     countries: frozenset[str]
     renowned: frozenset[str]
+    self_standing: frozenset[str]
 
 
 @cache
@@ -140,6 +142,7 @@ def _rules() -> _Rules:
         host_units=sets["host_units"],
         countries=sets["countries"],
         renowned=sets["renowned"],
+        self_standing=sets["self_standing"],
     )
 
 
@@ -225,6 +228,15 @@ def qualifier_after(text: str, end: int) -> str | None:
     if not match:
         return None
     return match.group(1).rstrip(".,")
+
+
+def listed_qualifier(text: str, mentions: Sequence[Mention], i: int) -> str | None:
+    """The qualifier written after the next name when mention i is paired with it by "and" or "or"
+    ("British Columbia" for "Vancouver" in "Vancouver and Victoria, British Columbia"), if any."""
+    if i + 1 >= len(mentions) or mentions[i + 1].start <= mentions[i].end \
+            or not _PAIR_JOIN.fullmatch(text, mentions[i].end, mentions[i + 1].start):
+        return None
+    return qualifier_after(text, mentions[i + 1].end)
 
 
 @cache
@@ -522,6 +534,12 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     qualifier = qualifier_after(text, mention.end)
     if qualifier:
         group.regions |= regions_of(qualifier)
+    else:
+        listed = listed_qualifier(text, mentions, i)
+        regions = regions_of(listed) if listed else set()
+        likeliest = group.places[max(range(len(group.places)), key=group.base.__getitem__)]
+        if likeliest.feature_code not in _rules().self_standing and any(_inside(p, regions) for p in group.places):
+            group.regions |= regions  # "Vancouver and Victoria, British Columbia"; not "Hawaii and Guam, Louisiana"
     team = team_region(text, mention.name, mention.end)
     if team:
         group.regions.add(team)
@@ -816,10 +834,14 @@ def _nearest_host(hosts: _Hosts, start: int) -> Place | None:
 
 def _qualifier_bonus(place: Place, regions: Regions, w: ResolveWeights) -> float:
     """Reward places inside a region named right after the mention; penalise the others."""
-    for cc, admin1 in regions:
-        if place.country_code == cc and (admin1 is None or place.admin1 == admin1):
-            return w.qualifier_inside_bonus if place.feature_code not in ("PCLI", "ADM1") else w.qualifier_region_bonus
+    if _inside(place, regions):
+        return w.qualifier_inside_bonus if place.feature_code not in ("PCLI", "ADM1") else w.qualifier_region_bonus
     return w.qualifier_outside_penalty
+
+
+def _inside(place: Place, regions: Regions) -> bool:
+    """Whether the place lies in one of the (country, first-level region or None) regions."""
+    return any(place.country_code == cc and (admin1 is None or place.admin1 == admin1) for cc, admin1 in regions)
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:

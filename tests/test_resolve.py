@@ -23,6 +23,7 @@ from geo.resolve import (
     is_approximate,
     lookup_keys,
     prior,
+    listed_qualifier,
     qualifier_after,
     resident_before,
     resolve,
@@ -756,3 +757,30 @@ def test_a_lone_foreign_place_the_model_did_not_tag_is_no_place(text: str, lone:
                         name=m.surface.title()) for m in mentions]
     found = [r for m, r in zip(mentions, resolve(text, mentions, index)) if m.surface == lone]
     assert found and all(r.is_place is is_place and (r.place is None) is not is_place for r in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "expected"),
+    [
+        ("Vancouver and Victoria, British Columbia, saw record heat.", "Vancouver", "British Columbia"),
+        ("Dallas or Fort Worth, Texas, will host it.", "Dallas", "Texas"),
+        ("Vancouver, Victoria, British Columbia", "Vancouver", None),  # a comma list: no pair
+        ("Vancouver and Victoria saw record heat.", "Vancouver", None),  # no qualifier after the pair
+        ("Vancouver and then Victoria, British Columbia", "Vancouver", None),
+    ],
+)
+def test_listed_qualifier(text: str, first: str, expected: str | None) -> None:
+    mentions = _mentions(text, [first, "Victoria", "Fort Worth"])
+    assert listed_qualifier(text, mentions, 0) == expected
+
+
+def test_a_qualifier_after_a_pair_of_names_qualifies_both() -> None:
+    """"Vancouver and Victoria, British Columbia" beside Portland and Seattle: Vancouver is in British
+    Columbia, not Washington state (where Seattle's context would pull it)."""
+    from geo.gazetteer import OfflineGazetteer
+
+    text = ("Vancouver and Victoria, British Columbia, saw record heat, while Portland, Oregon, and Seattle "
+            "broke records too.")
+    mentions = _mentions(text, ["Vancouver", "Victoria", "British Columbia", "Portland", "Oregon", "Seattle"])
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    assert (chosen["Vancouver"].country_code, chosen["Vancouver"].admin1) == ("CA", "British Columbia")
