@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -1166,11 +1167,31 @@ def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
     """Re-choose every group with article context taken from the other groups' current choices."""
     article = _article_context(groups, s)
     for group in groups.values():
+        scale = _scale_penalties(group, groups, s)
         _choose(group, [
             _country_bonus(place, group, article, s.w) + _admin_bonus(place, group, article, s.w)
-            + _nearness_bonus(place, group, article, s)
-            for place in group.places
+            + _nearness_bonus(place, group, article, s) + penalty
+            for place, penalty in zip(group.places, scale)
         ])
+
+
+def _scale_penalties(group: _Group, groups: dict[str, _Group], s: _Scoring) -> list[float]:
+    """Penalties for the group's towns far smaller than the towns the story names ("Memphis" beside St.
+    Louis and Kansas City is the city of 600,000, not the Missouri village of 1,800 that their region's
+    context favours), when the group has a candidate of the story's scale.
+
+    The scale is the median log10 population of the other names' chosen towns (at least two of them).
+    """
+    towns = [math.log10(g.choice.population + 1) for g in groups.values()
+             if g is not group and g.choice is not None and g.choice.feature_class == "P" and g.choice.population > 0]
+    if len(towns) < 2:
+        return [0.0] * len(group.places)
+    scale = statistics.median(towns)
+    sizes = [math.log10(p.population + 1) for p in group.places]
+    if not any(size >= scale - 1 for size in sizes):
+        return [0.0] * len(group.places)
+    return [s.w.scale_penalty if p.feature_class == "P" and size < scale - s.w.scale_gap else 0.0
+            for p, size in zip(group.places, sizes)]
 
 
 def _country_bonus(place: Place, group: _Group, article: _Article, w: ResolveWeights) -> float:

@@ -784,3 +784,13 @@ def test_a_qualifier_after_a_pair_of_names_qualifies_both() -> None:
     mentions = _mentions(text, ["Vancouver", "Victoria", "British Columbia", "Portland", "Oregon", "Seattle"])
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
     assert (chosen["Vancouver"].country_code, chosen["Vancouver"].admin1) == ("CA", "British Columbia")
+
+
+def test_a_city_of_the_storys_scale_beats_a_village_its_region_favours() -> None:
+    """"Memphis" beside St. Louis and Kansas City is the Tennessee city, not the Missouri village."""
+    from geo.gazetteer import OfflineGazetteer
+
+    text = "Floodwaters rose along the Mississippi River in St. Louis and Memphis, and crested at Kansas City."
+    mentions = _mentions(text, ["Mississippi River", "St. Louis", "Memphis", "Kansas City"])
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    assert chosen["Memphis"].admin1 == "Tennessee" and chosen["Kansas City"].admin1 == "Missouri"
