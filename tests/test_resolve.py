@@ -591,17 +591,22 @@ def test_team_region(text: str, name: str, expected: tuple[str, str] | None) -> 
 
 
 def test_a_team_places_its_city_whatever_the_article_names() -> None:
-    """In a Texas sports round-up, "Portland Trail Blazers" and a later bare "Portland" are in Oregon."""
+    """In a Texas sports round-up, "Portland Trail Blazers" and a later bare "Portland" are in Oregon, even
+    beside towns of Portland, Texas's scale."""
     oregon = _p("gn:5746545", "Portland", 45.52345, -122.67621, "US", "PPL", 652_503, "Oregon")
     texas = _p("gn:4720039", "Portland", 27.87725, -97.32388, "US", "PPL", 16_116, "Texas")
     houston = _p("gn:4699066", "Houston", 29.76328, -95.36327, "US", "PPL", 2_296_224, "Texas")
     dallas = _p("gn:4684888", "Dallas", 32.78306, -96.80667, "US", "PPL", 1_300_092, "Texas")
-    index = FakeIndex([oregon, texas, houston, dallas])
+    corpus_christi = _p("gn:4683416", "Corpus Christi", 27.80058, -97.39638, "US", "PPL", 325_733, "Texas")
+    aransas_pass = _p("gn:4672731", "Aransas Pass", 27.90947, -97.14999, "US", "PPL", 8_204, "Texas")
+    index = FakeIndex([oregon, texas, houston, dallas, corpus_christi, aransas_pass])
     for text, expected in [
-        ("Houston beat the Portland Trail Blazers. Dallas lost. Houston swept the series with Portland.", oregon),
-        ("Houston and Dallas voted. Portland and Houston signed.", texas),
+        ("Corpus Christi beat the Portland Trail Blazers. Aransas Pass lost. Corpus Christi swept the series "
+         "with Portland.", oregon),
+        # without a team, a story of its region and scale keeps the Texas town
+        ("Corpus Christi and Aransas Pass voted. Portland and Corpus Christi signed.", texas),
     ]:
-        mentions = _mentions(text, ["Houston", "Dallas", "Portland"])
+        mentions = _mentions(text, ["Houston", "Dallas", "Portland", "Corpus Christi", "Aransas Pass"])
         chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
         assert chosen["Portland"] == expected, text
 
