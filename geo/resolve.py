@@ -521,6 +521,7 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
             group = groups[key] = _Group(key=key, places=places)
             group.base = [prior(p, key, s.w) for p in places]
             _favour_capitals(group, s.w)
+            _shun_aliases(group, s.w)
         _note_mention(group, text, mentions, i, order, regions_of)
         order.append(group)
     return groups, order
@@ -843,6 +844,17 @@ def _qualifier_bonus(place: Place, regions: Regions, w: ResolveWeights) -> float
 def _inside(place: Place, regions: Regions) -> bool:
     """Whether the place lies in one of the (country, first-level region or None) regions."""
     return any(place.country_code == cc and (admin1 is None or place.admin1 == admin1) for cc, admin1 in regions)
+
+
+def _shun_aliases(group: _Group, w: ResolveWeights) -> None:
+    """Penalise the towns that carry the name only as an alternate name when a place whose own name it is
+    is a city of note and more than alias_ratio times larger: "Durban" is the city of three million, not
+    Durbanville, which the Cape Town beside it would favour."""
+    own = max((p.population for p in group.places if name_key(p.name) == group.key), default=0)
+    if own < w.alias_min_population:
+        return
+    _add_where(group, w.alias_penalty, lambda p: p.feature_class == "P" and name_key(p.name) != group.key
+               and p.population * w.alias_ratio < own)
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:

@@ -799,3 +799,13 @@ def test_a_city_of_the_storys_scale_beats_a_village_its_region_favours() -> None
     mentions = _mentions(text, ["Mississippi River", "St. Louis", "Memphis", "Kansas City"])
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
     assert chosen["Memphis"].admin1 == "Tennessee" and chosen["Kansas City"].admin1 == "Missouri"
+
+
+def test_a_city_beats_a_town_that_has_its_name_only_as_an_alias() -> None:
+    """"Durban" beside Cape Town is the city of three million, not Durbanville (an alternate name of it)."""
+    from geo.gazetteer import OfflineGazetteer
+
+    text = "Cape Town and Johannesburg were hit by power cuts; Durban and Pretoria were spared."
+    mentions = _mentions(text, ["Cape Town", "Johannesburg", "Durban", "Pretoria"])
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    assert chosen["Durban"].name == "Durban"
