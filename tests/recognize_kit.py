@@ -63,6 +63,9 @@ _KNOWN = {
     "Mobile": (5, 278_000, {"ADM2", "PPL"}),
     "Berkshire": (2, 900_000, {"ADM2"}),
     "France": (1, 67_000_000, {"PCLI"}),
+    "La Paz": (20, 2_300_000, {"ADM1", "PPL"}),
+    "Santa Cruz": (40, 1_500_000, {"ADM1", "PPL"}),
+    "Bolivia": (1, 11_000_000, {"PCLI"}),
 }
 
 

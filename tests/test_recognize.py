@@ -222,3 +222,15 @@ def test_a_minor_name_before_an_institution_word_is_not_the_place(nlp, index, te
 def test_word_towns_need_a_locating_context(nlp, index, text: str, expected: list[str]) -> None:
     assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected
 
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a known place's name right after a geographic noun, though the model tagged it a person
+        ("The Bolivian capital La Paz and the city of Santa Cruz saw protests.", ["Bolivian", "La Paz", "Santa Cruz"]),
+        ("The capital Ivan Petrov ran the race.", []),  # an unknown name stays a person
+    ],
+)
+def test_known_names_after_a_geographic_noun(nlp, index, text: str, expected: list[str]) -> None:
+    assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected

@@ -296,14 +296,16 @@ def _geo_headed(ctx: Context, i: int, j: int) -> bool:
 
 
 def _after_geo_nouns(ctx: Context) -> tuple[TokenSpan, ...]:
-    """Names the model took for people but that follow "the city of", "the quarter of", ... (trimmed)."""
-    doc, out = ctx.doc, []
+    """Names the model took for people but that follow "the city of", "the quarter of", ... or stand right
+    after such a noun as a known place's name ("the Bolivian capital La Paz") (trimmed)."""
+    doc, nouns, out = ctx.doc, ctx.rules.geo_nouns, []
     for e in doc.ents:
-        if e.label_ == "PERSON" and e.start >= 2 and doc[e.start - 1].lower_ == "of" \
-                and doc[e.start - 2].lower_ in ctx.rules.geo_nouns and not in_ranges(e.start_char, ctx.bad):
-            i, j = trim(doc, e.start, e.end)
-            if i < j:
-                out.append((i, j))
+        if e.label_ != "PERSON" or e.start < 2 or in_ranges(e.start_char, ctx.bad):
+            continue
+        i, j = trim(doc, e.start, e.end)
+        if i < j and (doc[e.start - 1].lower_ == "of" and doc[e.start - 2].lower_ in nouns
+                      or doc[e.start - 1].text in nouns and ctx.grams.get((i, j)) in ctx.info):
+            out.append((i, j))
     return tuple(out)
 
 
