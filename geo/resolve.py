@@ -1190,7 +1190,9 @@ def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
 def _scale_penalties(group: _Group, groups: dict[str, _Group], s: _Scoring) -> list[float]:
     """Penalties for the group's towns far smaller than the towns the story names ("Memphis" beside St.
     Louis and Kansas City is the city of 600,000, not the Missouri village of 1,800 that their region's
-    context favours), when the group has a candidate of the story's scale.
+    context favours; "Frankfurt" beside New York, London and Tokyo is not Frankfort, N.Y.), when the group
+    has a candidate of the story's scale. The penalty grows with each order of magnitude below it; a town
+    of unknown population (0) is not judged.
 
     The scale is the median log10 population of the other names' chosen towns (at least two of them).
     """
@@ -1200,9 +1202,10 @@ def _scale_penalties(group: _Group, groups: dict[str, _Group], s: _Scoring) -> l
         return [0.0] * len(group.places)
     scale = statistics.median(towns)
     sizes = [math.log10(p.population + 1) for p in group.places]
-    if not any(size >= scale - 1 for size in sizes):
+    if not any(size >= scale - s.w.scale_gap for size in sizes):
         return [0.0] * len(group.places)
-    return [s.w.scale_penalty if p.feature_class == "P" and size < scale - s.w.scale_gap else 0.0
+    return [s.w.scale_penalty * (1.0 + scale - s.w.scale_gap - size)
+            if p.feature_class == "P" and p.population > 0 and size < scale - s.w.scale_gap else 0.0
             for p, size in zip(group.places, sizes)]
 
 

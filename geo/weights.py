@@ -178,12 +178,13 @@ class ResolveWeights:
 
     scale_gap: float = 2.0
     """A town more than this many orders of magnitude smaller than the median of the story's other chosen
-    towns is out of the story's scale (_scale_penalties) when the name has a candidate within one order of
-    it. 1.5 cost GWN (> 1,000 km .0146 -> .0155); 2 and 3 score alike."""
+    towns is out of the story's scale (_scale_penalties) when the name has a candidate within that many
+    orders of it. 1.5 cost GWN (> 1,000 km .0146 -> .0155); 2 and 3 score alike."""
     scale_penalty: float = -3.0
-    """Added in each context round to such a town. Out of fold -3: LGL acc161 .9211 -> .9216 ("New York and
-    Atlanta" beside Chicago and Moscow is Georgia's Atlanta, not the Illinois village of 842), GWN unchanged;
-    -6 the same."""
+    """Added in each context round to such a town, and as much again per order of magnitude further below.
+    Out of fold: LGL acc161 .9211 -> .9216 ("New York and Atlanta" beside Chicago and Moscow is Georgia's
+    Atlanta, not the Illinois village of 842), GWN unchanged; a flat -3 or -6 scored the same but left
+    "Frankfurt" beside New York, London and Tokyo at Frankfort, N.Y."""
 
     # --- output ----------------------------------------------------------------------------------
     host_min_confidence: float = 0.5

@@ -791,14 +791,26 @@ def test_a_qualifier_after_a_pair_of_names_qualifies_both() -> None:
     assert (chosen["Vancouver"].country_code, chosen["Vancouver"].admin1) == ("CA", "British Columbia")
 
 
-def test_a_city_of_the_storys_scale_beats_a_village_its_region_favours() -> None:
-    """"Memphis" beside St. Louis and Kansas City is the Tennessee city, not the Missouri village."""
+@pytest.mark.parametrize(
+    ("text", "names", "target", "expected"),
+    [
+        ("Floodwaters rose along the Mississippi River in St. Louis and Memphis, and crested at Kansas City.",
+         ["Mississippi River", "St. Louis", "Memphis", "Kansas City"], "Memphis", ("US", "Tennessee")),
+        ("Stocks rose in New York, London and Frankfurt, while Tokyo and Shanghai closed lower.",
+         ["New York", "London", "Frankfurt", "Tokyo", "Shanghai"], "Frankfurt", ("DE", "Hessen")),
+        ("Richmond and Twickenham town centres get new cycle routes, London said.",  # no population: not judged
+         ["Richmond", "Twickenham", "London"], "Twickenham", ("GB", "England")),
+    ],
+)
+def test_a_place_of_the_storys_scale_beats_a_village_its_region_favours(
+        text: str, names: list[str], target: str, expected: tuple[str, str]) -> None:
+    """"Memphis" beside St. Louis and Kansas City is the Tennessee city, not the Missouri village;
+    "Frankfurt" beside New York and London is Frankfurt am Main, not Frankfort, N.Y."""
     from geo.gazetteer import OfflineGazetteer
 
-    text = "Floodwaters rose along the Mississippi River in St. Louis and Memphis, and crested at Kansas City."
-    mentions = _mentions(text, ["Mississippi River", "St. Louis", "Memphis", "Kansas City"])
+    mentions = _mentions(text, names)
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
-    assert chosen["Memphis"].admin1 == "Tennessee" and chosen["Kansas City"].admin1 == "Missouri"
+    assert (chosen[target].country_code, chosen[target].admin1) == expected
 
 
 def test_a_city_beats_a_town_that_has_its_name_only_as_an_alias() -> None:
