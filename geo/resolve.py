@@ -338,6 +338,7 @@ class _Group:
     dateline: bool = False  # opens a dateline somewhere ("NEW YORK (AP) —"): a town
     resident: bool = False  # written before a noun for its people somewhere ("a Lebanon woman"): no country
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
+    written_in: Regions = field(default_factory=set)  # regions its recognised qualifiers name ("Darlington, Pa.")
     choice: Place | None = None
     confidence: float = 0.0
     totals: list[float] = field(default_factory=list)  # base plus the last context bonus
@@ -381,6 +382,7 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
     strays = _strays(order, s)
+    unplaced = _outside_qualifiers(order, index, s)
     outliers = _foreign_outliers(text, mentions, order, s)
     hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
     resolutions = []
@@ -396,7 +398,11 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
             resolutions.append(Resolution(place=None, confidence=0.0, is_place=False))
             continue
         chosen = ranked.get(group.key) or _resolution(group, weights)
-        resolutions.append(_approximate_resolution(mentions[i], hosts, s, chosen) if group.key in strays else chosen)
+        if group.key in strays:
+            chosen = _approximate_resolution(mentions[i], hosts, s, chosen)
+        elif group.key in unplaced:
+            chosen = _approximate_resolution(mentions[i], _Hosts([], []), s, chosen, country=unplaced[group.key])
+        resolutions.append(chosen)
     return relative_regions(mentions, resolutions, index)
 
 
@@ -534,13 +540,15 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     group.indices.append(i)
     group.demonym = group.demonym or mention.kind == "demonym"
     qualifier = qualifier_after(text, mention.end)
+    standing = _likeliest(group).feature_code in _rules().self_standing  # a country, state or capital
     if qualifier:
         group.regions |= regions_of(qualifier)
+        if _recognised_qualifier(text, mentions, i, qualifier) and not standing:
+            group.written_in |= regions_of(qualifier)
     else:
         listed = listed_qualifier(text, mentions, i)
         regions = regions_of(listed) if listed else set()
-        likeliest = group.places[max(range(len(group.places)), key=group.base.__getitem__)]
-        if likeliest.feature_code not in _rules().self_standing and any(_inside(p, regions) for p in group.places):
+        if not standing and any(_inside(p, regions) for p in group.places):
             group.regions |= regions  # "Vancouver and Victoria, British Columbia"; not "Hawaii and Guam, Louisiana"
     team = team_region(text, mention.name, mention.end)
     if team:
@@ -553,6 +561,20 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
         group.state = True  # "Wash." is the state, never the capital
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
         group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
+
+
+def _likeliest(group: _Group) -> Place:
+    """The group's candidate with the highest base score so far (its prior, capitals favoured)."""
+    return group.places[max(range(len(group.places)), key=group.base.__getitem__)]
+
+
+def _recognised_qualifier(text: str, mentions: Sequence[Mention], i: int, qualifier: str) -> bool:
+    """Whether the qualifier after mention i is the next mention, written after a comma, and not one item
+    of a comma-separated list of names ("Guam, Alaska, Hawaii")."""
+    if i + 1 >= len(mentions) or not _COMMA_ONLY.fullmatch(text, mentions[i].end, mentions[i + 1].start) \
+            or not qualifier.startswith(mentions[i + 1].surface.rstrip(".")):
+        return False
+    return not (i + 2 < len(mentions) and _COMMA_ONLY.fullmatch(text, mentions[i + 1].end, mentions[i + 2].start))
 
 
 def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> tuple[str, list[Place]]:
@@ -762,6 +784,30 @@ def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
         and g.choice.population < w.stray_max_population
         and g.choice.country_code == main[0] and g.choice.admin1 != main[1]
         and not any((p.country_code, p.admin1) == main for p in g.places))
+
+
+def _outside_qualifiers(order: list[_Group | None], index: PlaceIndex, s: _Scoring) -> dict[str, Place]:
+    """Names whose recognised qualifier names a region none of their candidates lies in ("Darlington,
+    Pennsylvania" when the gazetteer knows only the English and Carolina towns), with that region's place:
+    they are placed approximately there rather than at a namesake elsewhere."""
+    out: dict[str, Place] = {}
+    for g in order:
+        if g is None or not g.written_in or g.key in out or any(_inside(p, g.written_in) for p in g.places):
+            continue
+        region = _region_place(index, g.written_in, s)
+        if region is not None:
+            out[g.key] = region
+    return out
+
+
+def _region_place(index: PlaceIndex, regions: Regions, s: _Scoring) -> Place | None:
+    """The gazetteer's place of the first of these (country, first-level region) pairs, if any."""
+    for cc, admin1 in sorted(regions, key=lambda r: (r[1] is None, r)):
+        name = admin1 or cc
+        for place in index.candidates(name, limit=s.w.region_lookup_limit):
+            if place.country_code == cc and (place.feature_code == "ADM1" if admin1 else place.feature_code == "PCLI"):
+                return place
+    return None
 
 
 def _foreign_outliers(text: str, mentions: Sequence[Mention], order: list[_Group | None],

@@ -821,3 +821,33 @@ def test_a_city_beats_a_town_that_has_its_name_only_as_an_alias() -> None:
     mentions = _mentions(text, ["Cape Town", "Johannesburg", "Durban", "Pretoria"])
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
     assert chosen["Durban"].name == "Durban"
+
+
+DARLINGTON_GB = _p("gn:2651654", "Darlington", 54.52429, -1.55039, "GB", "PPL", 92_363, "England")
+DARLINGTON_SC = _p("gn:4575352", "Darlington", 34.29988, -79.87617, "US", "PPL", 6_155, "South Carolina")
+PENNSYLVANIA = _p("gn:6254927", "Pennsylvania", 40.27245, -76.90567, "US", "ADM1", 12_702_379, "Pennsylvania")
+ALASKA = _p("gn:5879092", "Alaska", 64.00028, -150.00028, "US", "ADM1", 710_231, "Alaska")
+HAWAII = _p("gn:5855797", "Hawaii", 20.75028, -156.50028, "US", "ADM1", 1_360_301, "Hawaii")
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "approximate_in"),
+    [
+        # the gazetteer knows no Darlington in Pennsylvania: placed there approximately, not in Carolina
+        ("Residents of Darlington, Pennsylvania, were told to stay indoors.", "Darlington", "Pennsylvania"),
+        # a comma list of states qualifies nothing
+        ("Troops trained in Darlington, Alaska, Hawaii and abroad.", "Darlington", None),
+        ("Troops trained in Alaska, Pennsylvania and abroad.", "Alaska", None),  # a state takes no qualifier
+        ("Residents of Darlington, were told to stay indoors, Pennsylvania said.", "Darlington", None),
+    ],
+)
+def test_a_qualifier_no_candidate_lies_in_places_the_name_there(text: str, target: str,
+                                                                 approximate_in: str | None) -> None:
+    index = FakeIndex([DARLINGTON_GB, DARLINGTON_SC, PENNSYLVANIA, ALASKA, HAWAII])
+    mentions = _mentions(text, ["Darlington", "Pennsylvania", "Alaska", "Hawaii"])
+    chosen = {m.name: r for m, r in zip(mentions, resolve(text, mentions, index))}[target]
+    if approximate_in is None:
+        assert not is_approximate(chosen.place.place_id)
+    else:
+        assert is_approximate(chosen.place.place_id) and chosen.place.admin1 == approximate_in
+        assert chosen.alternatives[0].place == PENNSYLVANIA and chosen.alternatives[1].place.name == "Darlington"
