@@ -167,7 +167,8 @@ def test_real_index_has(name: str, cc: str | None, code: str) -> None:
 
 
 # The GeoNames feature class of each code the hand-made list uses.
-_CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H", "AIRP": "S", "ADM2": "A", "MTS": "T"}
+_CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H", "AIRP": "S", "ADM2": "A",
+                  "MTS": "T"}
 
 
 def test_extra_places_are_well_formed() -> None:
