@@ -894,13 +894,16 @@ def _inside(place: Place, regions: Regions) -> bool:
 
 def _shun_aliases(group: _Group, w: ResolveWeights) -> None:
     """Penalise the towns that carry the name only as an alternate name when a place whose own name it is
-    is a city of note and more than alias_ratio times larger: "Durban" is the city of three million, not
-    Durbanville, which the Cape Town beside it would favour."""
-    own = max((p.population for p in group.places if name_key(p.name) == group.key), default=0)
+    is a city of note and more than alias_ratio times larger, or a national capital: "Durban" is the city
+    of three million, not Durbanville, which the Cape Town beside it would favour; "Islamabad" beside
+    Srinagar is Pakistan's capital, not Anantnag, whose old name it is."""
+    owners = [p for p in group.places if name_key(p.name) == group.key]
+    own = max((p.population for p in owners), default=0)
     if own < w.alias_min_population:
         return
+    capital = any(p.feature_code == "PPLC" for p in owners)
     _add_where(group, w.alias_penalty, lambda p: p.feature_class == "P" and name_key(p.name) != group.key
-               and p.population * w.alias_ratio < own)
+               and (capital or p.population * w.alias_ratio < own))
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:

@@ -48,7 +48,8 @@ class ResolveWeights:
     least alias_min_population people and alias_ratio times the town's (_shun_aliases): "Durban" beside Cape
     Town is not Durbanville. No development figure moves (ranker noise aside); raising exact_name_bonus
     instead, for every alternate name, cost both corpora (2.5: GWN acc161 .9580 -> .9554, LGL .9216 -> .9186);
-    a ratio of 3 cost GWN (.9563)."""
+    a ratio of 3 cost GWN (.9563). Any ratio when the name's own bearer is a national capital ("Islamabad" is
+    not Anantnag): LGL with source home areas acc161 .9600 -> .9610, nothing lost."""
     alias_min_population: int = 100_000
     """See alias_penalty."""
     alias_ratio: float = 10.0
