@@ -137,6 +137,7 @@ def test_towns_named_by_everyday_words(geoparser: Geoparser, text: str, expected
 def test_english_regions_and_metropolitan_counties(geoparser: Geoparser) -> None:
     """Regions no source carried (geo/data/extra_places.tsv): "the West Midlands", and "Yorkshire", not
     the US towns."""
-    story = geoparser.parse("Birmingham City Council cut services across the West Midlands, and floods hit towns in Yorkshire.")
+    story = geoparser.parse("Birmingham City Council cut services across the West Midlands, and floods hit "
+                            "towns in Yorkshire.")
     found = {rm.mention.surface: rm.place for rm in story.mentions if rm.place}
     assert found["West Midlands"].country_code == "GB" and found["Yorkshire"].country_code == "GB"

@@ -537,7 +537,8 @@ def test_settle_flips_leaves_a_settled_choice() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("a Lebanon woman", True), ("the Jordan resident", True), ("Athens residents'", True), ("Jordan boys", True),
-     ("Jordan said", False), ("Jordan Man", False), ("Jordan manages", False), ("Jordan, man", False), ("Jordan", False)],
+     ("Jordan said", False), ("Jordan Man", False), ("Jordan manages", False), ("Jordan, man", False),
+     ("Jordan", False)],
 )
 def test_resident_before(text: str, expected: bool) -> None:
     name = next(w for w in ("Lebanon", "Jordan", "Athens") if w in text)
