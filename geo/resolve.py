@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -1204,6 +1203,7 @@ class _Article:
     has_anchors: bool  # some choices are confident and not too wide: anchors for nearness
     points: NearestPoints  # the anchors that are points, labelled by group key
     lines: NearestPoints  # the anchors that are rivers or canals (s.rules.linear)
+    town_sizes: list[float]  # log10 populations of the chosen towns of known population, sorted (_scale_of)
 
 
 def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
@@ -1221,14 +1221,15 @@ def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
     lines = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code in s.rules.linear]
     points = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code not in s.rules.linear]
     return _Article(sum(w for *_, w in chosen) or 1, countries, admins, bool(anchors),
-                    NearestPoints(points), NearestPoints(lines))
+                    NearestPoints(points), NearestPoints(lines),
+                    sorted(_town_size(place) for _key, place, _conf, _weight in chosen if _town_size(place)))
 
 
 def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
     """Re-choose every group with article context taken from the other groups' current choices."""
     article = _article_context(groups, s)
     for group in groups.values():
-        scale = _scale_penalties(group, groups, s)
+        scale = _scale_penalties(group, article, s)
         _choose(group, [
             _country_bonus(place, group, article, s.w) + _admin_bonus(place, group, article, s.w)
             + _nearness_bonus(place, group, article, s) + penalty
@@ -1236,20 +1237,38 @@ def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
         ])
 
 
-def _scale_penalties(group: _Group, groups: dict[str, _Group], s: _Scoring) -> list[float]:
+def _town_size(place: Place) -> float:
+    """log10 population of a town of known population, else 0 (not a town, or unknown)."""
+    return math.log10(place.population + 1) if place.feature_class == "P" and place.population > 0 else 0.0
+
+
+def _scale_of(article: _Article, group: _Group) -> float | None:
+    """The median town size of the other names' choices (at least two of them), the group's own left out."""
+    sizes = article.town_sizes
+    own = _town_size(group.choice) if group.choice is not None else 0.0
+    skip = bisect_left(sizes, own) if own else len(sizes)
+    n = len(sizes) - (skip < len(sizes))
+    if n < 2:
+        return None
+
+    def at(k: int) -> float:
+        return sizes[k if k < skip else k + 1]
+
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+
+
+def _scale_penalties(group: _Group, article: _Article, s: _Scoring) -> list[float]:
     """Penalties for the group's towns far smaller than the towns the story names ("Memphis" beside St.
     Louis and Kansas City is the city of 600,000, not the Missouri village of 1,800 that their region's
     context favours; "Frankfurt" beside New York, London and Tokyo is not Frankfort, N.Y.), when the group
     has a candidate of the story's scale. The penalty grows with each order of magnitude below it; a town
     of unknown population (0) is not judged.
 
-    The scale is the median log10 population of the other names' chosen towns (at least two of them).
+    The scale is the median log10 population of the other names' chosen towns (_scale_of).
     """
-    towns = [math.log10(g.choice.population + 1) for g in groups.values()
-             if g is not group and g.choice is not None and g.choice.feature_class == "P" and g.choice.population > 0]
-    if len(towns) < 2:
+    scale = _scale_of(article, group)
+    if scale is None:
         return [0.0] * len(group.places)
-    scale = statistics.median(towns)
     sizes = [math.log10(p.population + 1) for p in group.places]
     if not any(size >= scale - s.w.scale_gap for size in sizes):
         return [0.0] * len(group.places)
