@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy
 
@@ -337,7 +337,7 @@ class _Group:
     dateline: bool = False  # opens a dateline somewhere ("NEW YORK (AP) —"): a town
     resident: bool = False  # written before a noun for its people somewhere ("a Lebanon woman"): no country
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
-    written_in: Regions = field(default_factory=set)  # regions its recognised qualifiers name ("Darlington, Pa.")
+    written_in: list[Place] = field(default_factory=list)  # regions its recognised qualifiers name ("Darlington, Pa.")
     choice: Place | None = None
     confidence: float = 0.0
     totals: list[float] = field(default_factory=list)  # base plus the last context bonus
@@ -381,7 +381,7 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     if ranker is not None:
         ranked = _rank_groups(text, mentions, groups, ranker, s)
     strays = _strays(order, s)
-    unplaced = _outside_qualifiers(order, index, s)
+    unplaced = _outside_qualifiers(order)
     outliers = _foreign_outliers(text, mentions, order, s)
     hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
     resolutions = []
@@ -508,11 +508,11 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
     """The groups by lookup key, and each mention's group (None for names without candidates)."""
     groups: dict[str, _Group] = {}
     order: list[_Group | None] = []
-    qualifier_cache: dict[str, Regions] = {}
+    qualifier_cache: dict[str, tuple[Place, ...]] = {}
     retrieved: dict[str, tuple[str, list[Place]]] = {}
 
-    def regions_of(qualifier: str) -> Regions:
-        return _qualifier_regions(index, qualifier, qualifier_cache, s.w)
+    def places_of(qualifier: str) -> tuple[Place, ...]:
+        return _qualifier_places(index, qualifier, qualifier_cache, s.w)
 
     for i, mention in enumerate(mentions):
         if mention.name not in retrieved:
@@ -527,13 +527,13 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
             group.base = [prior(p, key, s.w) for p in places]
             _favour_capitals(group, s.w)
             _shun_aliases(group, s.w)
-        _note_mention(group, text, mentions, i, order, regions_of)
+        _note_mention(group, text, mentions, i, order, places_of)
         order.append(group)
     return groups, order
 
 
 def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
-                  order: list[_Group | None], regions_of: Callable[[str], Regions]) -> None:
+                  order: list[_Group | None], places_of: Callable[[str], tuple[Place, ...]]) -> None:
     """Record mention i in its group: demonym, qualifier regions, state form, what it qualifies."""
     mention = mentions[i]
     group.indices.append(i)
@@ -541,12 +541,12 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     qualifier = qualifier_after(text, mention.end)
     standing = _likeliest(group).feature_code in _rules().self_standing  # a country, state or capital
     if qualifier:
-        group.regions |= regions_of(qualifier)
+        group.regions |= _regions(places_of(qualifier))
         if _recognised_qualifier(text, mentions, i, qualifier) and not standing:
-            group.written_in |= regions_of(qualifier)
+            group.written_in.extend(places_of(qualifier))
     else:
         listed = listed_qualifier(text, mentions, i)
-        regions = regions_of(listed) if listed else set()
+        regions = _regions(places_of(listed)) if listed else set()
         if not standing and any(_inside(p, regions) for p in group.places):
             group.regions |= regions  # "Vancouver and Victoria, British Columbia"; not "Hawaii and Guam, Louisiana"
     team = team_region(text, mention.name, mention.end)
@@ -622,19 +622,20 @@ def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w
     return places
 
 
-def _qualifier_regions(index: PlaceIndex, qualifier: str, cache: dict[str, Regions], w: ResolveWeights) -> Regions:
-    """(country, admin1) pairs a qualifier like "Pa." / "Texas" / "Syria" names."""
-    if qualifier in cache:
-        return cache[qualifier]
-    name = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)
-    regions: Regions = set()
-    for place in index.candidates(name, limit=w.region_lookup_limit):
-        if place.feature_code == "PCLI" and place.country_code:
-            regions.add((place.country_code, None))
-        elif place.feature_code == "ADM1" and place.country_code:
-            regions.add((place.country_code, place.admin1 or place.name))
-    cache[qualifier] = regions
-    return regions
+def _qualifier_places(index: PlaceIndex, qualifier: str, cache: dict[str, tuple[Place, ...]],
+                      w: ResolveWeights) -> tuple[Place, ...]:
+    """The countries and first-level regions a qualifier like "Pa." / "Texas" / "Syria" names."""
+    if qualifier not in cache:
+        name = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)
+        cache[qualifier] = tuple(p for p in index.candidates(name, limit=w.region_lookup_limit)
+                                 if p.feature_code in ("PCLI", "ADM1") and p.country_code)
+    return cache[qualifier]
+
+
+def _regions(places: Iterable[Place]) -> Regions:
+    """(country, admin1) pairs of countries (admin1 None) and first-level regions."""
+    return {(p.country_code, None) if p.feature_code == "PCLI" else (p.country_code, p.admin1 or p.name)
+            for p in places if p.country_code}
 
 
 def _written_evidence(group: _Group, s: _Scoring) -> None:
@@ -785,28 +786,19 @@ def _strays(order: list[_Group | None], s: _Scoring) -> frozenset[str]:
         and not any((p.country_code, p.admin1) == main for p in g.places))
 
 
-def _outside_qualifiers(order: list[_Group | None], index: PlaceIndex, s: _Scoring) -> dict[str, Place]:
+def _outside_qualifiers(order: list[_Group | None]) -> dict[str, Place]:
     """Names whose recognised qualifier names a region none of their candidates lies in ("Darlington,
-    Pennsylvania" when the gazetteer knows only the English and Carolina towns), with that region's place:
-    they are placed approximately there rather than at a namesake elsewhere."""
+    Pennsylvania" when the gazetteer knows only the English and Carolina towns), with that region's place
+    (a first-level region before a country): they are placed approximately there rather than at a
+    namesake elsewhere."""
     out: dict[str, Place] = {}
     for g in order:
-        if g is None or not g.written_in or g.key in out or any(_inside(p, g.written_in) for p in g.places):
+        if g is None or not g.written_in or g.key in out:
             continue
-        region = _region_place(index, g.written_in, s)
-        if region is not None:
-            out[g.key] = region
+        regions = _regions(g.written_in)
+        if not any(_inside(p, regions) for p in g.places):
+            out[g.key] = min(g.written_in, key=lambda p: p.feature_code != "ADM1")
     return out
-
-
-def _region_place(index: PlaceIndex, regions: Regions, s: _Scoring) -> Place | None:
-    """The gazetteer's place of the first of these (country, first-level region) pairs, if any."""
-    for cc, admin1 in sorted(regions, key=lambda r: (r[1] is None, r)):
-        name = admin1 or cc
-        for place in index.candidates(name, limit=s.w.region_lookup_limit):
-            if place.country_code == cc and (place.feature_code == "ADM1" if admin1 else place.feature_code == "PCLI"):
-                return place
-    return None
 
 
 def _foreign_outliers(text: str, mentions: Sequence[Mention], order: list[_Group | None],
