@@ -337,7 +337,7 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
         if (i, j) in ctx.ner_spans or info is None or i in blocked or numbered(doc, i, j, not r.prominent(info)):
             continue
         key = name_key(surface)
-        if not _located_word_town(ctx, i, j, key) if key in r.word_towns else wordlike(doc, i, j, ctx.lower_words):
+        if not _locates(ctx, i, j) if key in r.word_towns else wordlike(doc, i, j, ctx.lower_words):
             continue
         if key in r.not_places or in_ranges(doc[i].idx, ctx.bad) or not ctx.upper_ok(i, j):
             continue
@@ -351,12 +351,6 @@ def _readings(ctx: Context) -> tuple[Reading, ...]:
         exact = ent is not None and (ent.start == i and ent.end == j or trim(doc, ent.start, ent.end) == (i, j))
         out.append(Reading(i, j, surface, key, info, located, ent, exact, _situation(ctx, i, j, ent, exact, glued)))
     return tuple(out)
-
-
-def _located_word_town(ctx: Context, i: int, j: int, key: str) -> bool:
-    """Whether a town named by an everyday word (word_towns.txt) is located here and capitalised as a name
-    (not "Reading" opening a sentence)."""
-    return key in ctx.rules.word_towns and _locates(ctx, i, j) and ctx.doc[i].text[:1].isupper()
 
 
 def _locates(ctx: Context, i: int, j: int) -> bool:
