@@ -92,6 +92,14 @@ def _mentions(text: str, names: list[str]) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+def _real_choices(text: str, names: list[str]) -> dict[str, Place]:
+    """The place resolve() chooses for each name (as _mentions finds them) with the real gazetteer index."""
+    from geo.gazetteer import OfflineGazetteer
+
+    mentions = _mentions(text, names)
+    return {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+
+
 @pytest.mark.parametrize(
     ("text", "names", "target", "expected"),
     [
@@ -596,18 +604,16 @@ def test_a_team_places_its_city_whatever_the_article_names() -> None:
     beside towns of Portland, Texas's scale."""
     oregon = _p("gn:5746545", "Portland", 45.52345, -122.67621, "US", "PPL", 652_503, "Oregon")
     texas = _p("gn:4720039", "Portland", 27.87725, -97.32388, "US", "PPL", 16_116, "Texas")
-    houston = _p("gn:4699066", "Houston", 29.76328, -95.36327, "US", "PPL", 2_296_224, "Texas")
-    dallas = _p("gn:4684888", "Dallas", 32.78306, -96.80667, "US", "PPL", 1_300_092, "Texas")
     corpus_christi = _p("gn:4683416", "Corpus Christi", 27.80058, -97.39638, "US", "PPL", 325_733, "Texas")
     aransas_pass = _p("gn:4672731", "Aransas Pass", 27.90947, -97.14999, "US", "PPL", 8_204, "Texas")
-    index = FakeIndex([oregon, texas, houston, dallas, corpus_christi, aransas_pass])
+    index = FakeIndex([oregon, texas, corpus_christi, aransas_pass])
     for text, expected in [
         ("Corpus Christi beat the Portland Trail Blazers. Aransas Pass lost. Corpus Christi swept the series "
          "with Portland.", oregon),
         # without a team, a story of its region and scale keeps the Texas town
         ("Corpus Christi and Aransas Pass voted. Portland and Corpus Christi signed.", texas),
     ]:
-        mentions = _mentions(text, ["Houston", "Dallas", "Portland", "Corpus Christi", "Aransas Pass"])
+        mentions = _mentions(text, ["Portland", "Corpus Christi", "Aransas Pass"])
         chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, index))}
         assert chosen["Portland"] == expected, text
 
@@ -664,11 +670,8 @@ def test_a_stray_small_town_in_a_local_story_is_placed_in_the_storys_region() ->
 
 def test_an_airport_in_a_london_story() -> None:
     """"Heathrow" beside London is the airport, not Heathrow, Florida (the larger entry by population)."""
-    from geo.gazetteer import OfflineGazetteer
-
     text = "Flights from London were grounded and Heathrow closed a runway."
-    mentions = _mentions(text, ["London", "Heathrow"])
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    chosen = _real_choices(text, ["London", "Heathrow"])
     assert chosen["Heathrow"].feature_code == "AIRP" and chosen["Heathrow"].country_code == "GB"
 
 
@@ -783,12 +786,9 @@ def test_listed_qualifier(text: str, first: str, expected: str | None) -> None:
 def test_a_qualifier_after_a_pair_of_names_qualifies_both() -> None:
     """"Vancouver and Victoria, British Columbia" beside Portland and Seattle: Vancouver is in British
     Columbia, not Washington state (where Seattle's context would pull it)."""
-    from geo.gazetteer import OfflineGazetteer
-
     text = ("Vancouver and Victoria, British Columbia, saw record heat, while Portland, Oregon, and Seattle "
             "broke records too.")
-    mentions = _mentions(text, ["Vancouver", "Victoria", "British Columbia", "Portland", "Oregon", "Seattle"])
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    chosen = _real_choices(text, ["Vancouver", "Victoria", "British Columbia", "Portland", "Oregon", "Seattle"])
     assert (chosen["Vancouver"].country_code, chosen["Vancouver"].admin1) == ("CA", "British Columbia")
 
 
@@ -807,10 +807,7 @@ def test_a_place_of_the_storys_scale_beats_a_village_its_region_favours(
         text: str, names: list[str], target: str, expected: tuple[str, str]) -> None:
     """"Memphis" beside St. Louis and Kansas City is the Tennessee city, not the Missouri village;
     "Frankfurt" beside New York and London is Frankfurt am Main, not Frankfort, N.Y."""
-    from geo.gazetteer import OfflineGazetteer
-
-    mentions = _mentions(text, names)
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    chosen = _real_choices(text, names)
     assert (chosen[target].country_code, chosen[target].admin1) == expected
 
 
@@ -827,10 +824,7 @@ def test_a_city_beats_a_town_that_has_its_name_only_as_an_alias(text: str, names
                                                                   expected: str) -> None:
     """"Durban" beside Cape Town is the city of three million, not Durbanville; "Islamabad" beside Srinagar
     is Pakistan's capital, not Anantnag (each has the name as an alternate name)."""
-    from geo.gazetteer import OfflineGazetteer
-
-    mentions = _mentions(text, names)
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, OfflineGazetteer(REAL_INDEX)))}
+    chosen = _real_choices(text, names)
     assert (chosen[target].name, chosen[target].country_code) == (target, expected)
 
 
