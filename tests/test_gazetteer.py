@@ -14,6 +14,7 @@ from geo.gazetteer_build import (
     TownGrid,
     build,
     country_aliases,
+    _uninverted,
     iter_extra,
     iter_historical,
     iter_naturalearth,
@@ -61,6 +62,15 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> OfflineGazetteer:
 )
 def test_keep_alt_name(name: str, kept: bool) -> None:
     assert keep_alt_name(name) is kept
+
+
+@pytest.mark.parametrize(
+    ("name", "proper"),
+    [("Tatarstan, Respublika", "Tatarstan"), ("Asturias, Principado de", "Asturias"), ("Bavaria", ""),
+     ("wallonne, Région", "wallonne"), ("Stînga Nistrului, unitatea teritorială din", "Stînga Nistrului")],
+)
+def test_uninverted(name: str, proper: str) -> None:
+    assert _uninverted(name) == proper
 
 
 @pytest.mark.parametrize(
@@ -159,7 +169,9 @@ def test_attribution_credits_sources() -> None:
      ("Homs", "SY", "PPL"), ("Qusair", "SY", "PPL"), ("Red Sea", None, "SEA"), ("Africa", None, "CONT"),
      ("USSR", "RU", "PCLH"), ("Yugoslavia", "RS", "PCLH"), ("the Mediterranean", None, "SEA"),
      ("Baltics", None, "RGN"), ("North Atlantic", None, "OCN"), ("Kurdistan Region", "IQ", "RGN"),
-     ("Heathrow", "GB", "AIRP"), ("O'Hare", "US", "AIRP"), ("Schiphol", "NL", "AIRP")],
+     ("Heathrow", "GB", "AIRP"), ("O'Hare", "US", "AIRP"), ("Schiphol", "NL", "AIRP"),
+     ("Tatarstan", "RU", "ADM1"), ("Asturias", "ES", "ADM1"), ("Burgundy", "FR", "RGN"), ("Donbass", "UA", "RGN"),
+     ("Evia", "GR", "ISL"), ("Tortola", "VG", "ISL"), ("Twin Cities", "US", "RGN")],
 )
 def test_real_index_has(name: str, cc: str | None, code: str) -> None:
     places = OfflineGazetteer(REAL_INDEX).candidates(name, limit=60)
@@ -168,7 +180,7 @@ def test_real_index_has(name: str, cc: str | None, code: str) -> None:
 
 # The GeoNames feature class of each code the hand-made list uses.
 _CLASS_OF_CODE = {"RGN": "L", "PEN": "T", "VAL": "T", "STRT": "H", "SEA": "H", "OCN": "H", "AIRP": "S", "ADM2": "A",
-                  "MTS": "T"}
+                  "MTS": "T", "ISL": "T", "ISLS": "T"}
 
 
 def test_extra_places_are_well_formed() -> None:
