@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
@@ -26,29 +26,43 @@ Region = tuple[str, str]  # (country code, first-level region name)
 
 @dataclass(frozen=True)
 class HomeArea:
-    """First-level regions -> the share of the source's other articles that name a place there."""
+    """First-level regions -> the share of the source's other articles that name a place there; and the
+    setting the story's uploader gave (geo.setting), which counts as a region all of them name."""
 
     regions: Mapping[Region, float] = field(default_factory=dict)
     articles: int = 0  # how many other articles the shares are over
     source: str = ""  # the publication (source_domain), when known
     country: str = ""  # the country its host's top-level domain names (source_country), if any
+    setting: str = ""  # the setting as found: "Jordan, Minnesota, United States" ("" without one)
+    setting_region: Region | None = None  # its first-level region (None for a country)
+    setting_country: str = ""
 
     def share(self, country_code: str | None, admin1: str | None) -> float:
-        """The share for a place's region (0 outside every home region)."""
-        return self.regions.get((country_code or "", admin1 or ""), 0.0)
+        """The share for a place's region (0 outside every home region; 1 in the setting's)."""
+        region = (country_code or "", admin1 or "")
+        return 1.0 if region == self.setting_region else self.regions.get(region, 0.0)
+
+    def at_home(self, country_code: str | None) -> bool:
+        """Whether a place's country is the publication's or the setting's."""
+        return bool(country_code) and country_code in (self.country, self.setting_country)
 
     def to_json(self) -> str:
         """The area as JSON (what the store keeps beside an analysed article), regions by share."""
         regions = sorted(self.regions.items(), key=lambda rs: (-rs[1], rs[0]))
         return json.dumps({"source": self.source, "articles": self.articles, "country": self.country,
+                           "setting": self.setting, "setting_region": self.setting_region,
+                           "setting_country": self.setting_country,
                            "regions": [[cc, admin1, share] for (cc, admin1), share in regions]})
 
     @classmethod
     def from_json(cls, data: str) -> "HomeArea":
         """The area :meth:`to_json` wrote."""
         doc = json.loads(data)
+        region = doc.get("setting_region")
         return cls({(cc, admin1): float(share) for cc, admin1, share in doc["regions"]},
-                   int(doc["articles"]), str(doc.get("source", "")), str(doc.get("country", "")))
+                   int(doc["articles"]), str(doc.get("source", "")), str(doc.get("country", "")),
+                   str(doc.get("setting", "")), (str(region[0]), str(region[1])) if region else None,
+                   str(doc.get("setting_country", "")))
 
 
 def place_regions(places: Iterable[tuple[str | None, str | None, str | None, float]],
@@ -119,7 +133,7 @@ def with_source(home: HomeArea | None, domain: str) -> HomeArea | None:
     country = source_country(domain)
     if home is None:
         return HomeArea(source=domain, country=country) if country else None
-    return HomeArea(home.regions, home.articles, domain, country)
+    return replace(home, source=domain, country=country)
 
 
 def source_domain(source: str) -> str:

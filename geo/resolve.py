@@ -964,7 +964,7 @@ def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> N
 
 def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> None:
     """Raise towns and units in the first-level regions the source's other articles name, and in the
-    country its host's top-level domain names (geo.home)."""
+    country its host's top-level domain names (geo.home); the same for the story's setting (geo.setting)."""
     for group in groups.values():
         group.base = [b + _home_bonus(p, home, s) for b, p in zip(group.base, group.places)]
 
@@ -974,7 +974,7 @@ def _home_bonus(place: Place, home: HomeArea, s: _Scoring) -> float:
     if not _local(place, s.rules):
         return 0.0
     bonus = s.w.home_region_bonus * home.share(place.country_code, place.admin1)
-    return bonus + (s.w.home_country_bonus if home.country and place.country_code == home.country else 0.0)
+    return bonus + (s.w.home_country_bonus if home.at_home(place.country_code) else 0.0)
 
 
 def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:

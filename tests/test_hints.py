@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
 
 import pytest
 
 from geo.hints import TextHints, address_countries, phrase_countries, text_hints, unit_names
-from geo.names import name_key
 from geo.resolve import resolve
-from geo.types import Mention, NameInfo, Place
+from geo.types import Mention, Place
 from geo.weights import DEFAULT_WEIGHTS
+from testkit import PlacesIndex as FakeIndex
 
 ADDRESS_COUNTRIES = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
 
@@ -28,21 +27,6 @@ HENDERSON_NC = _p("gn:4469998", "Henderson County", 35.33629, -82.47992, "US", "
 ALEXANDRIA_EG = _p("gn:361058", "Alexandria", 31.20176, 29.91582, "EG", "PPL", 5_263_542, "Al Iskandarīyah")
 ALEXANDRIA_LA = _p("gn:4314550", "Alexandria", 31.31129, -92.44514, "US", "PPL", 47_889, "Louisiana")
 RAPIDES = _p("gn:4338012", "Rapides Parish", 31.19862, -92.53320, "US", "ADM2", 131_613, "Louisiana")
-
-
-class FakeIndex:
-    """An in-memory PlaceIndex over the places given."""
-
-    def __init__(self, places: Iterable[Place]) -> None:
-        self.by_key: dict[str, list[Place]] = {}
-        for place in places:
-            self.by_key.setdefault(name_key(place.name), []).append(place)
-
-    def candidates(self, name: str, limit: int = 25) -> list[Place]:
-        return sorted(self.by_key.get(name_key(name), []), key=lambda p: -p.population)[:limit]
-
-    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
-        return {n: NameInfo(name_key(n), len(self.by_key[name_key(n)]), 0) for n in names if name_key(n) in self.by_key}
 
 
 INDEX = FakeIndex([ATHENS_GR, ATHENS_TX, ATHENS_GA, HENDERSON_TX, HENDERSON_NC, ALEXANDRIA_EG, ALEXANDRIA_LA,

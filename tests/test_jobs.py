@@ -174,7 +174,7 @@ def test_a_job_reads_the_home_area_of_the_articles_source(tmp_path):
     assert "Read as a paper.example story: Île-de-France, France (100% of its stories)" in page
     assert "home-area" not in client.get("/articles/1").get_data(as_text=True)
     assert client.get("/api/articles/2").get_json()["home_area"] == {
-        "source": "paper.example", "articles": 1, "country": None,
+        "source": "paper.example", "articles": 1, "country": None, "setting": None,
         "regions": [{"name": "Île-de-France, France", "share": 1.0}]}
     assert client.get("/api/articles/1").get_json()["home_area"] is None
     assert client.get("/articles/2.geojson").get_json()["home_area"]["source"] == "paper.example"

@@ -17,13 +17,29 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from geo.home import HomeArea
+from geo.names import name_key
 from geo.store import UNCERTAIN_BELOW, Article
 from geo.store import Mention as MentionRow
-from geo.types import Candidate, Mention, Passage, Place, ResolvedMention, Story
+from geo.types import Candidate, Mention, NameInfo, Passage, Place, ResolvedMention, Story
 from web.extensions import MIGRATIONS_DIR, db
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "instance" / "gazetteer.sqlite"
+
+
+class PlacesIndex:
+    """An in-memory PlaceIndex over the places given (each under its own name's key)."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.by_key: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_key.setdefault(name_key(place.name), []).append(place)
+
+    def candidates(self, name: str, limit: int = 25) -> list[Place]:
+        return sorted(self.by_key.get(name_key(name), []), key=lambda p: -p.population)[:limit]
+
+    def known_names(self, names: Iterable[str]) -> dict[str, NameInfo]:
+        return {n: NameInfo(name_key(n), len(self.by_key[name_key(n)]), 0) for n in names if name_key(n) in self.by_key}
 
 PARIS = Place("gn:2988507", "Paris", 48.85341, 2.3488, 2988507, "FR", "P", "PPLC", 2138551)
 PARIS_TX = Place("gn:4717560", "Paris", 33.66094, -95.55551, 4717560, "US", "P", "PPLA2", 24782)

@@ -9,7 +9,7 @@ from geo import sources, store
 from web.errors import error_response
 from web.extensions import db
 from web.homearea import home_info
-from web.ingest import ingest
+from web.ingest import checked_setting, ingest
 from web.paging import library_page_of, page_links, page_request
 from web.settings import max_upload_bytes
 from web.validation import json_payload
@@ -62,7 +62,7 @@ def create_article() -> Any:
         payload.get("title"), payload["html" if has_html else "text"],
         max_bytes=max_upload_bytes(), html=has_html,
     )
-    article, created = ingest(title, source, text)
+    article, created = ingest(title, source, text, checked_setting(payload.get("setting")))
     url = url_for("stories.article", article_id=article.id, _external=True)
     body = {"id": article.id, "status": article.status, "url": url,
             "geojson": url_for("stories.article_geojson", article_id=article.id, _external=True),

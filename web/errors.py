@@ -22,8 +22,8 @@ def _wants_json() -> bool:
 
 def _form_echo(status: int) -> dict[str, str]:
     if status == 413:  # the body was never read; do not try now
-        return {"title": "", "text": ""}
-    return {"title": request.form.get("title", ""), "text": request.form.get("text", "")}
+        return {"title": "", "text": "", "setting": ""}
+    return {key: request.form.get(key, "") for key in ("title", "text", "setting")}
 
 
 def error_response(status: int, message: str) -> Response:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import current_app
 
 from geo import store
-from web.extensions import db
+from geo.setting import find_setting, read_setting
+from web.extensions import db, gazetteer
 from web.jobs import enqueue
 
-__all__ = ["ingest", "reanalyse", "check_analysable"]
+__all__ = ["ingest", "reanalyse", "check_analysable", "checked_setting"]
 
 
 def check_analysable() -> None:
@@ -15,10 +16,20 @@ def check_analysable() -> None:
     current_app.extensions["geoparser"].check()
 
 
-def ingest(title: str, source: str, text: str) -> tuple[store.Article, bool]:
-    """Store a text and queue its analysis, unless the same text is stored: (article, created)."""
+def checked_setting(written: object) -> str:
+    """The setting an uploader wrote ("" for none), once the gazetteer has found it (geo.setting:
+    SettingNotFound, a clear 400, before anything is stored)."""
+    setting = read_setting(written)
+    if setting:
+        find_setting(gazetteer(), setting)
+    return setting
+
+
+def ingest(title: str, source: str, text: str, setting: str = "") -> tuple[store.Article, bool]:
+    """Store a text and queue its analysis, unless the same text is stored: (article, created).
+    ``setting``: where its uploader says it is set (checked_setting)."""
     check_analysable()
-    article, created = store.add_text(db.session, title, source, text)
+    article, created = store.add_text(db.session, title, source, text, setting or None)
     if created:
         enqueue(article.id)
     return article, created

@@ -26,8 +26,9 @@ from huey.exceptions import TaskTimeout
 from geo import store
 from geo.errors import GeoError
 from geo.home import HomeArea, home_area, source_domain, with_source
+from geo.setting import SettingNotFound, find_setting, with_setting
 from geo.weights import DEFAULT_WEIGHTS
-from web.extensions import db, get_geoparser
+from web.extensions import db, gazetteer, get_geoparser
 
 __all__ = [
     "WORKER_NICE",
@@ -161,7 +162,7 @@ def _analysis(article_id: int, token: str) -> bool:
     article = store.get_article(db.session, article_id)
     if article is None:
         raise LeaseLost(article_id)
-    text, home = article.text, _source_home(article)
+    text, home = article.text, _home(article)
     db.session.commit()
     _stage(article_id, token, "loading the model", 5)
     geoparser = get_geoparser()
@@ -169,6 +170,19 @@ def _analysis(article_id: int, token: str) -> bool:
     story = geoparser.parse(text, home=home)
     _stage(article_id, token, "storing", 90)
     return store.finish(db.session, article_id, token, story, home)
+
+
+def _home(article: store.Article) -> HomeArea | None:
+    """The context an analysis reads beside the text: the source's home area, with the setting its
+    uploader gave over it (geo.setting; one the gazetteer no longer knows is left out)."""
+    home = _source_home(article)
+    if not article.setting:
+        return home
+    try:
+        place = find_setting(gazetteer(), article.setting)
+    except SettingNotFound:
+        return home
+    return with_setting(home, place)
 
 
 def _source_home(article: store.Article) -> HomeArea | None:

@@ -14,7 +14,7 @@ from geo import sources, store
 from web import pagecache
 from web.areamap import parse_article
 from web.extensions import db
-from web.ingest import ingest
+from web.ingest import checked_setting, ingest
 from web.mapview import page_map
 from web.paging import library_page_of, page_links, page_request
 from web.review import review_states
@@ -41,7 +41,7 @@ def library_page(error: str | None = None, form: Mapping[str, str] | None = None
         search=req.q,
         links=page_links("library.index", req, result),
         error=error,
-        form=dict(form or {"title": "", "text": ""}),
+        form=dict(form or {"title": "", "text": "", "setting": ""}),
     )
 
 
@@ -57,7 +57,8 @@ def index() -> str:
 
 @bp.post("/upload")
 def upload() -> BaseResponse:
-    """Add a story from an uploaded file or pasted text, then show it."""
+    """Add a story from an uploaded file or pasted text (and where it is set, if said), then show it."""
+    setting = checked_setting(request.form.get("setting"))
     upload_file = request.files.get("file")
     if upload_file is not None and upload_file.filename:
         name = sources.safe_filename(upload_file.filename)
@@ -69,7 +70,7 @@ def upload() -> BaseResponse:
             request.form.get("title"), request.form.get("text", ""), max_bytes=max_upload_bytes()
         )
         source = sources.clean_source(request.form.get("source"), "pasted text")
-    article, _created = ingest(title, source, text)
+    article, _created = ingest(title, source, text, setting)
     return _story_page(article)
 
 

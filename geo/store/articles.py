@@ -36,9 +36,9 @@ def find_by_hash(session: Session, text: str) -> Article | None:
 
 
 def store_text(session: Session, title: str, source: str, text: str, status: ArticleStatus,
-               fill: Callable[[Article], None] | None = None) -> tuple[Article, bool]:
+               fill: Callable[[Article], None] | None = None, setting: str | None = None) -> tuple[Article, bool]:
     """Store a text unless the same text is stored: (article, created). ``fill`` completes a
-    new article (its mentions) in the same transaction.
+    new article (its mentions) in the same transaction; ``setting``: where its uploader says it is set.
 
     Insert-or-fetch in one statement (ON CONFLICT DO NOTHING on the text's hash): of many
     writers racing with the same text exactly one creates it, the others get that article.
@@ -50,7 +50,7 @@ def store_text(session: Session, title: str, source: str, text: str, status: Art
     def attempt() -> tuple[Article, bool]:
         stmt = dialect_insert(session)(Article.__table__).values(
             title=title, source=source, text=text, content_hash=digest, status=status,
-            progress=100 if status == "done" else 0, attempts=0,
+            progress=100 if status == "done" else 0, attempts=0, setting=setting or None,
         ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(Article.__table__.c.id)
         with committing(session):
             new_id = session.execute(stmt).scalar()  # no row back: it was there
@@ -65,9 +65,11 @@ def store_text(session: Session, title: str, source: str, text: str, status: Art
     return retrying(session, attempt)
 
 
-def add_text(session: Session, title: str, source: str, text: str) -> tuple[Article, bool]:
-    """Store a text to analyse (queued) unless the same text is stored: (article, created)."""
-    return store_text(session, title[:200], source, text, "queued")
+def add_text(session: Session, title: str, source: str, text: str, setting: str | None = None
+             ) -> tuple[Article, bool]:
+    """Store a text to analyse (queued) unless the same text is stored: (article, created); ``setting``:
+    where its uploader says it is set (geo.setting), read by each analysis."""
+    return store_text(session, title[:200], source, text, "queued", setting=setting)
 
 
 def save_story(session: Session, title: str, source: str, story: types.Story) -> Article:

@@ -95,6 +95,8 @@ class Article(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The source's home area the last analysis read (geo.home.HomeArea.to_json), None without one.
     home_area: Mapped[str | None] = mapped_column(Text)
+    #: Where the uploader says the story is set ("Jordan, Minnesota": geo.setting), None if not said.
+    setting: Mapped[str | None] = mapped_column(String(200))
 
     mentions: Mapped[list[Mention]] = _children("article", "Mention.start")
 

@@ -44,3 +44,27 @@ def test_the_upload_button_is_busy_while_sending(page, tmp_path):
         assert page.locator("#upload-submit").inner_text() == "Sending…"
         assert page.locator(".upload-progress").is_visible()
     assert page.recorder.errors == []
+
+
+def test_a_story_uploaded_with_its_setting_says_where_it_was_read(page, tmp_path):
+    """The optional setting field goes with the upload; the story page names the setting found."""
+    from settingkit import setting_index
+
+    app = make_app(tmp_path, GEOPARSER=StoryGeoparser(), TILES=None, GAZETTEER_INDEX=setting_index())
+    with LiveServer(app) as live:
+        page.goto(live.url + "/")
+        page.wait_for_load_state("load")
+        page.fill("#upload-text", STORY_TEXT)
+        page.fill("#upload-setting", "Jordan, Minnesota")
+        page.click("#upload-submit")
+        page.wait_for_selector(".home-area.setting", timeout=20_000)
+        assert page.locator(".home-area.setting").inner_text() == "Read as a story set in Jordan, Minnesota, United States"
+        page.goto(live.url + "/")
+        page.wait_for_load_state("load")
+        page.fill("#upload-text", STORY_TEXT + " Again.")
+        page.fill("#upload-setting", "Atlantis")
+        page.click("#upload-submit")
+        page.wait_for_selector("#upload-error", timeout=20_000)
+        assert "is no place the gazetteer knows" in page.locator("#upload-error").inner_text()
+        assert page.locator("#upload-setting").input_value() == "Atlantis"
+    assert [e for e in page.recorder.errors if "status of 400" not in e] == []  # only the refused upload
