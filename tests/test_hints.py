@@ -52,6 +52,13 @@ def test_unit_names(text: str, expected: list) -> None:
     ("the ZIP code 71301", frozenset({"US"})),
     ("the police said", frozenset()),
     ("the zip codes", frozenset()),
+    ("a grand jury indicted him on a felony charge", frozenset({"US"})),
+    ("the junior-varsity game before Memorial Day", frozenset({"US"})),
+    ("the school board met", frozenset({"US", "CA"})),
+    ("the RCMP said", frozenset({"CA"})),
+    ("gardaí were called", frozenset({"IE"})),
+    ("a hotel on Lake Garda", frozenset()),
+    ("at Crown Court, after his GCSEs", frozenset({"GB"})),
 ])
 def test_phrase_countries(text: str, expected: frozenset[str]) -> None:
     assert phrase_countries(text) == expected
@@ -138,3 +145,21 @@ def test_hints_hold_within_their_section() -> None:
     mentions = [Mention(k, k + 6, "Athens", "Athens") for k in (text.index("Athens"), text.rindex("Athens"))]
     found = resolve(text, mentions, INDEX)
     assert [r.place for r in found] == [ATHENS_TX, ATHENS_GR]
+
+
+@pytest.mark.parametrize(("text", "name", "country", "uncertain"), [
+    ("The RCMP said the man from Richmond was arrested.", "Richmond", "CA", True),
+    ("The man from Richmond was arrested.", "Richmond", "US", True),
+    ("A grand jury in Athens indicted the man on a felony charge.", "Athens", "GR", True),  # asks for review
+    ("A court in Athens charged the man.", "Athens", "GR", False),
+])
+def test_local_news_phrases_on_the_real_index(text: str, name: str, country: str, uncertain: bool) -> None:
+    """A phrase only some countries' news writes speaks for their namesakes: enough to choose among
+    towns, and against a capital enough to ask a person to check."""
+    from geo.gazetteer import OfflineGazetteer
+    from geo.store import UNCERTAIN_BELOW
+    from test_resolve import REAL_INDEX, _mentions
+
+    found = resolve(text, _mentions(text, [name]), OfflineGazetteer(REAL_INDEX))[0]
+    assert found.place.country_code == country
+    assert (found.confidence < UNCERTAIN_BELOW) is uncertain
