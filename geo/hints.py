@@ -14,7 +14,7 @@ from functools import cache
 from geo import lexicon
 from geo.types import Place, PlaceIndex
 
-__all__ = ["TextHints", "address_countries", "phrase_countries", "text_hints", "unit_names"]
+__all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "text_hints", "unit_names"]
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
 _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
@@ -76,6 +76,20 @@ def phrase_countries(text: str) -> frozenset[str]:
     return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).lower()])
 
 
+@cache
+def _currencies() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """The currency signs as one pattern (a sign not right after a letter, then a digit), and their countries."""
+    table = {sign: frozenset(ccs.split()) for sign, ccs in lexicon.table("hint_currencies")}
+    signs = "|".join(map(re.escape, table))
+    return re.compile(rf"(?<![^\W\d_])(?:{signs})[ \t]?\d"), table
+
+
+def currency_countries(text: str) -> frozenset[str]:
+    """The countries whose money the text counts in ("£4.2m": GB; not "E£5", Egyptian pounds)."""
+    pattern, table = _currencies()
+    return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).rstrip("0123456789 \t")])
+
+
 def address_countries(text: str) -> frozenset[str]:
     """The countries that write a street address the way the text does ("1935 Orchard St., Alexandria")."""
     words, countries = _address_rule()
@@ -99,11 +113,11 @@ def _units(text: str, index: PlaceIndex, limit: int) -> list[list[Place]]:
 
 
 def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
-    """The hints of one article: the admin units it names and the countries of those units and
-    of its phrasing. A unit name with limit or more namesakes ("Washington County") gives only its
+    """The hints of one article: the admin units it names and the countries of those units, of its
+    phrasing and of its money. A unit name with limit or more namesakes ("Washington County") gives only its
     countries: nearness to one of its many namesakes says little."""
     named = _units(text, index, limit)
-    countries = phrase_countries(text) | address_countries(text)
+    countries = phrase_countries(text) | address_countries(text) | currency_countries(text)
     countries |= {p.country_code for places in named for p in places if p.country_code}
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
     return TextHints(frozenset(countries), tuple(units.values()))

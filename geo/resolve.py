@@ -958,7 +958,7 @@ def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> N
         return
     units = NearestPoints((p.lat, p.lon, p.place_id) for p in hints.units)
     for group in groups.values():
-        countries = hints.countries if _foreign_choice(group, hints.countries, s.rules) else frozenset()
+        countries = hints.countries if _hint_speaks_for(group, hints.countries, s.rules) else frozenset()
         group.base = [b + _hint_bonus(p, countries, units, s) for b, p in zip(group.base, group.places)]
 
 
@@ -990,12 +990,13 @@ def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:
                        lambda p: _local(p, s.rules) and (p.country_code, p.admin1) in regions)
 
 
-def _foreign_choice(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:
-    """Whether the group's best candidate so far is a town or unit outside the hinted countries while
-    another lies inside: the country hint only speaks against a namesake abroad ("Alexandria",
-    Egypt), never against a country ("Jordan")."""
+def _hint_speaks_for(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:
+    """Whether the country hint speaks for the group: its best candidate so far is a town or unit (never
+    against a country: "Jordan") and a candidate lies in a hinted country. It raises them against a
+    namesake abroad ("Alexandria", Egypt) and holds one already there against the pull of the other names'
+    namesakes ("Oxford" in a story counting in pounds beside an "Isuzu Denver")."""
     best = group.places[max(range(len(group.base)), key=group.base.__getitem__)]
-    return (best.country_code not in countries and best.feature_code not in rules.areal
+    return (best.feature_code not in rules.areal
             and any(p.country_code in countries for p in group.places))
 
 

@@ -149,8 +149,8 @@ class ResolveWeights:
 
     # --- _hint_context(): evidence in the text that is no place mention (geo.hints) ---------------
     hint_country_bonus: float = 2.0
-    """A town in a country the text's admin units, addresses or local-news phrases point to, when the
-    name's best candidate so far is a town abroad (_foreign_choice)."""
+    """A town in a country the text's admin units, addresses, local-news phrases or money point to, when the
+    name's best candidate so far is a town or unit, not a country (_hint_speaks_for)."""
     hint_near_bonus: float = 6.0
     """A place at the point of an admin unit named in the text outside any mention ("Rapides Parish
     Fire District 2"); falls by e per hint_near_km."""

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from geo.hints import TextHints, address_countries, phrase_countries, text_hints, unit_names
+from geo.hints import TextHints, address_countries, currency_countries, phrase_countries, text_hints, unit_names
 from geo.resolve import resolve
 from geo.types import Mention, Place
 from geo.weights import DEFAULT_WEIGHTS
@@ -147,19 +147,33 @@ def test_hints_hold_within_their_section() -> None:
     assert [r.place for r in found] == [ATHENS_TX, ATHENS_GR]
 
 
-@pytest.mark.parametrize(("text", "name", "country", "uncertain"), [
-    ("The RCMP said the man from Richmond was arrested.", "Richmond", "CA", True),
-    ("The man from Richmond was arrested.", "Richmond", "US", True),
-    ("A grand jury in Athens indicted the man on a felony charge.", "Athens", "GR", True),  # asks for review
-    ("A court in Athens charged the man.", "Athens", "GR", False),
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a new £25,000 Isuzu", {"GB"}), ("a £4.2m scheme", {"GB"}), ("(£ 5)", {"GB"}), ("₹500 crore", {"IN"}),
+    ("₱5 million", {"PH"}), ("₦60 million", {"NG"}), ("E£5 million", set()), ("the £ sign", set()),
+    ("$5 million", set()), ("€5 million", set()),
 ])
-def test_local_news_phrases_on_the_real_index(text: str, name: str, country: str, uncertain: bool) -> None:
-    """A phrase only some countries' news writes speaks for their namesakes: enough to choose among
-    towns, and against a capital enough to ask a person to check."""
+def test_currency_countries(text: str, expected: set[str]) -> None:
+    assert currency_countries(text) == expected
+
+
+@pytest.mark.parametrize(("text", "names", "country", "uncertain"), [
+    ("The RCMP said the man from Richmond was arrested.", ["Richmond"], "CA", True),
+    ("The man from Richmond was arrested.", ["Richmond"], "US", True),
+    ("A grand jury in Athens indicted the man on a felony charge.", ["Athens"], "GR", True),  # asks for review
+    ("A court in Athens charged the man.", ["Athens"], "GR", False),
+    # the hint holds a town already in its country against the pull of the other names' namesakes
+    ("The county sheriff's office in Athens said the suspect fled to Sparta and Corinth.",
+     ["Athens", "Sparta", "Corinth"], "US", True),
+    ("The police in Athens said the suspect fled to Sparta and Corinth.", ["Athens", "Sparta", "Corinth"], "GR", False),
+])
+def test_local_news_phrases_on_the_real_index(text: str, names: list[str], country: str, uncertain: bool) -> None:
+    """A phrase only some countries' news writes speaks for their namesakes (of the first name here):
+    enough to choose among towns, and against a capital enough to ask a person to check."""
     from geo.gazetteer import OfflineGazetteer
     from geo.store import UNCERTAIN_BELOW
     from test_resolve import REAL_INDEX, _mentions
 
-    found = resolve(text, _mentions(text, [name]), OfflineGazetteer(REAL_INDEX))[0]
+    mentions = _mentions(text, names)
+    found = dict(zip((m.name for m in mentions), resolve(text, mentions, OfflineGazetteer(REAL_INDEX))))[names[0]]
     assert found.place.country_code == country
     assert (found.confidence < UNCERTAIN_BELOW) is uncertain
