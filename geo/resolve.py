@@ -72,6 +72,7 @@ _PAIR_JOIN = re.compile(r"[ \t]+(?:and|or|&)[ \t]+")  # between two paired names
 _ARTICLE = "the "
 _DEFINITE_AFTER = re.compile(r"([.;:!?)\"”’]|\s+([a-z]+)\b)")  # what follows "the X": punctuation or a word
 _WORD_AFTER = re.compile(r" ([a-z]+)\b")  # one lower-case word right after a name
+_WORDS_BEFORE = re.compile(r"(\w+)[ \t]+(?:(\w+)[ \t]+)?\Z")  # the one or two words right before a name
 
 Expansion = tuple[str, "str | None"]  # (full name, country code or None for any)
 Regions = set[tuple[str, "str | None"]]  # (country code, admin1 or None for the whole country)
@@ -126,6 +127,7 @@ class _Rules:
     countries: frozenset[str]
     renowned: frozenset[str]
     self_standing: frozenset[str]
+    waters: frozenset[str]
 
 
 @cache
@@ -143,6 +145,7 @@ def _rules() -> _Rules:
         countries=sets["countries"],
         renowned=sets["renowned"],
         self_standing=sets["self_standing"],
+        waters=sets["waters"],
     )
 
 
@@ -274,6 +277,26 @@ def resident_before(text: str, end: int) -> bool:
 
 
 @cache
+def _water_words() -> frozenset[str]:
+    return lexicon.words("water_words")
+
+
+def written_as_water(text: str, start: int, end: int, key: str) -> bool:
+    """Whether the name at text[start:end] (name key ``key``) is written as a river's or a lake's: with a
+    water word ("Neches River", "Lake Erie", "the Williams and Cranberry rivers") or after "the", perhaps
+    with one word between ("the Neches", "the upper Neches"). Rivers and lakes are not written bare
+    ("A Columbia woman")."""
+    words = _water_words()
+    if any(word in words for word in key.split()):
+        return True
+    after = _WORD_AFTER.match(text, end, min(len(text), end + _QUALIFIER_REACH))
+    if after is not None and after.group(1) in words:
+        return True
+    before = _WORDS_BEFORE.search(text, max(0, start - _QUALIFIER_REACH), start)
+    return before is not None and "the" in (before.group(1).lower(), (before.group(2) or "").lower())
+
+
+@cache
 def _teams() -> dict[str, tuple[tuple[str, str, str], ...]]:
     """Place name key -> (team nickname, country, first-level region) of the teams named after it."""
     teams: defaultdict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -336,6 +359,7 @@ class _Group:
     definite: bool = False  # written "the X" standing alone somewhere ("in the Middle East.")
     dateline: bool = False  # opens a dateline somewhere ("NEW YORK (AP) —"): a town
     resident: bool = False  # written before a noun for its people somewhere ("a Lebanon woman"): no country
+    water: bool = False  # written as a water's name somewhere ("the Neches", "Neches River", "Cranberry rivers")
     qualifies: list["_Group | None"] = field(default_factory=list)  # mentions this one qualifies
     written_in: list[Place] = field(default_factory=list)  # regions its recognised qualifiers name ("Darlington, Pa.")
     choice: Place | None = None
@@ -556,6 +580,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     group.definite = group.definite or definite_alone(text, mention.start, mention.end)
     group.dateline = group.dateline or mention.start in _dateline_starts(text)
     group.resident = group.resident or (mention.kind == "literal" and resident_before(text, mention.end))
+    group.water = group.water or written_as_water(text, mention.start, mention.end, group.key)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
@@ -640,7 +665,8 @@ def _regions(places: Iterable[Place]) -> Regions:
 
 def _written_evidence(group: _Group, s: _Scoring) -> None:
     """Add what the article writes about the name: demonym, qualifier, state form, what it qualifies,
-    a state's name, a dateline, "the X" standing alone, a noun for its people after it."""
+    a state's name, a dateline, "the X" standing alone, a noun for its people after it, never "the X" nor
+    a water word (no river nor lake)."""
     w, places = s.w, group.places
     if group.demonym:
         _add_where(group, w.demonym_bonus, lambda p: p.feature_code in s.rules.demonym_targets)
@@ -658,6 +684,8 @@ def _written_evidence(group: _Group, s: _Scoring) -> None:
         _add_where(group, w.definite_town_penalty, lambda p: p.feature_class == "P")
     if group.resident:
         _add_where(group, w.resident_country_penalty, lambda p: p.feature_code in s.rules.countries)
+    if not group.water:
+        _add_where(group, w.bare_water_penalty, lambda p: p.feature_code in s.rules.waters)
 
 
 def _add_where(group: _Group, bonus: float, applies: Callable[[Place], bool]) -> None:

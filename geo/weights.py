@@ -80,6 +80,10 @@ class ResolveWeights:
     a country's people go by its demonym, so the name is a town's (_written_evidence). In both corpora every
     gold name so written is a town, county or state, never a country. -4, -6, -8, -12 score alike (LGL > 1,000 km
     .0375 -> .0370); -8 outweighs the prior of a country of 10 million over a town of 6,000 ("Jordan")."""
+    bare_water_penalty: float = -3.0
+    """A river or lake for a name never written as one ("the X", "X River", "Lake X"): "A Columbia woman". In
+    LGL every gold river is written so. -1.5, -3 and -6 score alike (LGL > 1,000 km .0330 -> .0325, GWN F1
+    .8760 -> .8763): a plateau."""
     dateline_region_bonus: float = 2.0
     """Towns and units in the first-level region of the story's dateline town (_dateline_context). 2 and 4
     give the same figures on both corpora (GWN: "Shelby" in a "HELENA, Mont." story; LGL has few such datelines)."""

@@ -28,6 +28,7 @@ from geo.resolve import (
     resident_before,
     resolve,
     team_region,
+    written_as_water,
 )
 from geo.types import Candidate, Mention, NameInfo, Place
 from geo.weights import DEFAULT_WEIGHTS
@@ -551,6 +552,29 @@ def test_settle_flips_leaves_a_settled_choice() -> None:
 def test_resident_before(text: str, expected: bool) -> None:
     name = next(w for w in ("Lebanon", "Jordan", "Athens") if w in text)
     assert resident_before(text, text.index(name) + len(name)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("across the Neches to Beaumont", "Neches", True), ("along the upper Neches", "Neches", True),
+        ("the Williams and Cranberry rivers", "Cranberry", True), ("the Neches River", "Neches River", True),
+        ("fishing on Lake Erie", "Lake Erie", True), ("the Wild Neches Act", "Neches", True),
+        ("A Columbia woman was sentenced", "Columbia", False), ("Columbia's First Methodist Church", "Columbia", False),
+        ("Columbia", "Columbia", False), ("in Columbia, the", "Columbia", False), ("theory of Columbia", "Columbia", False),
+    ],
+)
+def test_written_as_water(text: str, name: str, expected: bool) -> None:
+    start = text.index(name)
+    assert written_as_water(text, start, start + len(name), name_key(name)) is expected
+
+
+def test_a_bare_name_is_no_river_on_the_real_index() -> None:
+    """"A Columbia woman" lives in a town, not on the river; "the Columbia" may be the river."""
+    bare = _real_choices("A Columbia woman was sentenced to prison on Monday.", ["Columbia"])["Columbia"]
+    assert bare.feature_class == "P"
+    river = _real_choices("Salmon returned to the Columbia this spring.", ["Columbia"])["Columbia"]
+    assert river.feature_code == "STM"
 
 
 @pytest.mark.parametrize(
