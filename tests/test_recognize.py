@@ -208,6 +208,21 @@ def test_a_minor_name_before_an_institution_word_is_not_the_place(nlp, index, te
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("The fire was at 2517 Paris St., Alexandria, on Sunday.", ["Paris St."]),
+        ("Police went to his Paris Street home in Ohio.", ["Paris Street", "Ohio"]),
+        ("Traffic on Lebanon Road and in Paris was slow.", ["Lebanon Road", "Paris"]),
+        ("He drove to Paris Street Bridge in Ohio.", ["Paris Street Bridge", "Ohio"]),  # a bridge, as the model read it
+        ("The Paris St. Louis flight left.", ["Paris"]),  # "St." before a capitalised word is a saint's
+        ("He lives in Paris. Street lights were out.", ["Paris"]),
+    ],
+)
+def test_a_place_name_before_a_road_word_names_the_road(nlp, index, text, expected):
+    assert [surface for surface, _name, _kind in found(nlp, index, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # a town named by an everyday word is a place only where the text locates it
         ("Police in Reading arrested two men.", ["Reading"]),
         ("Two men were arrested in Reading, Berkshire, on Monday.", ["Reading", "Berkshire"]),

@@ -2,18 +2,41 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import cache
 
 from spacy.tokens import Doc
 
+from geo import lexicon
 from geo.names import name_key
 from geo.recognize.context import Context, build_context
 from geo.recognize.sources import FOLLOW_UPS, SOURCES, SpanCandidate
 from geo.types import Mention, PlaceIndex
 
-__all__ = ["names_a_facility", "recognize", "select"]
+__all__ = ["names_a_facility", "recognize", "roads", "select"]
 
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
 _FACILITY_REACH = 30
+_ROAD_WORD = re.compile(r" ([A-Z][a-z]+)\b(\.?)(?!\.? [A-Z])")  # " Street", " St." not before a capitalised word
+
+
+@cache
+def _road_words() -> frozenset[str]:
+    return lexicon.words("road_words")
+
+
+def roads(text: str, chosen: list[SpanCandidate]) -> list[SpanCandidate]:
+    """The chosen literal names with a road word right after them taken in: "Memphis St." of "2517 Memphis
+    St., Alexandria" names a street, not the city (its own name, placed as the gazetteer allows)."""
+    out = []
+    for k, c in enumerate(chosen):
+        limit = chosen[k + 1].start if k + 1 < len(chosen) else len(text)
+        match = _ROAD_WORD.match(text, c.end, min(limit, c.end + _FACILITY_REACH))
+        if c.kind == "literal" and match and match.group(1).lower() in _road_words():
+            end = match.end()
+            c = replace(c, end=end, name=text[c.start:end])
+        out.append(c)
+    return out
 
 
 def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:
@@ -49,7 +72,7 @@ def recognize(doc: Doc, index: PlaceIndex) -> list[Mention]:
     for follow_up in FOLLOW_UPS:
         found.extend(list(follow_up(ctx, found)))
     out = []
-    for c in select(found):
+    for c in roads(ctx.text, select(found)):
         surface = ctx.text[c.start:c.end]
         if surface.strip() and not names_a_facility(ctx, c):
             out.append(Mention(c.start, c.end, surface, c.name, c.kind, c.source, c.label))
