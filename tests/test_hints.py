@@ -59,6 +59,8 @@ def test_unit_names(text: str, expected: list) -> None:
     ("gardaí were called", frozenset({"IE"})),
     ("a hotel on Lake Garda", frozenset()),
     ("at Crown Court, after his GCSEs", frozenset({"GB"})),
+    ("the neighbouring town centre", frozenset({"GB", "IE", "AU", "NZ", "CA", "ZA", "IN"})),  # British spelling
+    ("the neighboring town center", frozenset()),
 ])
 def test_phrase_countries(text: str, expected: frozenset[str]) -> None:
     assert phrase_countries(text) == expected
