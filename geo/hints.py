@@ -14,7 +14,10 @@ from functools import cache
 from geo import lexicon
 from geo.types import Place, PlaceIndex
 
-__all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "text_hints", "unit_names"]
+__all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "phrase_regions", "text_hints",
+           "unit_names"]
+
+Region = tuple[str, str]  # (country code, first-level region name)
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
 _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
@@ -26,6 +29,7 @@ class TextHints:
 
     countries: frozenset[str]
     units: tuple[Place, ...]  # admin units named in the text, with fewer than the lookup limit of namesakes
+    regions: frozenset[Region] = frozenset()  # first-level regions its local-government words point to
 
 
 @cache
@@ -90,6 +94,21 @@ def currency_countries(text: str) -> frozenset[str]:
     return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).rstrip("0123456789 \t")])
 
 
+@cache
+def _region_phrases() -> tuple[re.Pattern[str], dict[str, frozenset[Region]]]:
+    """The regional phrases as one pattern, and each phrase's first-level regions."""
+    table = {phrase.lower(): frozenset((cc, region) for region in regions.split("|"))
+             for phrase, cc, regions in lexicon.table("hint_region_phrases")}
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE), table
+
+
+def phrase_regions(text: str) -> frozenset[Region]:
+    """The first-level regions the text's local-government words point to ("selectmen": New England)."""
+    pattern, table = _region_phrases()
+    return frozenset(region for match in pattern.finditer(text) for region in table[match.group(0).lower()])
+
+
 def address_countries(text: str) -> frozenset[str]:
     """The countries that write a street address the way the text does ("1935 Orchard St., Alexandria")."""
     words, countries = _address_rule()
@@ -114,10 +133,12 @@ def _units(text: str, index: PlaceIndex, limit: int) -> list[list[Place]]:
 
 def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     """The hints of one article: the admin units it names and the countries of those units, of its
-    phrasing and of its money. A unit name with limit or more namesakes ("Washington County") gives only its
+    phrasing and of its money; the first-level regions its local-government words point to. A unit name with limit or more namesakes ("Washington County") gives only its
     countries: nearness to one of its many namesakes says little."""
     named = _units(text, index, limit)
     countries = phrase_countries(text) | address_countries(text) | currency_countries(text)
     countries |= {p.country_code for places in named for p in places if p.country_code}
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
-    return TextHints(frozenset(countries), tuple(units.values()))
+    regions = phrase_regions(text)
+    countries |= {cc for cc, _region in regions}
+    return TextHints(frozenset(countries), tuple(units.values()), regions)

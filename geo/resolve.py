@@ -172,12 +172,22 @@ def prior(place: Place, key: str, weights: ResolveWeights = DEFAULT_WEIGHTS) -> 
         score += max(w.ne_min_bonus, w.ne_rank_base - w.ne_rank_step * rank,
                      w.code_bonus.get(code, 0.0) if rank <= w.ne_code_bonus_max_rank else 0.0)
     else:
-        score += w.code_bonus.get(code, 0.0)
+        score += w.code_bonus.get(code, 0.0) * _unit_share(place, w)
     if place.source == "curated":
         score += w.curated_bonus
     if name_key(place.name) == key:
         score += w.exact_name_bonus
     return score
+
+
+def _unit_share(place: Place, w: ResolveWeights) -> float:
+    """How much of its code's prior bonus a first-level unit takes: all from adm1_full_population people,
+    none up to adm1_least_population (a parish of Jamaica does not outrank Portland, Oregon), on a log scale;
+    other places take all of it."""
+    if place.feature_code != "ADM1":
+        return 1.0
+    low, high = math.log10(w.adm1_least_population), math.log10(w.adm1_full_population)
+    return min(1.0, max(0.0, (math.log10(place.population + 1) - low) / (high - low)))
 
 
 def approximate_place(name: str, host: Place) -> Place:
@@ -981,13 +991,14 @@ def _section_of(text: str, mentions: Sequence[Mention]) -> str:
 def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> None:
     """Raise towns and units in the countries the text hints at and near the admin units it names
     outside any mention (a mentioned unit's meaning is the resolver's own choice, not a hint)."""
-    hints = TextHints(hints.countries, tuple(p for p in hints.units if name_key(p.name) not in groups))
+    hints = TextHints(hints.countries, tuple(p for p in hints.units if name_key(p.name) not in groups), hints.regions)
     if not (hints.countries or hints.units):
         return
     units = NearestPoints((p.lat, p.lon, p.place_id) for p in hints.units)
     for group in groups.values():
-        countries = hints.countries if _hint_speaks_for(group, hints.countries, s.rules) else frozenset()
-        group.base = [b + _hint_bonus(p, countries, units, s) for b, p in zip(group.base, group.places)]
+        speaks = _hint_speaks_for(group, hints.countries, s.rules)
+        countries, regions = (hints.countries, hints.regions) if speaks else (frozenset(), frozenset())
+        group.base = [b + _hint_bonus(p, countries, regions, units, s) for b, p in zip(group.base, group.places)]
 
 
 def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> None:
@@ -1028,11 +1039,14 @@ def _hint_speaks_for(group: _Group, countries: frozenset[str], rules: _Rules) ->
             and any(p.country_code in countries for p in group.places))
 
 
-def _hint_bonus(place: Place, countries: frozenset[str], units: NearestPoints, s: _Scoring) -> float:
+def _hint_bonus(place: Place, countries: frozenset[str], regions: frozenset[tuple[str, str]], units: NearestPoints,
+                s: _Scoring) -> float:
     """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
     if not _local(place, s.rules):
         return 0.0
     bonus = s.w.hint_country_bonus if place.country_code in countries else 0.0
+    if (place.country_code, place.admin1) in regions:
+        bonus += s.w.hint_region_bonus
     d = units.nearest_km(place.lat, place.lon, skip=place.place_id)
     if d is not None:
         bonus += s.w.hint_near_bonus * math.exp(-d / s.w.hint_near_km)

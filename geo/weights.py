@@ -29,6 +29,11 @@ class ResolveWeights:
     """Times log10(population + 1) of the place (prior)."""
     code_bonus: Mapping[str, float] = field(default_factory=_default_code_bonus)
     """Added per feature code: continents, oceans and countries outrank towns (prior)."""
+    adm1_least_population: float = 30_000.0
+    """A first-level unit of this many people or fewer takes none of the ADM1 code_bonus (prior: the
+    gazetteer counts a unit's people as those of its towns)."""
+    adm1_full_population: float = 1_000_000.0
+    """A first-level unit of this many people or more takes all of the ADM1 code_bonus (prior)."""
     ne_default_rank: int = 10
     """Natural Earth scale rank assumed when the source gives none (prior)."""
     ne_rank_base: float = 6.5
@@ -155,6 +160,9 @@ class ResolveWeights:
     hint_country_bonus: float = 2.0
     """A town in a country the text's admin units, addresses, local-news phrases or money point to, when the
     name's best candidate so far is a town or unit, not a country (_hint_speaks_for)."""
+    hint_region_bonus: float = 2.0
+    """Besides hint_country_bonus, a town in a first-level region the text's local-government words point to
+    ("selectmen": New England; hint_region_phrases.tsv)."""
     hint_near_bonus: float = 6.0
     """A place at the point of an admin unit named in the text outside any mention ("Rapides Parish
     Fire District 2"); falls by e per hint_near_km."""

@@ -5,7 +5,15 @@ from dataclasses import replace
 
 import pytest
 
-from geo.hints import TextHints, address_countries, currency_countries, phrase_countries, text_hints, unit_names
+from geo.hints import (
+    TextHints,
+    address_countries,
+    currency_countries,
+    phrase_countries,
+    phrase_regions,
+    text_hints,
+    unit_names,
+)
 from geo.resolve import resolve
 from geo.types import Mention, Place
 from geo.weights import DEFAULT_WEIGHTS
@@ -149,6 +157,24 @@ def test_hints_hold_within_their_section() -> None:
     assert [r.place for r in found] == [ATHENS_TX, ATHENS_GR]
 
 
+NEW_ENGLAND = {("US", r) for r in ("Connecticut", "Maine", "Massachusetts", "New Hampshire", "Vermont")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Board of Selectmen hired a lawyer.", NEW_ENGLAND),
+    ("the Rapides Parish Police Jury", {("US", "Louisiana")}),
+    ("the DFL caucus", {("US", "Minnesota")}),
+    ("the select committee", set()),
+])
+def test_phrase_regions(text: str, expected: set) -> None:
+    assert phrase_regions(text) == expected
+
+
+def test_a_regional_phrase_also_names_its_country() -> None:
+    hints = text_hints("The selectmen met.", FakeIndex([]))
+    assert hints.countries == {"US"} and hints.regions == NEW_ENGLAND
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("a new £25,000 Isuzu", {"GB"}), ("a £4.2m scheme", {"GB"}), ("(£ 5)", {"GB"}), ("₹500 crore", {"IN"}),
     ("₱5 million", {"PH"}), ("₦60 million", {"NG"}), ("E£5 million", set()), ("the £ sign", set()),
@@ -179,3 +205,15 @@ def test_local_news_phrases_on_the_real_index(text: str, names: list[str], count
     found = dict(zip((m.name for m in mentions), resolve(text, mentions, OfflineGazetteer(REAL_INDEX))))[names[0]]
     assert found.place.country_code == country
     assert (found.confidence < UNCERTAIN_BELOW) is uncertain
+
+
+@pytest.mark.parametrize(("text", "regions"), [
+    ("The Portland selectmen hired a lawyer for the town.", {r for _cc, r in NEW_ENGLAND}),
+    ("A Portland man hired a lawyer for the town.", {"Oregon"}),
+])
+def test_local_government_words_on_the_real_index(text: str, regions: set[str]) -> None:
+    from geo.gazetteer import OfflineGazetteer
+    from test_resolve import REAL_INDEX, _mentions
+
+    found = resolve(text, _mentions(text, ["Portland"]), OfflineGazetteer(REAL_INDEX))[0]
+    assert found.place.admin1 in regions

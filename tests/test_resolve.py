@@ -569,6 +569,19 @@ def test_written_as_water(text: str, name: str, expected: bool) -> None:
     assert written_as_water(text, start, start + len(name), name_key(name)) is expected
 
 
+@pytest.mark.parametrize(("name", "country", "code"), [
+    ("Portland", "US", "PPL"),  # not the parish of Jamaica (the gazetteer counts 22,000 people there)
+    ("Manchester", "GB", "PPL"),
+    ("Ontario", "CA", "ADM1"),  # a big unit keeps its bonus
+    ("Tasman", "NZ", "ADM1"),  # and a small one still wins where no town is named so
+])
+def test_a_small_first_level_unit_does_not_outrank_a_city_on_the_real_index(name: str, country: str,
+                                                                             code: str) -> None:
+    text = f"Officials in {name} said on Monday that the plan would go ahead."
+    chosen = _real_choices(text, [name])[name]
+    assert (chosen.country_code, chosen.feature_code) == (country, code)
+
+
 def test_a_bare_name_is_no_river_on_the_real_index() -> None:
     """"A Columbia woman" lives in a town, not on the river; "the Columbia" may be the river."""
     bare = _real_choices("A Columbia woman was sentenced to prison on Monday.", ["Columbia"])["Columbia"]
