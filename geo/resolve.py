@@ -181,13 +181,17 @@ def prior(place: Place, key: str, weights: ResolveWeights = DEFAULT_WEIGHTS) -> 
 
 
 def _unit_share(place: Place, w: ResolveWeights) -> float:
-    """How much of its code's prior bonus a first-level unit takes: all from adm1_full_population people,
-    none up to adm1_least_population (a parish of Jamaica does not outrank Portland, Oregon), on a log scale;
-    other places take all of it."""
+    """How much of its code's prior bonus a first-level unit or a capital takes. A unit: all from
+    adm1_full_population people, none up to adm1_least_population, on a log scale (a parish of Jamaica does
+    not outrank Portland, Oregon); a capital: none up to adm1_least_population (the capital of Bermuda, of 900
+    people, does not outrank Hamilton, Ontario), else all. Other places take all of it."""
+    people = place.population + 1
+    if place.feature_code == "PPLC":
+        return 1.0 if people > w.adm1_least_population else 0.0
     if place.feature_code != "ADM1":
         return 1.0
     low, high = math.log10(w.adm1_least_population), math.log10(w.adm1_full_population)
-    return min(1.0, max(0.0, (math.log10(place.population + 1) - low) / (high - low)))
+    return min(1.0, max(0.0, (math.log10(people) - low) / (high - low)))
 
 
 def approximate_place(name: str, host: Place) -> Place:
@@ -925,14 +929,15 @@ def _shun_aliases(group: _Group, w: ResolveWeights) -> None:
     """Penalise the towns that carry the name only as an alternate name when a place whose own name it is
     is a city of note and more than alias_ratio times larger, or a national capital: "Durban" is the city
     of three million, not Durbanville, which the Cape Town beside it would favour; "Islamabad" beside
-    Srinagar is Pakistan's capital, not Anantnag, whose old name it is."""
+    Srinagar is Pakistan's capital, not Anantnag, whose old name it is. A capital known by the name only
+    as an old one loses to any such city: "Philadelphia" is not Amman, "Salem" not Jerusalem."""
     owners = [p for p in group.places if name_key(p.name) == group.key]
     own = max((p.population for p in owners), default=0)
     if own < w.alias_min_population:
         return
     capital = any(p.feature_code == "PPLC" for p in owners)
     _add_where(group, w.alias_penalty, lambda p: p.feature_class == "P" and name_key(p.name) != group.key
-               and (capital or p.population * w.alias_ratio < own))
+               and (capital or p.feature_code == "PPLC" or p.population * w.alias_ratio < own))
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:
@@ -952,10 +957,11 @@ def _capital_bonus(p: Place, key: str, regions: dict[tuple[str | None, str | Non
     if p.feature_code == "PPLC" and p.country_code in adm1_ccs:
         return w.capital_over_region
     # A city that dominates the region named after it ("Istanbul", "Aleppo"), not a
-    # provincial capital in a large province ("Quebec").
+    # provincial capital in a large province ("Quebec"), nor a village that is its own municipality
+    # (the towns of Malta or Puerto Rico: "Fontana", of 900 people, is not the Californian city).
     held = regions.get((p.country_code, p.admin1))
     if (p.feature_class == "P" and held is not None and name_key(p.name) == key
-            and p.population >= w.dominant_city_share * held):
+            and held > w.adm1_least_population and p.population >= w.dominant_city_share * held):
         return w.capital_over_region + w.dominant_city_extra  # the region's population double-counts its towns
     return 0.0
 

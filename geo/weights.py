@@ -31,7 +31,8 @@ class ResolveWeights:
     """Added per feature code: continents, oceans and countries outrank towns (prior)."""
     adm1_least_population: float = 30_000.0
     """A first-level unit of this many people or fewer takes none of the ADM1 code_bonus (prior: the
-    gazetteer counts a unit's people as those of its towns)."""
+    gazetteer counts a unit's people as those of its towns), nor does its dominant town take the capital
+    bonus (_favour_capitals: in Malta or Puerto Rico every village is its own first-level unit)."""
     adm1_full_population: float = 1_000_000.0
     """A first-level unit of this many people or more takes all of the ADM1 code_bonus (prior)."""
     ne_default_rank: int = 10

@@ -574,9 +574,16 @@ def test_written_as_water(text: str, name: str, expected: bool) -> None:
     ("Manchester", "GB", "PPL"),
     ("Ontario", "CA", "ADM1"),  # a big unit keeps its bonus
     ("Tasman", "NZ", "ADM1"),  # and a small one still wins where no town is named so
+    ("Hamilton", "CA", "PPL"),  # not the capital of Bermuda, of 900 people
+    ("Philadelphia", "US", "PPL"),  # not Amman, whose old name it is
+    ("Salem", "IN", "PPL"),  # nor Jerusalem
+    ("Fontana", "US", "PPL"),  # not a village of Malta that is its own first-level unit
+    ("Safi", "MA", "PPL"),
+    ("Aleppo", "SY", "PPL"),  # a city that dominates its governorate keeps the capital bonus
 ])
 def test_a_small_first_level_unit_does_not_outrank_a_city_on_the_real_index(name: str, country: str,
                                                                              code: str) -> None:
+    """A bare famous name in a neutral sentence (the prior alone) is the famous place."""
     text = f"Officials in {name} said on Monday that the plan would go ahead."
     chosen = _real_choices(text, [name])[name]
     assert (chosen.country_code, chosen.feature_code) == (country, code)
