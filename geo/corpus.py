@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Iterator, Protocol, Sequence
 
 from geo.home import HomeArea, Region, place_regions, source_domain, source_homes
-from geo.types import Story
+from geo.setting import with_setting
+from geo.types import Place, Story
 from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
 
 __all__ = ["parse_with_sources", "story_regions"]
@@ -28,12 +29,16 @@ def story_regions(story: Story, min_confidence: float) -> set[Region]:
 
 
 def parse_with_sources(geoparser: _Parser, texts: Sequence[str], sources: Sequence[str], batch_size: int = 16,
-                       weights: ResolveWeights = DEFAULT_WEIGHTS) -> list[Story]:
-    """One Story per text, in order; texts with a home area (geo.home) are resolved with it."""
-    stories = list(geoparser.parse_many(texts, batch_size=batch_size))
+                       weights: ResolveWeights = DEFAULT_WEIGHTS, setting: Place | None = None) -> list[Story]:
+    """One Story per text, in order; texts with a home area (geo.home) are resolved with it, and every
+    text with the setting, when one is given (geo.setting: where all of them are set)."""
+    first = [with_setting(None, setting)] * len(texts) if setting is not None else None
+    stories = list(geoparser.parse_many(texts, batch_size=batch_size, homes=first))
     homes = source_homes([source_domain(s) for s in sources],
                          [story_regions(s, weights.home_min_confidence) for s in stories],
                          weights.home_min_articles, weights.home_min_share)
+    if setting is not None:
+        homes = [with_setting(home, setting) if home is not None else None for home in homes]
     again = [i for i, home in enumerate(homes) if home is not None]
     for i, story in zip(again, geoparser.parse_many([texts[i] for i in again], batch_size=batch_size,
                                                     homes=[homes[i] for i in again])):

@@ -99,6 +99,42 @@ def test_geoparse_gives_documents_from_one_publication_its_home_area(tmp_path, f
     assert geoparser.homes == homes
 
 
+@pytest.mark.parametrize("flags", [[], ["--no-sources"]])
+def test_geoparse_reads_every_document_where_the_setting_says(tmp_path, flags):
+    from settingkit import setting_index
+
+    geoparser = RegionalGeoparser()
+    runner = make_app(tmp_path, GEOPARSER=geoparser, GAZETTEER_INDEX=setting_index()).test_cli_runner()
+    infile = write(tmp_path, "in.jsonl", '{"id": "a", "text": "Jordan one."}\n{"id": "b", "text": "Jordan two."}\n')
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(tmp_path / "o"), "--setting", "Jordan, MN", *flags])
+    assert result.exit_code == 0, result.output
+    assert [h.setting for h in geoparser.homes] == ["Jordan, Minnesota, United States"] * 2
+    assert all(h.share("US", "Minnesota") == 1.0 for h in geoparser.homes)
+
+
+@pytest.mark.parametrize("command", ["geoparse", "ingest"])
+def test_a_setting_the_gazetteer_lacks_stops_the_command(tmp_path, command):
+    from settingkit import setting_index
+
+    app = make_app(tmp_path, GEOPARSER=RegionalGeoparser(), GAZETTEER_INDEX=setting_index())
+    infile = write(tmp_path, "in.jsonl" if command == "geoparse" else "story.txt",
+                   '{"id": "a", "text": "Paris."}' if command == "geoparse" else "Paris is big.")
+    result = app.test_cli_runner().invoke(args=[command, str(infile), "--setting", "Atlantis"])
+    assert result.exit_code != 0 and "no place the gazetteer knows" in result.output
+    assert n_articles(app) == 0
+
+
+def test_ingest_keeps_the_setting_with_each_article(tmp_path):
+    from settingkit import setting_index
+
+    geoparser = RegionalGeoparser()
+    app = make_app(tmp_path, GEOPARSER=geoparser, GAZETTEER_INDEX=setting_index())
+    result = app.test_cli_runner().invoke(args=["ingest", str(write(tmp_path, "s.txt", "Paris is big.")),
+                                                "--setting", "Minnesota"])
+    assert result.exit_code == 0, result.output
+    assert geoparser.homes[-1].setting == "Minnesota, United States"
+
+
 @pytest.mark.parametrize("line", ['{"id": 1}', "not json", '{"id": 1, "text": 5}'])
 def test_geoparse_rejects_bad_lines(runner, tmp_path, line):
     result = runner.invoke(args=["geoparse", str(write(tmp_path, "in.jsonl", line)), "-o", str(tmp_path / "o")])

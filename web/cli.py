@@ -18,9 +18,10 @@ from flask.cli import AppGroup, with_appcontext
 from geo import geojson, sources, store
 from geo.corpus import parse_with_sources
 from geo.errors import GeoError
-from geo.types import Story
+from geo.setting import SettingNotFound, find_setting, read_setting, with_setting
+from geo.types import Place, Story
 from web.atomicfile import atomic_writer
-from web.extensions import db, get_geoparser
+from web.extensions import db, gazetteer, get_geoparser
 from web.ingest import ingest, reanalyse
 from web.jobs import start_consumer
 from web.settings import max_upload_bytes
@@ -68,12 +69,12 @@ def _read_source(path: str) -> tuple[str, str]:
 FINISHED = ("done", "failed")
 
 
-def _store_files(paths: Iterable[str]) -> Iterator[tuple[str, Any]]:
-    """(path, (article, created) or the GeoError) for each file: stored and queued."""
+def _store_files(paths: Iterable[str], setting: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, (article, created) or the GeoError) for each file: stored and queued (with the setting)."""
     for path in paths:
         try:
             title, text = _read_source(path)
-            yield path, ingest(title, os.path.basename(path), text)
+            yield path, ingest(title, os.path.basename(path), text, setting)
         except GeoError as exc:
             yield path, exc
 
@@ -134,20 +135,25 @@ _JOBS = click.option(
 )
 _EXTERNAL = click.option(
     "--external", is_flag=True, help="Start no worker here: the running `flask worker`s analyse.")
+_SETTING = click.option(
+    "--setting", default="", metavar="PLACE",
+    help='Where the texts are set ("Jordan, Minnesota", "Ohio", "Ireland"; geo.setting): read as context.')
 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @_JOBS
 @_EXTERNAL
+@_SETTING
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], jobs: int, external: bool) -> None:
+def ingest_command(paths: tuple[str, ...], jobs: int, external: bool, setting: str) -> None:
     """Store files (.txt, .md, .html), queue their analysis and wait for it; print each
     article's id and place count, one line per file as it finishes (after a progress bar
     for many files). Exit status 1 if any file could not be stored or analysed."""
     failed = False
+    _setting_place(setting)  # a setting the gazetteer lacks stores nothing
     with _workers(jobs, external):
-        outcomes = list(_store_files(paths))
+        outcomes = list(_store_files(paths, read_setting(setting)))
         settled: Iterable[tuple[str, bool]] = _settled(outcomes)
         if len(outcomes) >= PROGRESS_BAR_FROM:
             with click.progressbar(settled, length=len(outcomes), label="analysing",
@@ -198,20 +204,32 @@ def export_command(article_id: int | None, output: str, shape: str) -> None:
 @click.option("--sources/--no-sources", "by_source", default=True, show_default=True,
               help="Give documents from one publication (a shared URL host) its home area (geo.home); "
                    "this reads the whole input first.")
+@_SETTING
 @with_appcontext
-def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_source: bool) -> None:
+def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_source: bool, setting: str) -> None:
     """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing."""
+    place = _setting_place(setting)
     geoparser = get_geoparser()
     docs = read_jsonl(infile)
     if by_source:
         docs_list = list(docs)
         stories = parse_with_sources(geoparser, [text for _, text, _ in docs_list],
-                                     [source for _, _, source in docs_list], batch_size=batch_size)
+                                     [source for _, _, source in docs_list], batch_size=batch_size, setting=place)
         _write_collections(output, [doc_id for doc_id, _, _ in docs_list], stories)
         return
+    home = with_setting(None, place) if place is not None else None
     while batch := list(itertools.islice(docs, batch_size)):
-        stories = geoparser.parse_many([text for _, text, _ in batch], batch_size=batch_size)
+        stories = geoparser.parse_many([text for _, text, _ in batch], batch_size=batch_size, homes=[home] * len(batch))
         _write_collections(output, [doc_id for doc_id, _, _ in batch], stories)
+
+
+def _setting_place(setting: str) -> Place | None:
+    """The place a --setting names (None for none); a clear error when the gazetteer lacks it."""
+    try:
+        written = read_setting(setting)
+        return find_setting(gazetteer(), written) if written else None
+    except SettingNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _write_collections(output: IO[str], doc_ids: Sequence[str], stories: Iterable[Story]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from geo import store
 from geo.errors import GazetteerMissing
 from geo.geocoders import PUBLIC_NOMINATIM, make_geocoder
+from geo.home import HomeArea
 from geo.types import Story
 
 __all__ = [
@@ -44,9 +45,10 @@ migrate = Migrate()
 class GeoparserLike(Protocol):
     """What the app needs from geo.pipeline.Geoparser (tests may inject their own)."""
 
-    def parse(self, text: str) -> Story: ...
+    def parse(self, text: str, home: HomeArea | None = None) -> Story: ...
 
-    def parse_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Story]: ...
+    def parse_many(self, texts: Iterable[str], batch_size: int = 16,
+                   homes: Sequence[HomeArea | None] | None = None) -> Iterator[Story]: ...
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
