@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from geo.doctext import doc_text, remember_text
+
 if TYPE_CHECKING:  # only annotations: importing geo.chunks does not load spaCy
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -83,10 +85,12 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16, limit
     """One parsed Doc per text, in order; long texts parsed piece by piece with bounded memory."""
     pending: list[Doc] = []
     for batch in batches(texts, batch_size, limit, budget):
-        for (_, last, _), doc in zip(batch, nlp.pipe([p for _, _, p in batch], batch_size=len(batch))):
-            pending.append(doc)
+        parts = [p for _, _, p in batch]
+        for (_, last, piece), doc in zip(batch, nlp.pipe(parts, batch_size=len(batch))):
+            pending.append(remember_text(doc, piece))
             if last:
-                yield pending[0] if len(pending) == 1 else join_docs(pending)
+                yield pending[0] if len(pending) == 1 else remember_text(join_docs(pending),
+                                                                         "".join(doc_text(d) for d in pending))
                 pending = []
 
 

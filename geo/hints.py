@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, Iterable, Iterator, TypeVar
 
 from geo import lexicon
 from geo.types import Place, PlaceIndex
@@ -45,12 +46,57 @@ def _unit_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b((?:{_CAPS}[ \t]+){{1,3}})({words})\b")
 
 
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")  # a word, with its apostrophes and hyphens ("sheriff's", "junior-varsity")
+_SPACED_WORD = re.compile(r"\s+([\w'’]+(?:-[\w'’]+)*)")
+_T = TypeVar("_T")
+
+
+class _PhraseTable(Generic[_T]):
+    """Phrases of whole words, matched case-insensitively in one pass over a text's words (a regex of a
+    hundred alternatives would try each at every character)."""
+
+    def __init__(self, rows: Iterable[tuple[str, _T]]) -> None:
+        self.by_first: dict[str, list[tuple[tuple[str, ...], _T]]] = {}
+        for phrase, value in rows:
+            words = tuple(w.lower() for w in phrase.split())
+            self.by_first.setdefault(words[0], []).append((words, value))
+
+    def find(self, text: str) -> Iterator[_T]:
+        """The value of each phrase written in text (its words apart by white space only)."""
+        for match in _WORD.finditer(text):
+            for phrase, value in self.by_first.get(match.group(0).lower(), ()):
+                if self._rest_follows(text, match.end(), phrase[1:]):
+                    yield value
+
+    @staticmethod
+    def _rest_follows(text: str, at: int, rest: tuple[str, ...]) -> bool:
+        """Whether the words of rest follow position at, each after white space."""
+        for word in rest:
+            match = _SPACED_WORD.match(text, at)
+            if match is None or match.group(1).lower() != word:
+                return False
+            at = match.end()
+        return True
+
+
+_Pointed = tuple[frozenset[str], frozenset[Region]]  # the countries and first-level regions a phrase points to
+
+
 @cache
-def _phrases() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
-    """The local-news phrases as one pattern, and each phrase's countries."""
-    table = {phrase.lower(): frozenset(ccs.split()) for phrase, ccs in lexicon.table("hint_phrases")}
-    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
-    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE), table
+def _phrases() -> _PhraseTable[_Pointed]:
+    """The local-news phrases (hint_phrases.tsv) and local-government words (hint_region_phrases.tsv), each
+    with the countries and regions it points to (a region's country too)."""
+    countries = [(phrase, (frozenset(ccs.split()), frozenset())) for phrase, ccs in lexicon.table("hint_phrases")]
+    regions = [(phrase, (frozenset({cc}), frozenset((cc, region) for region in names.split("|"))))
+               for phrase, cc, names in lexicon.table("hint_region_phrases")]
+    return _PhraseTable([*countries, *regions])
+
+
+def _pointed(text: str) -> _Pointed:
+    """The countries and regions the text's phrases point to, in one pass over its words."""
+    found = list(_phrases().find(text))
+    return (frozenset(cc for countries, _ in found for cc in countries),
+            frozenset(region for _, regions in found for region in regions))
 
 
 @cache
@@ -76,8 +122,7 @@ def unit_names(text: str) -> list[tuple[tuple[str, ...], str]]:
 
 def phrase_countries(text: str) -> frozenset[str]:
     """The countries the text's local-news phrases point to."""
-    pattern, table = _phrases()
-    return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).lower()])
+    return _pointed(text)[0]
 
 
 @cache
@@ -94,19 +139,9 @@ def currency_countries(text: str) -> frozenset[str]:
     return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).rstrip("0123456789 \t")])
 
 
-@cache
-def _region_phrases() -> tuple[re.Pattern[str], dict[str, frozenset[Region]]]:
-    """The regional phrases as one pattern, and each phrase's first-level regions."""
-    table = {phrase.lower(): frozenset((cc, region) for region in regions.split("|"))
-             for phrase, cc, regions in lexicon.table("hint_region_phrases")}
-    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
-    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE), table
-
-
 def phrase_regions(text: str) -> frozenset[Region]:
     """The first-level regions the text's local-government words point to ("selectmen": New England)."""
-    pattern, table = _region_phrases()
-    return frozenset(region for match in pattern.finditer(text) for region in table[match.group(0).lower()])
+    return _pointed(text)[1]
 
 
 def address_countries(text: str) -> frozenset[str]:
@@ -136,9 +171,8 @@ def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     phrasing and of its money; the first-level regions its local-government words point to. A unit name with limit or more namesakes ("Washington County") gives only its
     countries: nearness to one of its many namesakes says little."""
     named = _units(text, index, limit)
-    countries = phrase_countries(text) | address_countries(text) | currency_countries(text)
+    phrased, regions = _pointed(text)
+    countries = phrased | address_countries(text) | currency_countries(text)
     countries |= {p.country_code for places in named for p in places if p.country_code}
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
-    regions = phrase_regions(text)
-    countries |= {cc for cc, _region in regions}
     return TextHints(frozenset(countries), tuple(units.values()), regions)

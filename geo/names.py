@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -12,6 +13,7 @@ _APOSTROPHES = re.compile(r"[\u2019\u2018`´']")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65536)  # the same names recur across a text's candidates and mentions; bounded
 def name_key(name: str) -> str:
     """Fold a place name to its lookup key: ASCII, lower case, punctuation to single spaces.
 

@@ -5,6 +5,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from geo.doctext import doc_text
 from geo.types import Passage
 
 if TYPE_CHECKING:  # only annotations: importing geo.passages does not load spaCy
@@ -83,7 +84,7 @@ def passages_for(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[Passage]:
     doc.text on every access, and a token's .sent walks its whole sentence); each span then costs
     binary searches. Without sentence boundaries, the whole text bounds them.
     """
-    text = doc.text
+    text = doc_text(doc)
     breaks = paragraph_breaks(text)
     sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
     out = []

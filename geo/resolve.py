@@ -528,10 +528,12 @@ def _rank_groups(text: str, mentions: Sequence[Mention], groups: dict[str, _Grou
     article = _article_evidence(groups, s)
     out = {}
     shown = 1 + s.w.alternatives  # a ranker that does not choose scores only what is shown
-    for group in groups.values():
-        best = _top_indices(group, ranker.top if ranker.chooses else shown)
-        rows = candidate_rows(_name_evidence(text, mentions, group), article, best)
-        scored = [(ranker.score(row), group.places[i]) for row, i in zip(rows, best)]  # best hand score first
+    bests = [_top_indices(group, ranker.top if ranker.chooses else shown) for group in groups.values()]
+    rows = [candidate_rows(_name_evidence(text, mentions, group), article, best)
+            for group, best in zip(groups.values(), bests)]
+    flat = iter(ranker.scores([row for group_rows in rows for row in group_rows]))  # every name's at once
+    for group, best in zip(groups.values(), bests):
+        scored = [(next(flat), group.places[i]) for i in best]  # best hand score first
         if ranker.chooses:
             scored.sort(key=lambda sp: -sp[0])
         group.choice, group.confidence = scored[0][1], ranker.confidence(scored[0][0])

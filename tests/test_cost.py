@@ -16,6 +16,7 @@ import pytest
 import spacy
 
 from geo.chunks import PIECE_CHARS, WHOLE_CHARS, batches, chunks, parse_texts, pieces
+from geo.doctext import doc_text, token_texts
 from geo.errors import TooLarge
 from geo.passages import paragraph_breaks, passage_in_text, passages_for
 from geo.recognize.recognizer import select
@@ -94,6 +95,7 @@ def test_parse_texts_joins_the_pieces_back():
     texts = ["First story about Lisbon.\n\nSecond paragraph, Porto.\n\nThird one.", "", "Tiny."]
     docs = list(parse_texts(nlp, texts, limit=30, budget=40))
     assert [d.text for d in docs] == texts
+    assert [doc_text(d) for d in docs] == texts  # the text each Doc keeps (geo.doctext) is its own
     whole = nlp(texts[0])
     assert [(t.idx, t.text) for t in docs[0]] == [(t.idx, t.text) for t in whole]
 
@@ -276,3 +278,8 @@ def test_bench_cost_inputs():
     assert len(inputs["10k place names in a row"].split()) == 10_000
     assert inputs["html 100k attributes"].count('="v"') == 100_000
     assert "\n" not in inputs["one 1M-character line"] and len(inputs["one 1M-character line"]) > 990_000
+
+
+def test_token_texts_are_the_tokens():
+    doc = spacy.blank("en")("Vandals in Oxford’s West Street, again.")
+    assert token_texts(doc) == ([t.text for t in doc], [t.idx for t in doc])

@@ -94,3 +94,17 @@ def test_a_calibrating_ranker_keeps_the_hand_choices() -> None:
     calibrating = resolve(text, mentions, index, ranker=replace(ranker, chooses=False))
     assert [r.place for r in calibrating] == [r.place for r in hand]
     assert [[a.place for a in r.alternatives] for r in calibrating] == [[a.place for a in r.alternatives] for r in hand]
+
+
+def test_the_forest_scores_many_rows_as_the_trees_score_each() -> None:
+    """Ranker.scores (arrays, all rows at once) equals Ranker.score row by row, on the shipped model."""
+    import random
+
+    from geo.ranker import default_ranker
+
+    ranker = default_ranker()
+    assert ranker is not None
+    rng = random.Random(7)
+    rows = [[rng.choice([0.0, 1.0, -1.0, rng.uniform(-5, 50)]) for _ in ranker.features] for _ in range(300)]
+    assert ranker.scores(rows) == pytest.approx([ranker.score(row) for row in rows], abs=1e-12)
+    assert ranker.scores([]) == []

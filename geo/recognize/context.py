@@ -8,11 +8,12 @@ from typing import Iterator, Literal, Mapping, Sequence
 from spacy.tokens import Doc, Span
 
 from geo.demonyms import abbreviation_place, demonyms as singular_demonyms
+from geo.doctext import doc_text, token_texts
 from geo.names import name_key
 from geo.recognize.rules import Rules, rules
 from geo.recognize.text import Ranges, bad_ranges, covered, dateline_spans, in_ranges, merge_ranges
 from geo.recognize.tokens import (
-    GLUE, demonym_at, ent_index, is_cap, is_washington_dc, locative_context, ngrams, numbered, paired,
+    GLUE, demonym_at, ent_index, is_cap, is_cap_text, is_washington_dc, locative_context, ngrams, numbered, paired,
     person_forenames, person_surnames, runs, shouting, speaker, state_follows, surface_end, trim, wordlike,
 )
 from geo.types import NameInfo, PlaceIndex
@@ -71,6 +72,7 @@ class Context:
     lower_words: frozenset[str]  # lower-case words the text uses
     known_starts: frozenset[int]  # token starts of prominent known grams
     known_ends: frozenset[int]
+    capitals: tuple[int, ...]  # capitalised tokens outside boilerplate
     name_tokens: tuple[int, ...]  # capitalised tokens outside boilerplate, people and numbers
     demonyms: Mapping[int, tuple[int, str]] = field(default_factory=dict)  # token -> (end token, place)
     verdicts: Mapping[TokenSpan, Verdict] = field(default_factory=dict)  # per ner_spans key
@@ -110,7 +112,7 @@ def build_context(doc: Doc, index: PlaceIndex) -> Context:
 def _facts(doc: Doc, index: PlaceIndex) -> Context:
     """The document's facts: bad ranges, datelines, entities, n-grams and what the gazetteer knows of them."""
     r = rules()
-    text = doc.text
+    text = doc_text(doc)
     bad = merge_ranges(bad_ranges(text))
     datelines = dateline_spans(text)
     cover = ent_index(doc)
@@ -128,13 +130,15 @@ def _facts(doc: Doc, index: PlaceIndex) -> Context:
         forenames=person_forenames(doc),
         lower_words=frozenset(_LOWER_WORD.findall(text)),
         known_starts=frozenset(i for i, _ in prominent), known_ends=frozenset(j for _, j in prominent),
-        name_tokens=tuple(i for i in _capitalised(doc, bad) if not _person_or_number(cover[i])),
+        capitals=(capitals := tuple(_capitalised(doc, bad))),
+        name_tokens=tuple(i for i in capitals if not _person_or_number(cover[i])),
     )
 
 
 def _capitalised(doc: Doc, bad: Ranges) -> Iterator[int]:
     """The capitalised tokens outside boilerplate."""
-    return (i for i, tok in enumerate(doc) if is_cap(tok) and not in_ranges(tok.idx, bad))
+    texts, offsets = token_texts(doc)
+    return (i for i, (t, idx) in enumerate(zip(texts, offsets)) if is_cap_text(t) and not in_ranges(idx, bad))
 
 
 def _person_or_number(ent: Span | None) -> bool:
@@ -193,7 +197,7 @@ def _demonyms(ctx: Context) -> dict[int, tuple[int, str]]:
     names one person ("Finn"), not when the model put it on a people ("ethnic Malays" as a date, "for
     Africans" as a person)."""
     doc, out = ctx.doc, {}
-    for i in _capitalised(doc, ctx.bad):
+    for i in ctx.capitals:
         dem = demonym_at(doc, i)
         if dem is None or not ctx.upper_ok(i, dem[0]):
             continue

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from geo.demonyms import abbreviation_place
+from geo.doctext import token_texts
 from geo.names import name_key
 from geo.recognize.context import NON_NAME_LABELS, Context, Reading, Situation
 from geo.recognize.tokens import (
@@ -207,9 +208,10 @@ def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
     doc, nouns = ctx.doc, ctx.rules.plural_geo_nouns
     if ctx.lower_words.isdisjoint(nouns):
         return
-    for k, tok in enumerate(doc):
-        singular = nouns.get(tok.text)
-        if singular is None or in_ranges(tok.idx, ctx.bad):
+    texts, offsets = token_texts(doc)
+    for k, (word, idx) in enumerate(zip(texts, offsets)):
+        singular = nouns.get(word)
+        if singular is None or in_ranges(idx, ctx.bad):
             continue
         for i, j in listed_names(doc, k):
             start, end = doc[i].idx, ctx.end(j)
@@ -262,10 +264,12 @@ def initialisms(ctx: Context, found: Sequence[SpanCandidate]) -> Iterator[SpanCa
         if len(initials(name)) >= 2:
             by_initials.setdefault(initials(name), name)
     taken = {c.start for c in found}
-    for i, tok in enumerate(doc):
-        place = by_initials.get(tok.text)
-        if place is None or tok.idx in taken or in_ranges(tok.idx, ctx.bad):
+    texts, offsets = token_texts(doc)
+    for i, (word, idx) in enumerate(zip(texts, offsets)):
+        place = by_initials.get(word)
+        if place is None or idx in taken or in_ranges(idx, ctx.bad):
             continue
+        tok = doc[i]
         ent = ctx.cover[i]
         if ent is not None and (ent.label_ in NON_NAME_LABELS or ent.label_ == "ORG" and len(ent) > 1) \
                 or shouting(doc, i) or 0 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")":

@@ -7,6 +7,7 @@ from typing import Callable
 from spacy.tokens import Doc, Span, Token
 
 from geo.demonyms import abbreviation_place, demonym_place
+from geo.doctext import doc_text, token_texts
 from geo.names import name_key
 from geo.recognize.rules import rules
 
@@ -50,7 +51,11 @@ _HOMETOWN_WORDS = frozenset({"of", "from"})
 
 def is_cap(tok: Token) -> bool:
     """A token that can be part of a proper name: starts with a capital letter (or a digit-free abbreviation)."""
-    t = tok.text
+    return is_cap_text(tok.text)
+
+
+def is_cap_text(t: str) -> bool:
+    """is_cap of a token's text."""
     return t[:1].isupper() and (t[0].isalpha() or any(c.isalpha() for c in t))
 
 
@@ -81,16 +86,18 @@ def surface_end(doc: Doc, j: int) -> int:
 def runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal token runs of capitalised words (with inner connectors), not crossing sentences."""
     connectors = rules().connectors
+    texts, _offsets = token_texts(doc)
+    caps = [is_cap_text(t) for t in texts]
     out, i, n = [], 0, len(doc)
     while i < n:
-        if not is_cap(doc[i]):
+        if not caps[i]:
             i += 1
             continue
         j = i + 1
         while j < n and not doc[j].is_sent_start:
-            if is_cap(doc[j]):
+            if caps[j]:
                 j += 1
-            elif doc[j].lower_ in connectors and j + 1 < n and is_cap(doc[j + 1]) and not doc[j].whitespace_ == "\n":
+            elif texts[j].lower() in connectors and j + 1 < n and caps[j + 1] and not doc[j].whitespace_ == "\n":
                 j += 2
             else:
                 break
@@ -104,7 +111,7 @@ def ngrams(doc: Doc, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]
     # each token of a run is read once (spaCy builds a new Token object on every doc[i])
     admin_prefixes = rules().admin_prefixes
     out = {}
-    text = doc.text
+    text = doc_text(doc)
     for a, b in spans:
         toks = doc[a:b]
         caps = [is_cap(t) for t in toks]
@@ -229,11 +236,14 @@ def named_for_owner(ent: Span) -> bool:
 
 def demonym_at(doc: Doc, i: int) -> tuple[int, str] | None:
     """A one- or two-word demonym starting at token i: (end token, place name)."""
-    if i + 1 < len(doc) and is_cap(doc[i + 1]) and doc[i].whitespace_:
-        place = demonym_place(f"{doc[i].text} {doc[i + 1].text}")
+    texts, offsets = token_texts(doc)
+    word = texts[i]
+    # token i has trailing white space when the next token does not start right where it ends
+    if i + 1 < len(texts) and is_cap_text(texts[i + 1]) and offsets[i] + len(word) < offsets[i + 1]:
+        place = demonym_place(f"{word} {texts[i + 1]}")
         if place:
             return i + 2, place
-    place = demonym_place(doc[i].text)
+    place = demonym_place(word)
     return (i + 1, place) if place else None
 
 
