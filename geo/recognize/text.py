@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice
 from typing import Iterable
 
@@ -140,6 +140,7 @@ def covered(start: int, end: int, ranges: Ranges) -> bool:
     return k >= 0 and ranges[k][0] <= start and end <= ranges[k][1]
 
 
+@lru_cache(maxsize=8)  # recognition and resolution both read a text's datelines
 def dateline_spans(text: str) -> frozenset[tuple[int, int]]:
     """Character spans of upper-case datelines at a line start ("WASHINGTON (AP) —")."""
     out = set()

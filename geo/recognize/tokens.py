@@ -75,10 +75,11 @@ def trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
 
 def surface_end(doc: Doc, j: int) -> int:
     """Character end of token j-1, with a possessive glued into the token ("Istanbul’s") cut off."""
-    tok = doc[j - 1]
-    end = tok.idx + len(tok.text)
+    texts, offsets = token_texts(doc)
+    word = texts[j - 1]
+    end = offsets[j - 1] + len(word)
     for suffix in _POSSESSIVES:
-        if tok.text.endswith(suffix) and len(tok.text) > 2:
+        if word.endswith(suffix) and len(word) > 2:
             return end - 2
     return end
 
@@ -112,11 +113,11 @@ def ngrams(doc: Doc, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]
     admin_prefixes = rules().admin_prefixes
     out = {}
     text = doc_text(doc)
+    texts, offsets = token_texts(doc)
     for a, b in spans:
-        toks = doc[a:b]
-        caps = [is_cap(t) for t in toks]
-        lower = [t.lower_ for t in toks]
-        starts = [t.idx for t in toks]
+        caps = [is_cap_text(t) for t in texts[a:b]]
+        lower = [t.lower() for t in texts[a:b]]
+        starts = offsets[a:b]
         ends = [surface_end(doc, j) for j in range(a + 1, b + 1)]
         for i in range(b - a):
             if not caps[i] or lower[i] == "the" or lower[i] in admin_prefixes and i + 1 < b - a and lower[i + 1] == "of":
