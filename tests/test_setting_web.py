@@ -64,3 +64,31 @@ def test_the_api_takes_a_setting(client, geoparser):
     assert geoparser.homes[-1].setting == "Springfield, Missouri, United States"
     with client.application.app_context():
         assert store.get_article(db.session, 1).setting == "Springfield, Mo."
+
+
+def test_re_analysing_with_a_setting_keeps_it_and_reads_it(client, geoparser):
+    client.post("/upload", data={"text": PARIS_TEXT})
+    assert geoparser.homes[-1] is None
+    page = client.get("/articles/1").get_data(as_text=True)
+    assert 'id="reanalyze-setting" name="setting" value=""' in page
+    response = client.post("/articles/1/reanalyze", data={"setting": "Jordan, MN"})
+    assert response.status_code == 303
+    assert geoparser.homes[-1].setting == "Jordan, Minnesota, United States"
+    page = client.get("/articles/1").get_data(as_text=True)
+    assert 'value="Jordan, MN"' in page and "Read as a story set in Jordan, Minnesota, United States" in page
+    client.post("/articles/1/reanalyze")  # the plain button keeps the setting
+    assert geoparser.homes[-1].setting == "Jordan, Minnesota, United States"
+    client.post("/articles/1/reanalyze", data={"setting": ""})  # an empty one clears it
+    assert geoparser.homes[-1] is None
+    assert "Read as a story set in" not in client.get("/articles/1").get_data(as_text=True)
+
+
+def test_re_analysing_with_an_unknown_setting_changes_nothing(client, geoparser):
+    client.post("/upload", data={"text": PARIS_TEXT, "setting": "Minnesota"})
+    calls = len(geoparser.calls)
+    response = client.post("/articles/1/reanalyze", data={"setting": "Atlantis"})
+    assert response.status_code == 400 and "no place the gazetteer knows" in response.get_data(as_text=True)
+    assert len(geoparser.calls) == calls
+    with client.application.app_context():
+        assert store.get_article(db.session, 1).setting == "Minnesota"
+    assert client.post("/articles/9/reanalyze", data={"setting": "Minnesota"}).status_code == 404

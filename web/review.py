@@ -32,7 +32,7 @@ from geo.geojson import key_for
 from geo.resolve import is_approximate
 from geo.search import feature_kind, search
 from web.extensions import db, gazetteer
-from web.ingest import reanalyse
+from web.ingest import checked_setting, reanalyse
 from web.storytext import story_text
 from web.validation import MAX_PATH_ARG_CHARS, json_int, json_object, json_str
 
@@ -488,7 +488,12 @@ def set_reviewer() -> Any:
 
 @bp.post("/articles/<int:article_id>/reanalyze")
 def reanalyze(article_id: int) -> BaseResponse:
-    """Queue the article's analysis again (its corrections are applied again) and show it."""
+    """Queue the article's analysis again (its corrections are applied again) and show it; a ``setting``
+    field first says where the story is set (empty: nowhere), checked against the gazetteer."""
+    if "setting" in request.form:
+        setting = checked_setting(request.form.get("setting"))
+        if not store.set_setting(db.session, article_id, setting):
+            raise NotFound(f"There is no article {article_id}.")
     if not reanalyse(article_id):
         raise NotFound(f"There is no article {article_id}.")
     flash("Analysis queued again: your corrections will be applied again.")

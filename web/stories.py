@@ -125,7 +125,7 @@ def _article_info(row: store.Article) -> dict[str, Any]:
     return {"id": row.id, "title": row.title, "source": row.source, "text": row.text,
             "created_at": store.as_utc(row.created_at), "status": row.status,
             "stage": row.stage, "progress": row.progress, "error": row.error,
-            "home": home_info(row.home_area)}
+            "home": home_info(row.home_area), "setting": row.setting}
 
 
 def page_parts(article_id: int, text: str) -> dict[str, Any]:

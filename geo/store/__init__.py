@@ -24,6 +24,7 @@ from geo.store.articles import (
     get_article,
     rename_article,
     save_story,
+    set_setting,
 )
 from geo.store.clock import as_utc
 from geo.store.corrections import add_correction, apply_corrections, article_corrections
@@ -129,6 +130,7 @@ __all__ = [
     "reanalyze",
     "record_progress",
     "rename_article",
+    "set_setting",
     "SOURCE_ARTICLES",
     "source_regions",
     "requeue",

@@ -100,6 +100,17 @@ def delete_article(session: Session, article_id: int) -> bool:
     return True
 
 
+def set_setting(session: Session, article_id: int, setting: str | None) -> bool:
+    """Say where an article is set (geo.setting; None: nowhere said); False if there is no such article.
+    The next analysis reads it."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return False
+    with committing(session):
+        article.setting = setting or None
+    return True
+
+
 def rename_article(session: Session, article_id: int, title: str) -> bool:
     """Give an article a new title; False if there is no such article."""
     article = session.get(Article, article_id)

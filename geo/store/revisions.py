@@ -13,7 +13,7 @@ __all__ = ["article_revision", "library_revision"]
 
 def article_revision(session: Session, article_id: int) -> str | None:
     """A short fingerprint of all an article's page and GeoJSON show (None if there is no such
-    article): it changes with its title, analysis state, mentions, reviews and corrections. One
+    article): it changes with its title, analysis state, setting and home area, mentions, reviews and corrections. One
     query: the article's row beside aggregates read through the mentions' and corrections'
     article indexes."""
     mentions = select(
@@ -24,11 +24,11 @@ def article_revision(session: Session, article_id: int) -> str | None:
         Correction.article_id == article_id).subquery()  # (an aggregate's one row: joined on true)
     row = session.execute(
         select(Article.title, Article.source, Article.status, Article.stage, Article.progress, Article.error,
-               Article.job_token, *mentions.c, *corrections.c)
+               Article.job_token, Article.setting, Article.home_area, *mentions.c, *corrections.c)
         .select_from(Article).join(mentions, true()).join(corrections, true()).where(Article.id == article_id)).first()
     if row is None:
         return None
-    parts = repr((tuple(row[:7]), tuple(row[7:15]), tuple(row[15:])))
+    parts = repr((tuple(row[:9]), tuple(row[9:17]), tuple(row[17:])))
     return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:20]
 
 
