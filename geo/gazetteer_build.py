@@ -72,7 +72,7 @@ def _ne_skip_kinds() -> frozenset[str]:
 @cache
 def locate_codes() -> dict[str, frozenset[str]]:
     """The feature codes locate_place gives a country, as "landmark" and "local" (gazetteer_ne_locate.tsv)."""
-    return {name: frozenset(codes.split()) for name, codes in lexicon.table("gazetteer_ne_locate")}
+    return lexicon.sets("gazetteer_ne_locate")
 
 
 # Natural Earth features carry no country. At build time, those whose point says where they are

@@ -13,12 +13,11 @@ from functools import cache
 from typing import Generic, Iterable, Iterator, TypeVar
 
 from geo import lexicon
+from geo.home import Region
 from geo.types import Place, PlaceIndex
 
 __all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "phrase_regions", "text_hints",
            "unit_names"]
-
-Region = tuple[str, str]  # (country code, first-level region name)
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
 _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
@@ -36,7 +35,7 @@ class TextHints:
 @cache
 def _unit_codes() -> dict[str, frozenset[str]]:
     """Unit word ("County") -> the feature codes such a unit may have."""
-    return {word: frozenset(codes.split()) for word, codes in lexicon.table("hint_units")}
+    return lexicon.sets("hint_units")
 
 
 @cache
@@ -46,7 +45,8 @@ def _unit_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b((?:{_CAPS}[ \t]+){{1,3}})({words})\b")
 
 
-_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")  # a word, with its apostrophes and hyphens ("sheriff's", "junior-varsity")
+# a word, with its apostrophes and hyphens ("sheriff's", "junior-varsity")
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _SPACED_WORD = re.compile(r"\s+([\w'’]+(?:-[\w'’]+)*)")
 _T = TypeVar("_T")
 
@@ -128,7 +128,7 @@ def phrase_countries(text: str) -> frozenset[str]:
 @cache
 def _currencies() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """The currency signs as one pattern (a sign not right after a letter, then a digit), and their countries."""
-    table = {sign: frozenset(ccs.split()) for sign, ccs in lexicon.table("hint_currencies")}
+    table = lexicon.sets("hint_currencies")
     signs = "|".join(map(re.escape, table))
     return re.compile(rf"(?<![^\W\d_])(?:{signs})[ \t]?\d"), table
 
@@ -168,8 +168,9 @@ def _units(text: str, index: PlaceIndex, limit: int) -> list[list[Place]]:
 
 def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     """The hints of one article: the admin units it names and the countries of those units, of its
-    phrasing and of its money; the first-level regions its local-government words point to. A unit name with limit or more namesakes ("Washington County") gives only its
-    countries: nearness to one of its many namesakes says little."""
+    phrasing and of its money; the first-level regions its local-government words point to. A unit name
+    with limit or more namesakes ("Washington County") gives only its countries: nearness to one of its
+    many namesakes says little."""
     named = _units(text, index, limit)
     phrased, regions = _pointed(text)
     countries = phrased | address_countries(text) | currency_countries(text)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.names import name_key
 
-__all__ = ["LEXICON_DIR", "keys", "table", "words"]
+__all__ = ["LEXICON_DIR", "keys", "sets", "table", "words"]
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 
@@ -38,6 +38,11 @@ def words(name: str) -> frozenset[str]:
 def keys(name: str) -> frozenset[str]:
     """The name keys (``geo.names.name_key``) of the words in ``<name>.txt``."""
     return frozenset(name_key(w) for w in words(name))
+
+
+def sets(name: str) -> dict[str, frozenset[str]]:
+    """The rows of ``<name>.tsv`` as name -> the set of its space-separated words ("areal" -> PCLI PCLH ...)."""
+    return {key: frozenset(members.split()) for key, members in table(name)}
 
 
 @cache

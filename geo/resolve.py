@@ -26,7 +26,7 @@ from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
 from geo.geomath import NearestPoints, km_from, unit_vectors
 from geo.hints import TextHints, text_hints
-from geo.home import HomeArea
+from geo.home import HomeArea, Region
 from geo.names import name_key
 from geo.ranker import Ranker
 from geo.recognize.text import dateline_spans
@@ -45,6 +45,7 @@ __all__ = [
     "abbreviation_names",
     "full_form",
     "abbreviations",
+    "inside",
     "approximate_place",
     "definite_alone",
     "generic_suffixes",
@@ -53,6 +54,7 @@ __all__ = [
     "lookup_keys",
     "prior",
     "qualifier_after",
+    "qualifier_regions",
     "ranker_inputs",
     "resolve",
     "team_region",
@@ -133,7 +135,7 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     """The feature-code sets, read once."""
-    sets = {name: frozenset(codes.split()) for name, codes in lexicon.table("resolve_feature_codes")}
+    sets = lexicon.sets("resolve_feature_codes")
     return _Rules(
         areal=sets["areal"],
         broad=sets["areal"] | sets["broad"],
@@ -587,7 +589,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     else:
         listed = listed_qualifier(text, mentions, i)
         regions = _regions(places_of(listed)) if listed else set()
-        if not standing and any(_inside(p, regions) for p in group.places):
+        if not standing and any(inside(p, regions) for p in group.places):
             group.regions |= regions  # "Vancouver and Victoria, British Columbia"; not "Hawaii and Guam, Louisiana"
     team = team_region(text, mention.name, mention.end)
     if team:
@@ -671,6 +673,11 @@ def _qualifier_places(index: PlaceIndex, qualifier: str, cache: dict[str, tuple[
         cache[qualifier] = tuple(p for p in index.candidates(name, limit=w.region_lookup_limit)
                                  if p.feature_code in ("PCLI", "ADM1") and p.country_code)
     return cache[qualifier]
+
+
+def qualifier_regions(index: PlaceIndex, qualifier: str, weights: ResolveWeights = DEFAULT_WEIGHTS) -> Regions:
+    """The (country, first-level region or None) regions a qualifier like "Mo." / "Texas" / "Syria" names."""
+    return _regions(_qualifier_places(index, qualifier, {}, weights))
 
 
 def _regions(places: Iterable[Place]) -> Regions:
@@ -840,7 +847,7 @@ def _outside_qualifiers(order: list[_Group | None]) -> dict[str, Place]:
         if g is None or not g.written_in or g.key in out:
             continue
         regions = _regions(g.written_in)
-        if not any(_inside(p, regions) for p in g.places):
+        if not any(inside(p, regions) for p in g.places):
             out[g.key] = min(g.written_in, key=lambda p: p.feature_code != "ADM1")
     return out
 
@@ -917,12 +924,12 @@ def _nearest_host(hosts: _Hosts, start: int) -> Place | None:
 
 def _qualifier_bonus(place: Place, regions: Regions, w: ResolveWeights) -> float:
     """Reward places inside a region named right after the mention; penalise the others."""
-    if _inside(place, regions):
+    if inside(place, regions):
         return w.qualifier_inside_bonus if place.feature_code not in ("PCLI", "ADM1") else w.qualifier_region_bonus
     return w.qualifier_outside_penalty
 
 
-def _inside(place: Place, regions: Regions) -> bool:
+def inside(place: Place, regions: Regions) -> bool:
     """Whether the place lies in one of the (country, first-level region or None) regions."""
     return any(place.country_code == cc and (admin1 is None or place.admin1 == admin1) for cc, admin1 in regions)
 
@@ -1047,7 +1054,7 @@ def _hint_speaks_for(group: _Group, countries: frozenset[str], rules: _Rules) ->
             and any(p.country_code in countries for p in group.places))
 
 
-def _hint_bonus(place: Place, countries: frozenset[str], regions: frozenset[tuple[str, str]], units: NearestPoints,
+def _hint_bonus(place: Place, countries: frozenset[str], regions: frozenset[Region], units: NearestPoints,
                 s: _Scoring) -> float:
     """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
     if not _local(place, s.rules):

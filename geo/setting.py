@@ -15,9 +15,8 @@ from geo.countries import country_name
 from geo.errors import GeoError
 from geo.home import HomeArea
 from geo.names import name_key
-from geo.resolve import prior
+from geo.resolve import inside, prior, qualifier_regions
 from geo.types import Place, PlaceIndex
-from geo.usstates import qualifier_abbreviations
 
 __all__ = ["MAX_SETTING_CHARS", "SettingNotFound", "find_setting", "read_setting", "setting_label", "with_setting"]
 
@@ -34,7 +33,7 @@ class SettingNotFound(GeoError):
 
 @cache
 def _codes() -> dict[str, frozenset[str]]:
-    return {name: frozenset(codes.split()) for name, codes in lexicon.table("resolve_feature_codes")}
+    return lexicon.sets("resolve_feature_codes")
 
 
 def _is_country(place: Place) -> bool:
@@ -45,12 +44,6 @@ def _is_unit(place: Place) -> bool:
     """A town or an administrative unit inside a first-level region."""
     local = place.feature_class == "P" or place.feature_code in _codes()["setting_units"]
     return local and bool(place.country_code and place.admin1)
-
-
-def _inside(place: Place, qualifiers: list[Place]) -> bool:
-    """Whether the place lies in one of the countries or first-level regions the qualifier names."""
-    return any(place.country_code == q.country_code and (_is_country(q) or place.admin1 == q.admin1)
-               for q in qualifiers if _is_country(q) or q.feature_code == "ADM1")
 
 
 def read_setting(written: object) -> str:
@@ -72,11 +65,9 @@ def find_setting(index: PlaceIndex, written: str) -> Place:
     name, _comma, qualifier = written.strip().partition(",")
     key = name_key(name)
     places = [p for p in index.candidates(name.strip(), limit=_LOOKUP_LIMIT) if _is_country(p) or _is_unit(p)]
-    qualifier = qualifier.strip()
-    if qualifier:
-        qualifier = qualifier_abbreviations().get(qualifier.rstrip("."), qualifier)  # "Mo." -> "Missouri"
-        qualifiers = index.candidates(qualifier, limit=_LOOKUP_LIMIT)
-        places = [p for p in places if _inside(p, qualifiers)]
+    if qualifier.strip():
+        regions = qualifier_regions(index, qualifier.strip())  # as the resolver reads "Jordan, Minn."
+        places = [p for p in places if inside(p, regions)]
     if not key or not places:
         raise SettingNotFound(
             f"“{written.strip()}” is no place the gazetteer knows: name a country, a state or province, "

@@ -51,6 +51,11 @@ def test_table(lexdir):
     assert lexicon.table("t") == (("Alabama", "AL"), ("New York", "NY"))
 
 
+def test_sets(lexdir):
+    (lexdir / "s.tsv").write_text("# set\tcodes\nareal\tPCLI  PCLH\nlinear\tSTM\n", encoding="utf-8")
+    assert lexicon.sets("s") == {"areal": frozenset({"PCLI", "PCLH"}), "linear": frozenset({"STM"})}
+
+
 def test_missing_file_is_an_error(lexdir):
     with pytest.raises(FileNotFoundError):
         lexicon.words("absent")

@@ -561,7 +561,8 @@ def test_resident_before(text: str, expected: bool) -> None:
         ("the Williams and Cranberry rivers", "Cranberry", True), ("the Neches River", "Neches River", True),
         ("fishing on Lake Erie", "Lake Erie", True), ("the Wild Neches Act", "Neches", True),
         ("A Columbia woman was sentenced", "Columbia", False), ("Columbia's First Methodist Church", "Columbia", False),
-        ("Columbia", "Columbia", False), ("in Columbia, the", "Columbia", False), ("theory of Columbia", "Columbia", False),
+        ("Columbia", "Columbia", False), ("in Columbia, the", "Columbia", False),
+        ("theory of Columbia", "Columbia", False),
     ],
 )
 def test_written_as_water(text: str, name: str, expected: bool) -> None:

@@ -151,9 +151,9 @@ def ingest_command(paths: tuple[str, ...], jobs: int, external: bool, setting: s
     article's id and place count, one line per file as it finishes (after a progress bar
     for many files). Exit status 1 if any file could not be stored or analysed."""
     failed = False
-    _setting_place(setting)  # a setting the gazetteer lacks stores nothing
+    written, _place = _setting(setting)  # a setting the gazetteer lacks stores nothing
     with _workers(jobs, external):
-        outcomes = list(_store_files(paths, read_setting(setting)))
+        outcomes = list(_store_files(paths, written))
         settled: Iterable[tuple[str, bool]] = _settled(outcomes)
         if len(outcomes) >= PROGRESS_BAR_FROM:
             with click.progressbar(settled, length=len(outcomes), label="analysing",
@@ -208,7 +208,7 @@ def export_command(article_id: int | None, output: str, shape: str) -> None:
 @with_appcontext
 def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_source: bool, setting: str) -> None:
     """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing."""
-    place = _setting_place(setting)
+    _written, place = _setting(setting)
     geoparser = get_geoparser()
     docs = read_jsonl(infile)
     if by_source:
@@ -223,11 +223,12 @@ def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_sourc
         _write_collections(output, [doc_id for doc_id, _, _ in batch], stories)
 
 
-def _setting_place(setting: str) -> Place | None:
-    """The place a --setting names (None for none); a clear error when the gazetteer lacks it."""
+def _setting(setting: str) -> tuple[str, Place | None]:
+    """A --setting as written (geo.setting.read_setting) and the place it names ("" and None for none);
+    a clear error when the gazetteer lacks it."""
     try:
         written = read_setting(setting)
-        return find_setting(gazetteer(), written) if written else None
+        return written, find_setting(gazetteer(), written) if written else None
     except SettingNotFound as exc:
         raise click.ClickException(str(exc)) from exc
 

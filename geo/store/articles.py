@@ -103,19 +103,19 @@ def delete_article(session: Session, article_id: int) -> bool:
 def set_setting(session: Session, article_id: int, setting: str | None) -> bool:
     """Say where an article is set (geo.setting; None: nowhere said); False if there is no such article.
     The next analysis reads it."""
-    article = session.get(Article, article_id)
-    if article is None:
-        return False
-    with committing(session):
-        article.setting = setting or None
-    return True
+    return _set_field(session, article_id, "setting", setting or None)
 
 
 def rename_article(session: Session, article_id: int, title: str) -> bool:
     """Give an article a new title; False if there is no such article."""
+    return _set_field(session, article_id, "title", title[:200])
+
+
+def _set_field(session: Session, article_id: int, name: str, value: str | None) -> bool:
+    """Set one column of an article in its own transaction; False if there is no such article."""
     article = session.get(Article, article_id)
     if article is None:
         return False
     with committing(session):
-        article.title = title[:200]
+        setattr(article, name, value)
     return True

@@ -58,7 +58,8 @@ def test_a_story_uploaded_with_its_setting_says_where_it_was_read(page, tmp_path
         page.fill("#upload-setting", "Jordan, Minnesota")
         page.click("#upload-submit")
         page.wait_for_selector(".home-area.setting", timeout=20_000)
-        assert page.locator(".home-area.setting").inner_text() == "Read as a story set in Jordan, Minnesota, United States"
+        setting_line = page.locator(".home-area.setting").inner_text()
+        assert setting_line == "Read as a story set in Jordan, Minnesota, United States"
         page.goto(live.url + "/")
         page.wait_for_load_state("load")
         page.fill("#upload-text", STORY_TEXT + " Again.")
