@@ -470,16 +470,18 @@ def ranker_inputs(text: str, mentions: Sequence[Mention], index: PlaceIndex, top
 def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: PlaceIndex, limit: int,
                  weights: ResolveWeights, home: HomeArea | None = None
                  ) -> tuple[_Scoring, dict[str, _Group], list[_Group | None]]:
-    """The groups scored and chosen by the hand weights (hints read in ``section``'s text, prior,
-    evidence, support, context rounds)."""
+    """The groups scored and chosen by the hand weights (prior, what the text writes of each name, hints
+    read in ``section``'s text, home area, support, context rounds): hints come after the written
+    evidence, so "the Jordan boys" (no country) lets a junior-varsity hint speak."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
+    for group in groups.values():
+        _written_evidence(group, s)
     _hint_context(groups, text_hints(section, index, weights.hint_unit_limit), s)
     if home is not None:
         _home_context(groups, home, s)
     _add_support(groups, s)
     for group in groups.values():
-        _written_evidence(group, s)
         _choose(group, [0.0] * len(group.places))
     _dateline_context(groups, s)
     before: dict[str, tuple[Place | None, list[float]]] = {}

@@ -136,6 +136,16 @@ def test_the_country_hint_never_speaks_against_a_country() -> None:
         assert found[0].place == expected, name
 
 
+def test_the_country_hint_speaks_once_the_text_has_ruled_the_country_out() -> None:
+    """"The Jordan boys" names no country (a noun for its people follows), so the junior-varsity hint decides."""
+    jordan_hk = _p("gn:1819609", "Jordan", 22.30, 114.17, "HK", "PPL", 41_537, "Yau Tsim Mong District")
+    index = FakeIndex([JORDAN_JO, JORDAN_MN, jordan_hk])
+    text = "The Jordan boys junior-varsity team will start the game at 3:30 p.m."
+    start = text.index("Jordan")
+    found = resolve(text, [Mention(start, start + 6, "Jordan", "Jordan")], index)
+    assert found[0].place == JORDAN_MN
+
+
 def test_a_mentioned_unit_is_no_hint() -> None:
     """Henderson County as a mention is the resolver's own choice, not a nearness hint for Athens."""
     text = "Talks in Athens on Monday, the Henderson County Sheriff's Office said."
