@@ -16,8 +16,8 @@ from geo import lexicon
 from geo.home import Region
 from geo.types import Place, PlaceIndex
 
-__all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "phrase_regions", "text_hints",
-           "unit_names"]
+__all__ = ["TextHints", "address_countries", "currency_countries", "phone_countries", "phrase_countries",
+           "phrase_regions", "text_hints", "unit_names"]
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
 _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
@@ -139,6 +139,26 @@ def currency_countries(text: str) -> frozenset[str]:
     return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).rstrip("0123456789 \t")])
 
 
+@cache
+def _phones() -> tuple[re.Pattern[str], list[frozenset[str]]]:
+    """The telephone-number shapes as one pattern of named alternatives, and each one's countries."""
+    table = lexicon.table("hint_phones")
+    shapes = "|".join(f"(?P<s{k}>{''.join(_shape_part(c) for c in shape)})" for k, (shape, _) in enumerate(table))
+    pattern = rf"(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"
+    return re.compile(pattern), [frozenset(ccs.split()) for _, ccs in table]
+
+
+def _shape_part(char: str) -> str:
+    """The pattern of one character of a telephone-number shape ("d": a digit)."""
+    return r"\d" if char == "d" else re.escape(char)
+
+
+def phone_countries(text: str) -> frozenset[str]:
+    """The countries whose telephone numbers the text writes ("01524 63333": GB; "(555) 555-0123": US, CA)."""
+    pattern, countries = _phones()
+    return frozenset(cc for match in pattern.finditer(text) for cc in countries[int(match.lastgroup[1:])])
+
+
 def phrase_regions(text: str) -> frozenset[Region]:
     """The first-level regions the text's local-government words point to ("selectmen": New England)."""
     return _pointed(text)[1]
@@ -170,10 +190,10 @@ def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     """The hints of one article: the admin units it names and the countries of those units, of its
     phrasing and of its money; the first-level regions its local-government words point to. A unit name
     with limit or more namesakes ("Washington County") gives only its countries: nearness to one of its
-    many namesakes says little."""
+    many namesakes says little. Telephone numbers count as phrasing."""
     named = _units(text, index, limit)
     phrased, regions = _pointed(text)
-    countries = phrased | address_countries(text) | currency_countries(text)
+    countries = phrased | address_countries(text) | currency_countries(text) | phone_countries(text)
     countries |= {p.country_code for places in named for p in places if p.country_code}
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
     return TextHints(frozenset(countries), tuple(units.values()), regions)

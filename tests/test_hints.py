@@ -9,6 +9,7 @@ from geo.hints import (
     TextHints,
     address_countries,
     currency_countries,
+    phone_countries,
     phrase_countries,
     phrase_regions,
     text_hints,
@@ -194,6 +195,18 @@ def test_currency_countries(text: str, expected: set[str]) -> None:
     assert currency_countries(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("contact police on 01524 63333", {"GB"}), ("call him on 01524-63333", {"GB"}),
+    ("call 020 7946 0018", {"GB"}), ("Crimestoppers on 0800 555 111", {"GB", "NZ"}),
+    ("call (513) 868-5811.", {"US", "CA"}), ("at 903-675-8477 or", {"US", "CA"}), ("at 555.555.0123", {"US", "CA"}),
+    ("call (02) 9876 5432", {"AU"}), ("on 1800 123 456", {"AU"}),
+    ("ISBN 978-0-306-40615-7", set()), ("in 1999 2000 people came", set()), ("ref 123-456-78901", set()),
+    ("code A555-555-0123", set()), ("no 01524 6333311 here", set()),
+])
+def test_phone_countries(text: str, expected: set[str]) -> None:
+    assert phone_countries(text) == expected
+
+
 @pytest.mark.parametrize(("text", "names", "country", "uncertain"), [
     ("The RCMP said the man from Richmond was arrested.", ["Richmond"], "CA", True),
     ("The man from Richmond was arrested.", ["Richmond"], "US", True),
@@ -203,6 +216,12 @@ def test_currency_countries(text: str, expected: set[str]) -> None:
     ("The county sheriff's office in Athens said the suspect fled to Sparta and Corinth.",
      ["Athens", "Sparta", "Corinth"], "US", True),
     ("The police in Athens said the suspect fled to Sparta and Corinth.", ["Athens", "Sparta", "Corinth"], "GR", False),
+    # telephone numbers: a British one for Lancaster, England; without it, Lancaster, California
+    ("Detectives in Lancaster ask anyone with information to call police on 01524 63333.", ["Lancaster"], "GB",
+     True),
+    ("Detectives in Lancaster ask anyone with information to call the police.", ["Lancaster"], "US", True),
+    # Commonwealth spellings point away from the US
+    ("The councillor said the Richmond scheme will fulfil its aims.", ["Richmond"], "CA", True),
 ])
 def test_local_news_phrases_on_the_real_index(text: str, names: list[str], country: str, uncertain: bool) -> None:
     """A phrase only some countries' news writes speaks for their namesakes (of the first name here):
