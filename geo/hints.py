@@ -144,7 +144,7 @@ def _phones() -> tuple[re.Pattern[str], list[frozenset[str]]]:
     """The telephone-number shapes as one pattern of named alternatives, and each one's countries."""
     table = lexicon.table("hint_phones")
     shapes = "|".join(f"(?P<s{k}>{''.join(_shape_part(c) for c in shape)})" for k, (shape, _) in enumerate(table))
-    pattern = rf"(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"
+    pattern = rf"(?=[(\d])(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"  # tried only at "(" or a digit
     return re.compile(pattern), [frozenset(ccs.split()) for _, ccs in table]
 
 

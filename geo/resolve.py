@@ -485,9 +485,10 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
         _choose(group, [0.0] * len(group.places))
     _dateline_context(groups, s)
     before: dict[str, tuple[Place | None, list[float]]] = {}
+    nearness: _NearnessMemo = {}
     for _ in range(weights.rescore_rounds):
         before = {key: (group.choice, group.totals) for key, group in groups.items()}
-        _rescore(groups, s)
+        _rescore(groups, s, nearness)
     _settle_flips(groups, before)
     return s, groups, order
 
@@ -1256,6 +1257,11 @@ class _Article:
     points: NearestPoints  # the anchors that are points, labelled by group key
     lines: NearestPoints  # the anchors that are rivers or canals (s.rules.linear)
     town_sizes: list[float]  # log10 populations of the chosen towns of known population, sorted (_scale_of)
+    anchor_ids: frozenset[tuple[str, str]]  # the anchors as (group key, place id): what nearness depends on
+
+
+# The nearness bonuses of one group's candidates under one set of anchors (rounds that keep the anchors reuse them)
+_NearnessMemo = dict[tuple[frozenset[tuple[str, str]], str], list[float]]
 
 
 def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
@@ -1274,18 +1280,22 @@ def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
     points = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code not in s.rules.linear]
     return _Article(sum(w for *_, w in chosen) or 1, countries, admins, bool(anchors),
                     NearestPoints(points), NearestPoints(lines),
-                    sorted(_town_size(place) for _key, place, _conf, _weight in chosen if _town_size(place)))
+                    sorted(_town_size(place) for _key, place, _conf, _weight in chosen if _town_size(place)),
+                    frozenset((key, place.place_id) for key, place in anchors))
 
 
-def _rescore(groups: dict[str, _Group], s: _Scoring) -> None:
+def _rescore(groups: dict[str, _Group], s: _Scoring, nearness: _NearnessMemo) -> None:
     """Re-choose every group with article context taken from the other groups' current choices."""
     article = _article_context(groups, s)
     for group in groups.values():
         scale = _scale_penalties(group, article, s)
+        near = nearness.get((article.anchor_ids, group.key))
+        if near is None:
+            near = nearness[(article.anchor_ids, group.key)] = [
+                _nearness_bonus(place, group, article, s) for place in group.places]
         _choose(group, [
-            _country_bonus(place, group, article, s.w) + _admin_bonus(place, group, article, s.w)
-            + _nearness_bonus(place, group, article, s) + penalty
-            for place, penalty in zip(group.places, scale)
+            _country_bonus(place, group, article, s.w) + _admin_bonus(place, group, article, s.w) + close + penalty
+            for place, penalty, close in zip(group.places, scale, near)
         ])
 
 

@@ -33,6 +33,9 @@ def _cut(text: str, ranges) -> list[str]:
         ("You may also like\nOne\nYou may also like\nTwo\n" + "word " * 30,
          ["You may also like\nOne\nYou may also like\nTwo", "You may also like\nTwo"]),
         ("Nothing to drop here.", []),
+        ("Story.\n(c) 2009 Gazette\nMore.", ["(c) 2009 Gazette"]), ("Story.\n© Gazette\nMore.", ["© Gazette"]),
+        # a phrase starts a word: an oversubscribed share sale is news, not a subscription box
+        ("The share sale in Paris was oversubscribed.", []),
     ],
 )
 def test_bad_ranges(text, expected):

@@ -15,10 +15,10 @@ __all__ = ["Ranges", "bad_ranges", "covered", "dateline_spans", "in_ranges", "me
 Ranges = tuple[tuple[int, int], ...]
 _END = float("inf")  # sorts after every range end in a binary search
 
-_BOILERPLATE = re.compile(
-    r"(?i)copyright|©|\(c\) \d{4}|all rights reserved|more on this story|related stories"
-    r"|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
-    r"|privacy policy|elsewhere on the|best viewed|cookies"
+_BOILERPLATE = re.compile(  # tried only where no letter comes before and a phrase's first character stands
+    r"(?i)(?<![a-z])(?=[acmrsftpeb©(])(?:copyright|©|\(c\) \d{4}|all rights reserved|more on this story"
+    r"|related stories|share this|follow us|sign up|subscribe|read more|click here|terms of (use|service)"
+    r"|privacy policy|elsewhere on the|best viewed|cookies)"
 )
 # A line with a boilerplate phrase is dropped whole only when it is this short; in a longer line
 # (a whole article pasted as one paragraph) only the sentence holding the phrase goes.
