@@ -571,7 +571,7 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
             group = groups[key] = _Group(key=key, places=places)
             group.base = [prior(p, key, s.w) for p in places]
             _favour_capitals(group, s.w)
-            _shun_aliases(group, s.w)
+            _shun_aliases(group, s)
         _note_mention(group, text, mentions, i, order, places_of)
         order.append(group)
     return groups, order
@@ -937,19 +937,27 @@ def inside(place: Place, regions: Regions) -> bool:
     return any(place.country_code == cc and (admin1 is None or place.admin1 == admin1) for cc, admin1 in regions)
 
 
-def _shun_aliases(group: _Group, w: ResolveWeights) -> None:
+def _shun_aliases(group: _Group, s: _Scoring) -> None:
     """Penalise the towns that carry the name only as an alternate name when a place whose own name it is
     is a city of note and more than alias_ratio times larger, or a national capital: "Durban" is the city
     of three million, not Durbanville, which the Cape Town beside it would favour; "Islamabad" beside
     Srinagar is Pakistan's capital, not Anantnag, whose old name it is. A capital known by the name only
-    as an old one loses to any such city: "Philadelphia" is not Amman, "Salem" not Jerusalem."""
+    as an old one loses to any such city: "Philadelphia" is not Amman, "Salem" not Jerusalem. A country
+    known by it only as an alternate name loses its rank over towns too, beside a city of note whose own
+    name it is: "Salvador" is the city of 2.7 million, not El Salvador."""
+    w, countries = s.w, s.rules.countries
     owners = [p for p in group.places if name_key(p.name) == group.key]
     own = max((p.population for p in owners), default=0)
     if own < w.alias_min_population:
         return
     capital = any(p.feature_code == "PPLC" for p in owners)
-    _add_where(group, w.alias_penalty, lambda p: p.feature_class == "P" and name_key(p.name) != group.key
-               and (capital or p.feature_code == "PPLC" or p.population * w.alias_ratio < own))
+    city = any(p.feature_class == "P" and p.population >= w.alias_min_population for p in owners)
+    _add_where(group, w.alias_penalty, lambda p: name_key(p.name) != group.key and p.feature_class == "P" and (
+        capital or p.feature_code == "PPLC" or p.population * w.alias_ratio < own))
+    if city:  # nor does the country's name outranking towns (its code_bonus) hold for another place's own name
+        group.base = [b + w.alias_penalty - w.code_bonus.get(p.feature_code or "", 0.0)
+                      if p.feature_code in countries and name_key(p.name) != group.key else b
+                      for b, p in zip(group.base, group.places)]
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:

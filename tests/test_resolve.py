@@ -578,6 +578,8 @@ def test_written_as_water(text: str, name: str, expected: bool) -> None:
     ("Hamilton", "CA", "PPL"),  # not the capital of Bermuda, of 900 people
     ("Philadelphia", "US", "PPL"),  # not Amman, whose old name it is
     ("Salem", "IN", "PPL"),  # nor Jerusalem
+    ("Salvador", "BR", "PPL"),  # the city of 2.7 million, not El Salvador, which carries it as an alternate name
+    ("El Salvador", "SV", "PCLI"),
     ("Fontana", "US", "PPL"),  # not a village of Malta that is its own first-level unit
     ("Safi", "MA", "PPL"),
     ("Aleppo", "SY", "PPL"),  # a city that dominates its governorate keeps the capital bonus
