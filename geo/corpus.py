@@ -29,16 +29,18 @@ def story_regions(story: Story, min_confidence: float) -> set[Region]:
 
 
 def parse_with_sources(geoparser: _Parser, texts: Sequence[str], sources: Sequence[str], batch_size: int = 16,
-                       weights: ResolveWeights = DEFAULT_WEIGHTS, setting: Place | None = None) -> list[Story]:
-    """One Story per text, in order; texts with a home area (geo.home) are resolved with it, and every
-    text with the setting, when one is given (geo.setting: where all of them are set)."""
-    first = [with_setting(None, setting)] * len(texts) if setting is not None else None
-    stories = list(geoparser.parse_many(texts, batch_size=batch_size, homes=first))
+                       weights: ResolveWeights = DEFAULT_WEIGHTS,
+                       settings: Sequence[Place | None] | None = None) -> list[Story]:
+    """One Story per text, in order; texts with a home area (geo.home) are resolved with it, and each text
+    with its setting, when ``settings`` gives one (geo.setting: where that text is set)."""
+    own = list(settings) if settings is not None else [None] * len(texts)
+    first = [with_setting(None, place) if place is not None else None for place in own]
+    stories = list(geoparser.parse_many(texts, batch_size=batch_size, homes=first if any(own) else None))
     homes = source_homes([source_domain(s) for s in sources],
                          [story_regions(s, weights.home_min_confidence) for s in stories],
                          weights.home_min_articles, weights.home_min_share)
-    if setting is not None:
-        homes = [with_setting(home, setting) if home is not None else None for home in homes]
+    homes = [with_setting(home, place) if home is not None and place is not None else home
+             for home, place in zip(homes, own)]
     again = [i for i, home in enumerate(homes) if home is not None]
     for i, story in zip(again, geoparser.parse_many([texts[i] for i in again], batch_size=batch_size,
                                                     homes=[homes[i] for i in again])):

@@ -112,6 +112,34 @@ def test_geoparse_reads_every_document_where_the_setting_says(tmp_path, flags):
     assert all(h.share("US", "Minnesota") == 1.0 for h in geoparser.homes)
 
 
+@pytest.mark.parametrize("flags", [[], ["--no-sources"]])
+def test_a_documents_own_setting_overrides_the_commands(tmp_path, flags):
+    from settingkit import setting_index
+
+    geoparser = RegionalGeoparser()
+    runner = make_app(tmp_path, GEOPARSER=geoparser, GAZETTEER_INDEX=setting_index()).test_cli_runner()
+    docs = [{"id": "a", "text": "Jordan one.", "setting": "Jordan, MN"}, {"id": "b", "text": "Jordan two."},
+            {"id": "c", "text": "Jordan three.", "setting": "  "},
+            {"id": "d", "text": "Jordan four.", "setting": "Jordan"}]
+    infile = write(tmp_path, "in.jsonl", "\n".join(json.dumps(d) for d in docs) + "\n")
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(tmp_path / "o"), "--setting", "Minnesota",
+                                 *flags])
+    assert result.exit_code == 0, result.output
+    assert [h.setting for h in geoparser.homes] == ["Jordan, Minnesota, United States", "Minnesota, United States",
+                                                    "Minnesota, United States", "Jordan"]
+    assert [json.loads(line)["id"] for line in (tmp_path / "o").read_text().splitlines()] == ["a", "b", "c", "d"]
+
+
+def test_a_documents_setting_the_gazetteer_lacks_names_the_document(tmp_path):
+    from settingkit import setting_index
+
+    runner = make_app(tmp_path, GEOPARSER=RegionalGeoparser(), GAZETTEER_INDEX=setting_index()).test_cli_runner()
+    infile = write(tmp_path, "in.jsonl",
+                   '{"id": "a", "text": "Paris."}\n{"id": "b7", "text": "x", "setting": "Atlantis"}\n')
+    result = runner.invoke(args=["geoparse", str(infile), "-o", str(tmp_path / "o")])
+    assert result.exit_code != 0 and "document b7" in result.output and "no place the gazetteer knows" in result.output
+
+
 @pytest.mark.parametrize("command", ["geoparse", "ingest"])
 def test_a_setting_the_gazetteer_lacks_stops_the_command(tmp_path, command):
     from settingkit import setting_index
@@ -135,7 +163,8 @@ def test_ingest_keeps_the_setting_with_each_article(tmp_path):
     assert geoparser.homes[-1].setting == "Minnesota, United States"
 
 
-@pytest.mark.parametrize("line", ['{"id": 1}', "not json", '{"id": 1, "text": 5}'])
+@pytest.mark.parametrize("line", ['{"id": 1}', "not json", '{"id": 1, "text": 5}',
+                                  '{"id": 1, "text": "x", "setting": 5}'])
 def test_geoparse_rejects_bad_lines(runner, tmp_path, line):
     result = runner.invoke(args=["geoparse", str(write(tmp_path, "in.jsonl", line)), "-o", str(tmp_path / "o")])
     assert result.exit_code != 0 and "line 1" in result.output

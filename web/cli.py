@@ -9,7 +9,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Any, Iterable, Iterator, NamedTuple, Sequence
 
 import click
 from flask import Flask, current_app
@@ -27,7 +27,7 @@ from web.jobs import start_consumer
 from web.settings import max_upload_bytes
 from web.stories import SHAPES, article_collection, export_chunks
 
-__all__ = ["read_jsonl", "wait_for", "init_app"]
+__all__ = ["CorpusDoc", "read_jsonl", "wait_for", "init_app"]
 
 #: From this many files on, `flask ingest` shows a progress bar while it waits.
 PROGRESS_BAR_FROM = 10
@@ -35,9 +35,18 @@ PROGRESS_BAR_FROM = 10
 _OUT = click.File("w", encoding="utf-8")
 
 
-def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
-    """(id, text, source) of each ``{"id": ..., "text": ...}`` line (the source: its "url", "source" or
-    "meta": {"url"}, else ""); blank lines are skipped."""
+class CorpusDoc(NamedTuple):
+    """One line of a corpus: its id, text, where it came from ("" if it does not say) and where it is set."""
+
+    id: str
+    text: str
+    source: str
+    setting: str
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[CorpusDoc]:
+    """Each ``{"id": ..., "text": ...}`` line (the source: its "url", "source" or "meta": {"url"}, else "";
+    the setting: its "setting", else ""); blank lines are skipped."""
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -48,7 +57,10 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
             raise click.ClickException(f"line {n}: expected {{\"id\": ..., \"text\": ...}} ({exc})") from exc
         if not isinstance(text, str):
             raise click.ClickException(f"line {n}: \"text\" must be a string")
-        yield str(doc_id), text, _doc_source(doc)
+        setting = doc.get("setting") or ""
+        if not isinstance(setting, str):
+            raise click.ClickException(f"line {n}: \"setting\" must be a string")
+        yield CorpusDoc(str(doc_id), text, _doc_source(doc), setting)
 
 
 def _doc_source(doc: dict) -> str:
@@ -207,20 +219,40 @@ def export_command(article_id: int | None, output: str, shape: str) -> None:
 @_SETTING
 @with_appcontext
 def geoparse_command(infile: IO[str], output: IO[str], batch_size: int, by_source: bool, setting: str) -> None:
-    """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing."""
-    _written, place = _setting(setting)
+    """Corpus mode: {"id","text"} JSONL in, one FeatureCollection per line out; stores nothing. A line's own
+    "setting" ("Jordan, Minnesota") overrides --setting for that document."""
+    settings = _Settings(setting)
     geoparser = get_geoparser()
     docs = read_jsonl(infile)
     if by_source:
         docs_list = list(docs)
-        stories = parse_with_sources(geoparser, [text for _, text, _ in docs_list],
-                                     [source for _, _, source in docs_list], batch_size=batch_size, setting=place)
-        _write_collections(output, [doc_id for doc_id, _, _ in docs_list], stories)
+        stories = parse_with_sources(geoparser, [d.text for d in docs_list], [d.source for d in docs_list],
+                                     batch_size=batch_size, settings=[settings.place(d) for d in docs_list])
+        _write_collections(output, [d.id for d in docs_list], stories)
         return
-    home = with_setting(None, place) if place is not None else None
     while batch := list(itertools.islice(docs, batch_size)):
-        stories = geoparser.parse_many([text for _, text, _ in batch], batch_size=batch_size, homes=[home] * len(batch))
-        _write_collections(output, [doc_id for doc_id, _, _ in batch], stories)
+        homes = [with_setting(None, place) if (place := settings.place(d)) is not None else None for d in batch]
+        stories = geoparser.parse_many([d.text for d in batch], batch_size=batch_size, homes=homes)
+        _write_collections(output, [d.id for d in batch], stories)
+
+
+class _Settings:
+    """The places of a corpus's settings, each looked up once: a document's own, else the command's."""
+
+    def __init__(self, default: str) -> None:
+        self._default = _setting(default)[1]
+        self._found: dict[str, Place | None] = {}
+
+    def place(self, doc: CorpusDoc) -> Place | None:
+        """Where the document is set (None: nowhere said); a clear error naming it when the gazetteer lacks it."""
+        if not doc.setting.strip():
+            return self._default
+        if doc.setting not in self._found:
+            try:
+                self._found[doc.setting] = _setting(doc.setting)[1]
+            except click.ClickException as exc:
+                raise click.ClickException(f"document {doc.id}: {exc.message}") from exc
+        return self._found[doc.setting]
 
 
 def _setting(setting: str) -> tuple[str, Place | None]:
