@@ -973,7 +973,8 @@ def _scale_rows(k: int, base: datetime) -> tuple[dict[str, Any], list[tuple[int,
     lines.append("The talks went on late into the night while the delegates waited for news. " * 8)
     text = "\n\n".join(lines)
     row = {"id": k + 1, "title": f"Bench story {k}: {synthetic_place(nums[0]).name}",
-           "source": f"wire-{k % 50}", "text": text, "content_hash": content_hash(text),
+           "source": f"https://wire-{k % 50}.example/story/{k}", "source_domain": f"wire-{k % 50}.example",
+           "text": text, "content_hash": content_hash(text),
            "created_at": base + timedelta(seconds=k), "status": "done", "error": None}
     return row, mentions
 
@@ -1084,12 +1085,30 @@ def part_scale(c: Ctx) -> None:
                             "(a static file, same process)", "<= 100 ms" if library else "reported",
                             med <= 100 if library else None,
                             f"p95 {percentile(times, 95):.1f} ms over {reps} requests"))
+    _scale_home_area(c, app, reps)
     views = map_first_view_ms(app, 2 if c.quick else 5)
     first = statistics.median(views)
     c.report.add(Figure("/map first view to markers (chromium)", first, "ms", None, "", "<= 1,000 ms",
                         first <= 1000, "runs " + ", ".join(f"{v:.0f}" for v in views) +
                         " ms from navigation start (threaded werkzeug server, fresh context)"))
     _scale_export(c, db_path, n)
+
+
+def _scale_home_area(c: Ctx, app, reps: int) -> None:  # type: ignore[no-untyped-def]
+    """A publication's other articles and their regions (what each analysis of one of its stories reads)."""
+    from geo import store
+    from web.extensions import db
+
+    with app.app_context():
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            found = store.source_regions(db.session, "wire-7.example", None, 0.5)
+            times.append((time.perf_counter() - t) * 1e3)
+    med = statistics.median(times)
+    c.report.add(Figure("a publication's home area (source_regions)", med, "ms", None, "", "<= 50 ms", med <= 50,
+                        f"{len(found)} of its articles read (the latest {store.SOURCE_ARTICLES}); p95 "
+                        f"{percentile(times, 95):.1f} ms over {reps} calls"))
 
 
 def _scale_export(c: Ctx, db_path: Path, n: int) -> None:

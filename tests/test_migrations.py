@@ -83,3 +83,21 @@ def test_the_jobs_migration_queues_articles_left_processing(empty_app):
         with db.engine.connect() as conn:
             statuses = conn.execute(text("SELECT status FROM articles ORDER BY id")).scalars().all()
         assert statuses == ["processing", "done"]
+
+
+def test_the_source_domain_migration_gives_stored_articles_their_publication(empty_app):
+    """f18domain01: each stored article's source_domain from its source (geo.home.source_domain), indexed."""
+    with empty_app.app_context():
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR), revision="e17setting01")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO articles (id, title, source, text, content_hash, created_at, status)"
+                " VALUES (1, 't', 'https://www.Paper.example/a?b=1', 'x', 'h1', '2026-01-01 00:00:00', 'done'),"
+                " (2, 'u', 'notes.txt', 'y', 'h2', '2026-01-01 00:00:00', 'done'),"
+                " (3, 'v', 'http://paper.example:8080/b', 'z', 'h3', '2026-01-01 00:00:00', 'queued')"))
+        flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, source_domain FROM articles ORDER BY id")).all()
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("articles")}
+    assert rows == [(1, "paper.example"), (2, ""), (3, "paper.example")]
+    assert "ix_articles_source_domain" in indexes

@@ -128,7 +128,7 @@ def test_library_pages_and_map_areas(pg_app: Flask) -> None:
 
 
 def test_source_regions_on_postgresql(pg_app: Flask) -> None:
-    """The source's other articles (LIKE with the host's "_" escaped, then the exact host) and their regions."""
+    """The source's other articles (by their indexed source_domain: "axb" is another host) and their regions."""
     from sqlalchemy import update
 
     with pg_app.app_context():

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geo import types
+from geo.home import source_domain
 from geo.store.mentions import add_mentions
 from geo.store.models import Article, ArticleStatus
 from geo.store.retry import retrying
@@ -49,8 +50,8 @@ def store_text(session: Session, title: str, source: str, text: str, status: Art
 
     def attempt() -> tuple[Article, bool]:
         stmt = dialect_insert(session)(Article.__table__).values(
-            title=title, source=source, text=text, content_hash=digest, status=status,
-            progress=100 if status == "done" else 0, attempts=0, setting=setting or None,
+            title=title, source=source, source_domain=source_domain(source)[:255], text=text, content_hash=digest,
+            status=status, progress=100 if status == "done" else 0, attempts=0, setting=setting or None,
         ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(Article.__table__.c.id)
         with committing(session):
             new_id = session.execute(stmt).scalar()  # no row back: it was there

@@ -6,7 +6,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geo.home import Region, place_regions, source_domain
+from geo.home import Region, place_regions
 from geo.store.models import Article, Mention, Place
 
 __all__ = ["SOURCE_ARTICLES", "source_regions"]
@@ -20,12 +20,12 @@ def source_regions(session: Session, domain: str, exclude_id: int | None, min_co
     the first-level regions of its resolved towns and units; a person's review counts as certain."""
     if not domain:
         return []
-    candidates = session.execute(
-        select(Article.id, Article.source)
-        .where(Article.status == "done", Article.source.contains(domain, autoescape=True))
+    ids = list(session.scalars(
+        select(Article.id)
+        .where(Article.source_domain == domain, Article.status == "done", Article.id != (exclude_id or 0))
         .order_by(Article.id.desc())
-    )
-    ids = [i for i, src in candidates if i != exclude_id and source_domain(src) == domain][:limit]
+        .limit(limit)
+    ))
     if not ids:
         return []
     rows: dict[int, list[tuple[str | None, str | None, str | None, float]]] = defaultdict(list)
