@@ -16,7 +16,7 @@ from geo import lexicon
 from geo.home import Region
 from geo.types import Place, PlaceIndex
 
-__all__ = ["TextHints", "address_countries", "currency_countries", "phone_countries", "phrase_countries",
+__all__ = ["TextHints", "address_countries", "currency_countries", "shape_countries", "phrase_countries",
            "phrase_regions", "text_hints", "unit_names"]
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
@@ -140,22 +140,23 @@ def currency_countries(text: str) -> frozenset[str]:
 
 
 @cache
-def _phones() -> tuple[re.Pattern[str], list[frozenset[str]]]:
-    """The telephone-number shapes as one pattern of named alternatives, and each one's countries."""
-    table = lexicon.table("hint_phones")
+def _shapes() -> tuple[re.Pattern[str], list[frozenset[str]]]:
+    """The telephone-number and time-of-day shapes as one pattern of named alternatives, and each one's countries."""
+    table = lexicon.table("hint_shapes")
     shapes = "|".join(f"(?P<s{k}>{''.join(_shape_part(c) for c in shape)})" for k, (shape, _) in enumerate(table))
     pattern = rf"(?=[(\d])(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"  # tried only at "(" or a digit
     return re.compile(pattern), [frozenset(ccs.split()) for _, ccs in table]
 
 
 def _shape_part(char: str) -> str:
-    """The pattern of one character of a telephone-number shape ("d": a digit)."""
+    """The pattern of one character of a shape ("d": a digit)."""
     return r"\d" if char == "d" else re.escape(char)
 
 
-def phone_countries(text: str) -> frozenset[str]:
-    """The countries whose telephone numbers the text writes ("01524 63333": GB; "(555) 555-0123": US, CA)."""
-    pattern, countries = _phones()
+def shape_countries(text: str) -> frozenset[str]:
+    """The countries whose way of writing a telephone number or a time of day the text follows ("01524 63333",
+    "4.15am": GB and others; "(555) 555-0123", "10 p.m.": US, CA)."""
+    pattern, countries = _shapes()
     return frozenset(cc for match in pattern.finditer(text) for cc in countries[int(match.lastgroup[1:])])
 
 
@@ -190,10 +191,10 @@ def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     """The hints of one article: the admin units it names and the countries of those units, of its
     phrasing and of its money; the first-level regions its local-government words point to. A unit name
     with limit or more namesakes ("Washington County") gives only its countries: nearness to one of its
-    many namesakes says little. Telephone numbers count as phrasing."""
+    many namesakes says little. Telephone numbers and times of day count as phrasing."""
     named = _units(text, index, limit)
     phrased, regions = _pointed(text)
-    countries = phrased | address_countries(text) | currency_countries(text) | phone_countries(text)
+    countries = phrased | address_countries(text) | currency_countries(text) | shape_countries(text)
     countries |= {p.country_code for places in named for p in places if p.country_code}
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
     return TextHints(frozenset(countries), tuple(units.values()), regions)

@@ -1056,12 +1056,13 @@ def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:
 
 
 def _hint_speaks_for(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:
-    """Whether the country hint speaks for the group: its best candidate so far is a town or unit (never
-    against a country: "Jordan") and a candidate lies in a hinted country. It raises them against a
+    """Whether the country hint speaks for the group: no demonym (a "Roman" church is not in Rome, New
+    York), its best candidate so far is a town or unit (never against a country: "Jordan") and a
+    candidate lies in a hinted country. It raises them against a
     namesake abroad ("Alexandria", Egypt) and holds one already there against the pull of the other names'
     namesakes ("Oxford" in a story counting in pounds beside an "Isuzu Denver")."""
     best = group.places[max(range(len(group.base)), key=group.base.__getitem__)]
-    return (best.feature_code not in rules.areal
+    return (not group.demonym and best.feature_code not in rules.areal
             and any(p.country_code in countries for p in group.places))
 
 

@@ -9,7 +9,7 @@ from geo.hints import (
     TextHints,
     address_countries,
     currency_countries,
-    phone_countries,
+    shape_countries,
     phrase_countries,
     phrase_regions,
     text_hints,
@@ -147,6 +147,22 @@ def test_the_country_hint_speaks_once_the_text_has_ruled_the_country_out() -> No
     assert found[0].place == JORDAN_MN
 
 
+def test_a_hint_never_speaks_for_a_demonym() -> None:
+    """A "Roman" church in a story with an American telephone number is still Rome's."""
+    rome_it = _p("gn:3169070", "Rome", 41.89193, 12.51133, "IT", "PPLC", 2_318_895, "Lazio")
+    rome_ny = _p("gn:5134295", "Rome", 43.21285, -75.45573, "US", "PPL", 32_689, "New York")
+    index = FakeIndex([rome_it, rome_ny])
+    strong = replace(DEFAULT_WEIGHTS, hint_country_bonus=50.0)
+    text = "The Roman Catholic church holds a fair; call (315) 555-0123."
+    start = text.index("Roman")
+    found = resolve(text, [Mention(start, start + 5, "Roman", "Rome", kind="demonym", source="demonym")], index,
+                    weights=strong)
+    assert found[0].place == rome_it
+    literal = resolve(text.replace("Roman", "Rome "), [Mention(start, start + 4, "Rome", "Rome")], index,
+                      weights=strong)
+    assert literal[0].place == rome_ny  # the same hint speaks for the town's own name
+
+
 def test_a_mentioned_unit_is_no_hint() -> None:
     """Henderson County as a mention is the resolver's own choice, not a nearness hint for Athens."""
     text = "Talks in Athens on Monday, the Henderson County Sheriff's Office said."
@@ -202,9 +218,12 @@ def test_currency_countries(text: str, expected: set[str]) -> None:
     ("call (02) 9876 5432", {"AU"}), ("on 1800 123 456", {"AU"}),
     ("ISBN 978-0-306-40615-7", set()), ("in 1999 2000 people came", set()), ("ref 123-456-78901", set()),
     ("code A555-555-0123", set()), ("no 01524 6333311 here", set()),
+    ("at 10 p.m. Tuesday", {"US", "CA"}), ("from 9 a.m. to 1 p.m.", {"US", "CA"}), ("at 10:30 a.m.", {"US", "CA"}),
+    ("between 4am and 4.15am", {"GB", "IE", "AU", "NZ"}), ("at 9pm.", {"GB", "IE", "AU", "NZ"}),
+    ("in 1999 a.m. radio", set()), ("on Saturday, Feb. 9", set()),
 ])
-def test_phone_countries(text: str, expected: set[str]) -> None:
-    assert phone_countries(text) == expected
+def test_shape_countries(text: str, expected: set[str]) -> None:
+    assert shape_countries(text) == expected
 
 
 @pytest.mark.parametrize(("text", "names", "country", "uncertain"), [
@@ -220,6 +239,9 @@ def test_phone_countries(text: str, expected: set[str]) -> None:
     ("Detectives in Lancaster ask anyone with information to call police on 01524 63333.", ["Lancaster"], "GB",
      True),
     ("Detectives in Lancaster ask anyone with information to call the police.", ["Lancaster"], "US", True),
+    # times of day as American papers write them (and without: the English city)
+    ("City of Oxford residents may drop off yard waste from 9 a.m. to 1 p.m. at the garage.", ["Oxford"], "US", True),
+    ("City of Oxford residents may drop off yard waste at the garage.", ["Oxford"], "GB", True),
     # Commonwealth spellings point away from the US
     ("The councillor said the Richmond scheme will fulfil its aims.", ["Richmond"], "CA", True),
 ])
