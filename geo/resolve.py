@@ -44,6 +44,7 @@ __all__ = [
     "abbreviated_words",
     "abbreviation_names",
     "full_form",
+    "own_name",
     "abbreviations",
     "inside",
     "approximate_place",
@@ -130,6 +131,7 @@ class _Rules:
     renowned: frozenset[str]
     self_standing: frozenset[str]
     waters: frozenset[str]
+    short_forms: frozenset[str]
 
 
 @cache
@@ -148,6 +150,7 @@ def _rules() -> _Rules:
         renowned=sets["renowned"],
         self_standing=sets["self_standing"],
         waters=sets["waters"],
+        short_forms=sets["short_forms"],
     )
 
 
@@ -177,9 +180,16 @@ def prior(place: Place, key: str, weights: ResolveWeights = DEFAULT_WEIGHTS) -> 
         score += w.code_bonus.get(code, 0.0) * _unit_share(place, w)
     if place.source == "curated":
         score += w.curated_bonus
-    if name_key(place.name) == key:
+    if own_name(place, key):
         score += w.exact_name_bonus
     return score
+
+
+def own_name(place: Place, key: str) -> bool:
+    """Whether the place's own name, not an alternate name, has the lookup key, its abbreviated first word
+    read in full ("St. Petersburg" is Saint Petersburg's own name, as "Mt. Pleasant" is Mount Pleasant's)."""
+    own = name_key(place.name)
+    return own == key or own == full_form(key)
 
 
 def _unit_share(place: Place, w: ResolveWeights) -> float:
@@ -643,15 +653,16 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
 
 
 def key_candidates(index: PlaceIndex, key: str, limit: int) -> list[Place]:
-    """The places under a lookup key, then the towns of its full form ("mount pleasant" for "mt pleasant")
-    not among them: the gazetteer indexes few short forms of town names (the short form is not written for
-    regions: "St. Paul" is not the parish of Antigua)."""
+    """The places under a lookup key, then the towns, countries and islands of its full form ("mount
+    pleasant" for "mt pleasant", "saint lucia" for "st lucia") not among them: the gazetteer indexes few
+    short forms of their names (regions are not written so: ``short_forms`` in resolve_feature_codes.tsv)."""
     places = index.candidates(key, limit=limit)
     full = full_form(key)
     if full is None:
         return places
-    found = {p.place_id for p in places}
-    return places + [p for p in index.candidates(full, limit=limit) if p.feature_class == "P" and p.place_id not in found]
+    found, codes = {p.place_id for p in places}, _rules().short_forms
+    return places + [p for p in index.candidates(full, limit=limit)
+                     if (p.feature_class == "P" or p.feature_code in codes) and p.place_id not in found]
 
 
 def _expanded_candidates(index: PlaceIndex, expansions: tuple[Expansion, ...], w: ResolveWeights) -> list[Place]:
@@ -884,7 +895,7 @@ def _known_abroad(place: Place, key: str, s: _Scoring) -> bool:
     ocean or world region (renowned codes), or a town of millions named by its own name ("Istanbul")."""
     return place.feature_code in s.rules.renowned or (
         place.feature_class == "P" and place.population >= s.w.outlier_keep_population
-        and name_key(place.name) == key)
+        and own_name(place, key))
 
 
 def _mostly_untagged(group: _Group, mentions: Sequence[Mention], datelines: frozenset[int]) -> bool:
@@ -946,17 +957,17 @@ def _shun_aliases(group: _Group, s: _Scoring) -> None:
     known by it only as an alternate name loses its rank over towns too, beside a city of note whose own
     name it is: "Salvador" is the city of 2.7 million, not El Salvador."""
     w, countries = s.w, s.rules.countries
-    owners = [p for p in group.places if name_key(p.name) == group.key]
+    owners = [p for p in group.places if own_name(p, group.key)]
     own = max((p.population for p in owners), default=0)
     if own < w.alias_min_population:
         return
     capital = any(p.feature_code == "PPLC" for p in owners)
     city = any(p.feature_class == "P" and p.population >= w.alias_min_population for p in owners)
-    _add_where(group, w.alias_penalty, lambda p: name_key(p.name) != group.key and p.feature_class == "P" and (
+    _add_where(group, w.alias_penalty, lambda p: not own_name(p, group.key) and p.feature_class == "P" and (
         capital or p.feature_code == "PPLC" or p.population * w.alias_ratio < own))
     if city:  # nor does the country's name outranking towns (its code_bonus) hold for another place's own name
         group.base = [b + w.alias_penalty - w.code_bonus.get(p.feature_code or "", 0.0)
-                      if p.feature_code in countries and name_key(p.name) != group.key else b
+                      if p.feature_code in countries and not own_name(p, group.key) else b
                       for b, p in zip(group.base, group.places)]
 
 
@@ -980,7 +991,7 @@ def _capital_bonus(p: Place, key: str, regions: dict[tuple[str | None, str | Non
     # provincial capital in a large province ("Quebec"), nor a village that is its own municipality
     # (the towns of Malta or Puerto Rico: "Fontana", of 900 people, is not the Californian city).
     held = regions.get((p.country_code, p.admin1))
-    if (p.feature_class == "P" and held is not None and name_key(p.name) == key
+    if (p.feature_class == "P" and held is not None and own_name(p, key)
             and held > w.adm1_least_population and p.population >= w.dominant_city_share * held):
         return w.capital_over_region + w.dominant_city_extra  # the region's population double-counts its towns
     return 0.0

@@ -18,6 +18,7 @@ from geo.resolve import (
     approximate_place,
     definite_alone,
     full_form,
+    own_name,
     generic_suffixes,
     institution_countries,
     is_approximate,
@@ -484,6 +485,36 @@ def test_abbreviated_first_word_adds_the_full_forms_towns() -> None:
     chosen = [r.place for r in resolve(text, mentions, index)]
     assert chosen[0] == chosen[2] == PLEASANT_IA
     assert PAUL_AG not in chosen
+
+
+LUCIA_LC = _p("gn:3576468", "Saint Lucia", 13.88, -60.97, "LC", "PCLI", 181_889, "")
+LUCIA_ZA = _p("gn:954955", "Saint Lucia", -28.37, 32.41, "ZA", "PPL", 1_322, "Kwazulu-Natal")
+
+
+def test_an_abbreviated_first_word_finds_a_country_under_its_full_form() -> None:
+    """"St. Lucia" is the country, which the gazetteer indexes only as "Saint Lucia", not a village whose
+    alternate name it is; its own name read in full gives it the exact-name bonus."""
+    index = FakeIndex([LUCIA_LC, LUCIA_ZA])
+    index.by_key["st lucia"] = [LUCIA_ZA]
+    text = "Hurricane winds hit St. Lucia on Monday."
+    assert resolve(text, _mentions(text, ["St. Lucia"]), index)[0].place == LUCIA_LC
+
+
+@pytest.mark.parametrize(("key", "name", "expected"), [
+    ("st petersburg", "Saint Petersburg", True), ("st petersburg", "St. Petersburg", True),
+    ("mt pleasant", "Mount Pleasant", True), ("saint paul", "St. Paul", False), ("leningrad", "Saint Petersburg", False),
+])
+def test_own_name(key: str, name: str, expected: bool) -> None:
+    assert own_name(replace(PLEASANT_SC, name=name), key) is expected
+
+
+@pytest.mark.parametrize(("name", "country"), [
+    ("St. Petersburg", "RU"), ("St. Louis", "US"), ("St. Paul", "US"), ("St. Lucia", "LC"), ("St. Helena", "SH"),
+])
+def test_saint_names_on_the_real_index(name: str, country: str) -> None:
+    """A bare "St. X" is the famous place: St. Petersburg is Russia's city of five million, not Florida's."""
+    text = f"Officials in {name} said on Monday that the plan would go ahead."
+    assert _real_choices(text, [name])[name].country_code == country
 
 
 # --------------------------------------------------------------------------- the source's home area (geo.home)
