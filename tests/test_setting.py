@@ -71,7 +71,7 @@ def test_the_setting_sits_over_the_publications_home_area():
 
 
 @pytest.mark.parametrize(("text", "name", "setting", "expected"), [
-    ("The Jordan boys team will start the game at 3:30 p.m. in Jordan.", "Jordan",
+    ("The Jordan boys team will start the game in Jordan on Saturday.", "Jordan",
      "Jordan, Minnesota", ("US", "Minnesota")),
     ("Police in Athens said the fire started at a home on Main Street.", "Athens", "Tennessee", ("US", "Tennessee")),
     ("London police arrested a man after a crash in London on Sunday.", "London", "Ontario", ("CA", "Ontario")),
