@@ -108,3 +108,19 @@ def test_the_forest_scores_many_rows_as_the_trees_score_each() -> None:
     rows = [[rng.choice([0.0, 1.0, -1.0, rng.uniform(-5, 50)]) for _ in ranker.features] for _ in range(300)]
     assert ranker.scores(rows) == pytest.approx([ranker.score(row) for row in rows], abs=1e-12)
     assert ranker.scores([]) == []
+
+
+def test_the_forest_lays_out_uneven_trees_and_reads_nan_as_the_trees_do() -> None:
+    """A leaf-only tree, a stump and an uneven tree (one side three splits deep) give the same sums as
+    Tree.__call__, NaN features included (they go right)."""
+    from geo.ranker import Forest, Tree
+
+    trees = [
+        Tree((), (), (), (), (0.5,)),
+        Tree((0,), (1.0,), (-1,), (-2,), (-1.0, 2.0)),
+        Tree((1, 0, 1), (0.0, 3.0, 5.0), (-1, 2, -3), (1, -2, -4), (10.0, 20.0, 30.0, 40.0)),
+    ]
+    nan = float("nan")
+    rows = [[0.0, -1.0], [2.0, 1.0], [4.0, 6.0], [4.0, 4.0], [nan, nan], [1.0, 0.0], [nan, 2.0]]
+    assert Forest(trees)(rows) == [sum(t(row) for t in trees) for row in rows]
+    assert Forest([trees[0]])(rows[:2]) == [0.5, 0.5]
