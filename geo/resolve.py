@@ -59,6 +59,8 @@ __all__ = [
     "ranker_inputs",
     "resolve",
     "team_region",
+    "written_as_state",
+    "written_as_water",
 ]
 
 # Confidence given to a mention placed at the town mentioned nearest to it because the gazetteer
@@ -320,6 +322,18 @@ def written_as_water(text: str, start: int, end: int, key: str) -> bool:
         return True
     before = _WORDS_BEFORE.search(text, max(0, start - _QUALIFIER_REACH), start)
     return before is not None and "the" in (before.group(1).lower(), (before.group(2) or "").lower())
+
+
+def written_as_state(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is written as a state: "Washington state", "Georgia state
+    officials" (a lower-case "state" right after it: "Washington State University" is a name of its own),
+    or "the state of Washington" ("the former Soviet state of Georgia" is a country's description)."""
+    after = _WORD_AFTER.match(text, end, min(len(text), end + _QUALIFIER_REACH))
+    if after is not None and after.group(1) == "state":
+        return True
+    before = _WORDS_BEFORE.search(text, max(0, start - _QUALIFIER_REACH), start)
+    return before is not None and before.group(1).lower() == "state" and (before.group(2) or "") == "of" \
+        and text[max(0, before.start() - 4):before.start()].lower() == "the "
 
 
 @cache
@@ -614,6 +628,7 @@ def _note_mention(group: _Group, text: str, mentions: Sequence[Mention], i: int,
     group.water = group.water or written_as_water(text, mention.start, mention.end, group.key)
     if mention.surface != mention.name and qualifier_abbreviations().get(mention.surface.rstrip(".")) == mention.name:
         group.state = True  # "Wash." is the state, never the capital
+    group.state = group.state or written_as_state(text, mention.start, mention.end)  # "Washington state"
     if i > 0 and _COMMA_ONLY.fullmatch(text, mentions[i - 1].end, mention.start):
         group.qualifies.append(order[i - 1])  # "Wash." in "Camp Murray, Wash."
 

@@ -101,7 +101,8 @@ class ResolveWeights:
     region_lookup_limit: int = 10
     """Candidates read for a qualifier or an abbreviation's full name."""
     state_bonus: float = 4.0
-    """A US state for a name written as a state abbreviation ("Wash.")."""
+    """A US state for a name written as a state abbreviation ("Wash.") or as a state ("Washington state", "the
+    state of Washington": written_as_state)."""
     container_holds_bonus: float = 3.0
     """A country/region holding a meaning of the name written just before it ("Camp Murray, Wash.")."""
     container_unknown_bonus: float = 1.5

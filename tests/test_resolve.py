@@ -29,6 +29,7 @@ from geo.resolve import (
     resident_before,
     resolve,
     team_region,
+    written_as_state,
     written_as_water,
 )
 from geo.types import Candidate, Mention, NameInfo, Place
@@ -599,6 +600,31 @@ def test_resident_before(text: str, expected: bool) -> None:
 def test_written_as_water(text: str, name: str, expected: bool) -> None:
     start = text.index(name)
     assert written_as_water(text, start, start + len(name), name_key(name)) is expected
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("across Washington state on Monday", "Washington", True), ("Georgia state officials said", "Georgia", True),
+    ("the state of Washington said", "Washington", True), ("the State of Georgia v. Smith", "Georgia", True),
+    ("the former Soviet state of Georgia", "Georgia", False), ("Washington State University", "Washington", False),
+    ("Georgia statewide", "Georgia", False), ("the states of Washington and Oregon", "Washington", False),
+    ("Washington said", "Washington", False),
+])
+def test_written_as_state(text: str, name: str, expected: bool) -> None:
+    start = text.index(name)
+    assert written_as_state(text, start, start + len(name)) is expected
+
+
+@pytest.mark.parametrize(("text", "name", "code", "admin1"), [
+    ("Wildfires burned across Washington state on Monday.", "Washington", "ADM1", "Washington"),
+    ("Officials in the state of Washington said the plan would go ahead.", "Washington", "ADM1", "Washington"),
+    ("Officials in Washington said the plan would go ahead.", "Washington", "PPLC", "District of Columbia"),
+    ("Georgia state officials said the plan would go ahead.", "Georgia", "ADM1", "Georgia"),
+    ("Troops entered the former Soviet state of Georgia.", "Georgia", "PCLI", None),
+])
+def test_a_name_written_as_a_state_is_the_state_on_the_real_index(text: str, name: str, code: str,
+                                                                 admin1: str | None) -> None:
+    chosen = _real_choices(text, [name])[name]
+    assert (chosen.feature_code, chosen.admin1) == (code, admin1)
 
 
 @pytest.mark.parametrize(("name", "country", "code"), [
