@@ -16,8 +16,8 @@ from geo import lexicon
 from geo.home import Region
 from geo.types import Place, PlaceIndex
 
-__all__ = ["TextHints", "address_countries", "currency_countries", "shape_countries", "phrase_countries",
-           "phrase_regions", "text_hints", "unit_names"]
+__all__ = ["TextHints", "address_countries", "currency_countries", "phrase_countries", "phrase_regions",
+           "shape_countries", "text_hints", "unit_names"]
 
 _CAPS = r"[A-Z][\w'’.-]{0,30}"
 _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,10}})\.?,[ \t]*[A-Z]")
@@ -144,7 +144,8 @@ def _shapes() -> tuple[re.Pattern[str], list[frozenset[str]]]:
     """The telephone-number and time-of-day shapes as one pattern of named alternatives, and each one's countries."""
     table = lexicon.table("hint_shapes")
     shapes = "|".join(f"(?P<s{k}>{''.join(_shape_part(c) for c in shape)})" for k, (shape, _) in enumerate(table))
-    pattern = rf"(?=[(\d])(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"  # tried only at "(" or a digit
+    starts = "".join(sorted({_shape_part(shape[0]) for shape, _ in table}))  # tried only where a shape can start
+    pattern = rf"(?=[{starts}])(?<![\w+-])(?:{shapes})(?![\w+-])" if table else r"(?!)"
     return re.compile(pattern), [frozenset(ccs.split()) for _, ccs in table]
 
 

@@ -226,6 +226,16 @@ def test_shape_countries(text: str, expected: set[str]) -> None:
     assert shape_countries(text) == expected
 
 
+def test_every_shape_finds_its_own_countries() -> None:
+    """Each row of hint_shapes.tsv, written out with 5 for every digit, points to its countries (and no row
+    is shadowed by a shorter one)."""
+    from geo import lexicon
+
+    for shape, countries in lexicon.table("hint_shapes"):
+        example = f"call {shape.replace('d', '5')} now"
+        assert set(countries.split()) <= shape_countries(example), shape
+
+
 @pytest.mark.parametrize(("text", "names", "country", "uncertain"), [
     ("The RCMP said the man from Richmond was arrested.", ["Richmond"], "CA", True),
     ("The man from Richmond was arrested.", ["Richmond"], "US", True),
