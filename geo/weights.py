@@ -161,7 +161,12 @@ class ResolveWeights:
     # --- _hint_context(): evidence in the text that is no place mention (geo.hints) ---------------
     hint_country_bonus: float = 2.0
     """A town in a country the text's admin units, addresses, local-news phrases or money point to, when the
-    name's best candidate so far is a town or unit, not a country (_hint_speaks_for)."""
+    name's best candidate so far is a town or unit, not a country (_hint_speaks_for). Swept again with
+    telephone and time shapes (out of fold, LGL acc161 / > 1,000 km): 2 and 3 .9330/.0265, 4 .9365/.0230,
+    5 .9375/.0220, 6 .9365/.0220; GWN one more far error from 5. Chosen fold by fold (on the other four folds,
+    GWN and LGL resolved-right less far shares summed), four folds pick 5 and the fifth 2, and the pooled
+    held-out figures equal those of 2 (LGL .9339/.0265 of resolved) with GWN worse: the gain lives in one
+    fold's few stories, so 2 stays."""
     hint_region_bonus: float = 2.0
     """Besides hint_country_bonus, a town in a first-level region the text's local-government words point to
     ("selectmen": New England; hint_region_phrases.tsv)."""
