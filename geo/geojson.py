@@ -69,11 +69,13 @@ def feature_id(article_id: int | None, key: str) -> str:
 
 @dataclass(frozen=True)
 class ArticleRef:
-    """The stored article a Feature belongs to: its id, title and story page URL."""
+    """The stored article a Feature belongs to: its id, title, story page URL and where its uploader says
+    it is set (geo.setting; the analysis read it as context)."""
 
     id: int | None = None
     title: str | None = None
     url: str | None = None
+    setting: str | None = None
 
 
 def _mention_properties(rm: ResolvedMention) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def _feature(key: str, group: list[ResolvedMention], article: ArticleRef) -> dic
     properties = _place_properties(key, group)
     properties.update(
         confidence=confidence, article_id=article.id, article_title=article.title,
-        article_url=article.url, mention_count=len(group), mentions=mentions,
+        article_url=article.url, article_setting=article.setting, mention_count=len(group), mentions=mentions,
     )
     return {"type": "Feature", "id": feature_id(article.id, key), "geometry": geometry,
             "properties": properties}

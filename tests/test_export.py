@@ -48,6 +48,19 @@ def test_features_carry_the_article_title_and_absolute_url(two_stories):
     assert {f["properties"]["article_title"] for f in one["features"]} == {"First story"}
 
 
+@pytest.mark.parametrize("shape", ["places", "mentions"])
+def test_features_say_where_their_article_is_set(app, two_stories, shape):
+    """The setting an uploader gave (read by the analysis as context) rides on each of its article's Features,
+    in the whole export and in the article's own; null where none was given."""
+    with app.app_context():
+        store.set_setting(db.session, 2, "Jordan, Minnesota")
+    settings = {(f["properties"]["article_id"], f["properties"]["article_setting"])
+                for f in export(two_stories, shape=shape)["features"]}
+    assert settings == {(1, None), (2, "Jordan, Minnesota")}
+    own = two_stories.get("/articles/2.geojson", query_string={"shape": shape}).get_json(force=True)
+    assert {f["properties"]["article_setting"] for f in own["features"]} == {"Jordan, Minnesota"}
+
+
 def test_resolved_features_name_their_country(two_stories):
     fc = export(two_stories)
     paris = next(f for f in fc["features"] if f["properties"]["place_key"] == "gn:2988507")
@@ -145,8 +158,8 @@ def test_the_export_titles_follow_their_articles_over_batches(app, client, monke
     one of them not analysed, still pair each article with its own title."""
     from web import stories
 
-    real = store.article_titles
-    monkeypatch.setattr(stories.store, "article_titles",
+    real = store.article_heads
+    monkeypatch.setattr(stories.store, "article_heads",
                         lambda session, after_id=0, limit=500: real(session, after_id, 2))
     for k in range(5):
         upload(client, title=f"Story {k + 1}", text=f"Paris, story {k}.")

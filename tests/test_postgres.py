@@ -162,8 +162,8 @@ def test_the_export_streams_titles_beside_mentions(pg_app: Flask, monkeypatch) -
     """Issue 12: the export's title batches run while the mentions' server-side cursor is open."""
     from web import stories
 
-    real = store.article_titles
-    monkeypatch.setattr(stories.store, "article_titles",
+    real = store.article_heads
+    monkeypatch.setattr(stories.store, "article_heads",
                         lambda session, after_id=0, limit=500: real(session, after_id, 2))
     with pg_app.app_context():
         flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))

@@ -43,9 +43,10 @@ def article_url(article_id: int) -> str | None:
     return url_for("stories.article", article_id=article_id, _external=True)
 
 
-def _article_features(aid: int, title: str | None, mentions: list[Any], shape: str
+def _article_features(aid: int, head: tuple[str | None, str | None], mentions: list[Any], shape: str
                       ) -> Iterable[dict[str, Any]]:
-    ref = geojson.ArticleRef(aid, title, article_url(aid))
+    title, setting = head
+    ref = geojson.ArticleRef(aid, title, article_url(aid), setting)
     feats = annotate(geojson.features(mentions, article=ref), aid)
     return geojson.mention_features(feats) if shape == "mentions" else feats
 
@@ -55,36 +56,36 @@ def article_collection(article_id: int, shape: str = "places") -> dict[str, Any]
     its analysis read as a foreign member ("home_area", RFC 7946 section 6.1) when there was one."""
     row = store.get_article(db.session, article_id)
     mentions = [store.to_resolved(m) for m in store.article_mentions(db.session, article_id)]
-    feats = _article_features(article_id, row.title if row else None, mentions, shape)
+    feats = _article_features(article_id, (row.title, row.setting) if row else (None, None), mentions, shape)
     fc = geojson.feature_collection(feats, tiles=osm_tiles())
     home = home_info(row.home_area) if row else None
     return {**fc, "home_area": home} if home else fc
 
 
-def _titles(article_id: int | None) -> Iterator[tuple[int, str]]:
-    """(id, title) of the analysed articles (or the one) in id order, a batch at a time."""
+def _heads(article_id: int | None) -> Iterator[tuple[int, str, str | None]]:
+    """(id, title, setting) of the analysed articles (or the one) in id order, a batch at a time."""
     if article_id is not None:
-        yield from store.article_titles(db.session, article_id - 1, limit=1)
+        yield from store.article_heads(db.session, article_id - 1, limit=1)
         return
     after = 0
-    while batch := store.article_titles(db.session, after):
+    while batch := store.article_heads(db.session, after):
         yield from batch
         after = batch[-1][0]
 
 
 def export_chunks(article_id: int | None = None, shape: str = "places") -> Iterator[str]:
     """The library (or one article) as one FeatureCollection, streamed article by article."""
-    titles = _titles(article_id)
-    pending = next(titles, None)
+    heads = _heads(article_id)
+    pending = next(heads, None)
 
-    def title_of(aid: int) -> str | None:
+    def head_of(aid: int) -> tuple[str | None, str | None]:
         nonlocal pending
         while pending is not None and pending[0] < aid:
-            pending = next(titles, None)
-        return pending[1] if pending is not None and pending[0] == aid else None
+            pending = next(heads, None)
+        return (pending[1], pending[2]) if pending is not None and pending[0] == aid else (None, None)
 
     feats = itertools.chain.from_iterable(
-        _article_features(aid, title_of(aid), mentions, shape)
+        _article_features(aid, head_of(aid), mentions, shape)
         for aid, mentions in store.iter_resolved(db.session, article_id)
     )
     return geojson.stream_collection(feats, tiles=osm_tiles())

@@ -28,7 +28,7 @@ from geo.store.articles import (
 )
 from geo.store.clock import as_utc
 from geo.store.corrections import add_correction, apply_corrections, article_corrections
-from geo.store.export import article_titles, iter_resolved
+from geo.store.export import article_heads, iter_resolved
 from geo.store.jobs import (
     claim,
     fail,
@@ -90,7 +90,7 @@ __all__ = [
     "article_page",
     "article_revision",
     "ARTICLE_STATES",
-    "article_titles",
+    "article_heads",
     "ArticlePage",
     "ArticleStatus",
     "ArticleSummary",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from geo import types
 from geo.store.models import Article, Mention, Place
 
-__all__ = ["iter_resolved", "article_titles"]
+__all__ = ["article_heads", "iter_resolved"]
 
 _STREAM_COLUMNS = (
     Mention.article_id,
@@ -77,9 +77,9 @@ def iter_resolved(
         yield aid, [_resolved_from_columns(row) for row in group]
 
 
-def article_titles(session: Session, after_id: int = 0, limit: int = 500) -> list[tuple[int, str]]:
-    """(id, title) of up to ``limit`` analysed articles with ids above ``after_id``, in id order:
-    the export's titles, a batch at a time beside :func:`iter_resolved`."""
-    stmt = (select(Article.id, Article.title).where(Article.status == "done", Article.id > after_id)
+def article_heads(session: Session, after_id: int = 0, limit: int = 500) -> list[tuple[int, str, str | None]]:
+    """(id, title, setting) of up to ``limit`` analysed articles with ids above ``after_id``, in id order:
+    what the export writes of each article beside its places, a batch at a time beside :func:`iter_resolved`."""
+    stmt = (select(Article.id, Article.title, Article.setting).where(Article.status == "done", Article.id > after_id)
             .order_by(Article.id).limit(limit))
-    return [(aid, title) for aid, title in session.execute(stmt)]
+    return [(aid, title, setting) for aid, title, setting in session.execute(stmt)]
