@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
 
 from spacy.tokens import Doc
 
-from geo import lexicon
 from geo.names import name_key
 from geo.recognize.context import Context, build_context
+from geo.recognize.rules import rules
 from geo.recognize.sources import FOLLOW_UPS, SOURCES, SpanCandidate
 from geo.types import Mention, PlaceIndex
 
@@ -20,11 +19,6 @@ _FACILITY_REACH = 30
 _ROAD_WORD = re.compile(r" ([A-Z][a-z]+)\b(\.?)(?!\.? [A-Z])")  # " Street", " St." not before a capitalised word
 
 
-@cache
-def _road_words() -> frozenset[str]:
-    return lexicon.words("road_words")
-
-
 def roads(text: str, chosen: list[SpanCandidate]) -> list[SpanCandidate]:
     """The chosen literal names with a road word right after them taken in: "Memphis St." of "2517 Memphis
     St., Alexandria" names a street, not the city (its own name, placed as the gazetteer allows)."""
@@ -32,7 +26,7 @@ def roads(text: str, chosen: list[SpanCandidate]) -> list[SpanCandidate]:
     for k, c in enumerate(chosen):
         limit = chosen[k + 1].start if k + 1 < len(chosen) else len(text)
         match = _ROAD_WORD.match(text, c.end, min(limit, c.end + _FACILITY_REACH))
-        if c.kind == "literal" and match and match.group(1).lower() in _road_words():
+        if c.kind == "literal" and match and match.group(1).lower() in rules().road_words:
             end = match.end()
             c = replace(c, end=end, name=text[c.start:end])
         out.append(c)

@@ -14,7 +14,7 @@ __all__ = ["Rules", "rules"]
 # Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
                "directions", "always_abbreviations", "motion_verbs", "era_words", "street_words",
-               "resident_nouns")
+               "road_words", "resident_nouns")
 _KEY_LISTS = ("not_places", "word_towns", "commercial_words", "owner_words")
 
 
@@ -37,6 +37,7 @@ class Rules:
     always_abbreviations: frozenset[str]
     resident_nouns: frozenset[str]  # lower case: "man", "residents": a known name before one is a hometown
     street_words: frozenset[str]  # lower case: "street", "stadium", "canal": a name holding one names a facility
+    road_words: frozenset[str]  # lower case: "street", "st": a name right before one names the road (roads)
     era_words: frozenset[str]  # "BC" and "century": such an abbreviation after a number or one is an era
     motion_verbs: frozenset[str]  # lemmas: "to" after one is a locative ("drove to Castlegar")
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
