@@ -18,11 +18,11 @@ from flask.cli import AppGroup, with_appcontext
 from geo import geojson, sources, store
 from geo.corpus import parse_with_sources
 from geo.errors import GeoError
-from geo.setting import SettingNotFound, find_setting, read_setting, with_setting
+from geo.setting import SettingNotFound, with_setting
 from geo.types import Place, Story
 from web.atomicfile import atomic_writer
-from web.extensions import db, gazetteer, get_geoparser
-from web.ingest import ingest, reanalyse
+from web.extensions import db, get_geoparser
+from web.ingest import found_setting, ingest, reanalyse
 from web.jobs import start_consumer
 from web.settings import max_upload_bytes
 from web.stories import SHAPES, article_collection, export_chunks
@@ -256,11 +256,10 @@ class _Settings:
 
 
 def _setting(setting: str) -> tuple[str, Place | None]:
-    """A --setting as written (geo.setting.read_setting) and the place it names ("" and None for none);
+    """A --setting as written and the place it names ("" and None for none: web.ingest.found_setting);
     a clear error when the gazetteer lacks it."""
     try:
-        written = read_setting(setting)
-        return written, find_setting(gazetteer(), written) if written else None
+        return found_setting(setting)
     except SettingNotFound as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -5,10 +5,11 @@ from flask import current_app
 
 from geo import store
 from geo.setting import find_setting, read_setting
+from geo.types import Place
 from web.extensions import db, gazetteer
 from web.jobs import enqueue
 
-__all__ = ["ingest", "reanalyse", "check_analysable", "checked_setting"]
+__all__ = ["ingest", "reanalyse", "check_analysable", "checked_setting", "found_setting"]
 
 
 def check_analysable() -> None:
@@ -16,13 +17,16 @@ def check_analysable() -> None:
     current_app.extensions["geoparser"].check()
 
 
-def checked_setting(written: object) -> str:
-    """The setting an uploader wrote ("" for none), once the gazetteer has found it (geo.setting:
-    SettingNotFound, a clear 400, before anything is stored)."""
+def found_setting(written: object) -> tuple[str, Place | None]:
+    """The setting an uploader wrote, as read ("" for none), and the place the gazetteer finds for it (None for
+    none); geo.setting's SettingNotFound (a clear 400) when it finds none, before anything is stored."""
     setting = read_setting(written)
-    if setting:
-        find_setting(gazetteer(), setting)
-    return setting
+    return setting, find_setting(gazetteer(), setting) if setting else None
+
+
+def checked_setting(written: object) -> str:
+    """The setting an uploader wrote ("" for none), once the gazetteer has found it (found_setting)."""
+    return found_setting(written)[0]
 
 
 def ingest(title: str, source: str, text: str, setting: str = "") -> tuple[store.Article, bool]:
