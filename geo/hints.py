@@ -8,9 +8,10 @@ write such things. The rule tables are ``geo/data/lexicon/hint_*.tsv``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from typing import Generic, Iterable, Iterator, TypeVar
+from typing import Generic, Hashable, Iterable, Iterator, Mapping, TypeVar
 
 from geo import lexicon
 from geo.home import Region
@@ -25,11 +26,17 @@ _ADDRESS = re.compile(rf"\b\d{{1,5}}[ \t]+(?:{_CAPS}[ \t]+){{1,3}}([A-Za-z]{{2,1
 
 @dataclass(frozen=True)
 class TextHints:
-    """What an article's text hints at: countries, and admin units named anywhere in it."""
+    """What an article's text hints at: countries (with how many distinct cues point to each), and admin
+    units named anywhere in it."""
 
-    countries: frozenset[str]
+    cues: Mapping[str, int]  # country -> how many distinct cues (phrases, shapes, signs, units...) point to it
     units: tuple[Place, ...]  # admin units named in the text, with fewer than the lookup limit of namesakes
     regions: frozenset[Region] = frozenset()  # first-level regions its local-government words point to
+
+    @property
+    def countries(self) -> frozenset[str]:
+        """The countries hinted at."""
+        return frozenset(self.cues)
 
 
 @cache
@@ -61,12 +68,12 @@ class _PhraseTable(Generic[_T]):
             words = tuple(w.lower() for w in phrase.split())
             self.by_first.setdefault(words[0], []).append((words, value))
 
-    def find(self, text: str) -> Iterator[_T]:
-        """The value of each phrase written in text (its words apart by white space only)."""
+    def find(self, text: str) -> Iterator[tuple[tuple[str, ...], _T]]:
+        """Each phrase written in text (its words apart by white space only), as lower-case words, and its value."""
         for match in _WORD.finditer(text):
             for phrase, value in self.by_first.get(match.group(0).lower(), ()):
                 if self._rest_follows(text, match.end(), phrase[1:]):
-                    yield value
+                    yield phrase, value
 
     @staticmethod
     def _rest_follows(text: str, at: int, rest: tuple[str, ...]) -> bool:
@@ -92,11 +99,9 @@ def _phrases() -> _PhraseTable[_Pointed]:
     return _PhraseTable([*countries, *regions])
 
 
-def _pointed(text: str) -> _Pointed:
-    """The countries and regions the text's phrases point to, in one pass over its words."""
-    found = list(_phrases().find(text))
-    return (frozenset(cc for countries, _ in found for cc in countries),
-            frozenset(region for _, regions in found for region in regions))
+def _pointed(text: str) -> dict[tuple[str, ...], _Pointed]:
+    """Each phrase of the text (lower-case words) -> the countries and regions it points to, in one pass."""
+    return dict(_phrases().find(text))
 
 
 @cache
@@ -122,7 +127,7 @@ def unit_names(text: str) -> list[tuple[tuple[str, ...], str]]:
 
 def phrase_countries(text: str) -> frozenset[str]:
     """The countries the text's local-news phrases point to."""
-    return _pointed(text)[0]
+    return frozenset(cc for countries, _ in _pointed(text).values() for cc in countries)
 
 
 @cache
@@ -135,8 +140,14 @@ def _currencies() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
 
 def currency_countries(text: str) -> frozenset[str]:
     """The countries whose money the text counts in ("£4.2m": GB; not "E£5", Egyptian pounds)."""
+    return frozenset(cc for countries in _currency_cues(text).values() for cc in countries)
+
+
+def _currency_cues(text: str) -> dict[str, frozenset[str]]:
+    """Each currency sign the text counts in -> its countries."""
     pattern, table = _currencies()
-    return frozenset(cc for match in pattern.finditer(text) for cc in table[match.group(0).rstrip("0123456789 \t")])
+    signs = {match.group(0).rstrip("0123456789 \t") for match in pattern.finditer(text)}
+    return {sign: table[sign] for sign in signs}
 
 
 @cache
@@ -157,13 +168,18 @@ def _shape_part(char: str) -> str:
 def shape_countries(text: str) -> frozenset[str]:
     """The countries whose way of writing a telephone number or a time of day the text follows ("01524 63333",
     "4.15am": GB and others; "(555) 555-0123", "10 p.m.": US, CA)."""
+    return frozenset(cc for countries in _shape_cues(text).values() for cc in countries)
+
+
+def _shape_cues(text: str) -> dict[str, frozenset[str]]:
+    """Each telephone-number or time-of-day shape the text follows (its row's group name) -> its countries."""
     pattern, countries = _shapes()
-    return frozenset(cc for match in pattern.finditer(text) for cc in countries[int(match.lastgroup[1:])])
+    return {match.lastgroup: countries[int(match.lastgroup[1:])] for match in pattern.finditer(text)}
 
 
 def phrase_regions(text: str) -> frozenset[Region]:
     """The first-level regions the text's local-government words point to ("selectmen": New England)."""
-    return _pointed(text)[1]
+    return frozenset(region for _, regions in _pointed(text).values() for region in regions)
 
 
 def address_countries(text: str) -> frozenset[str]:
@@ -192,10 +208,17 @@ def text_hints(text: str, index: PlaceIndex, limit: int = 8) -> TextHints:
     """The hints of one article: the admin units it names and the countries of those units, of its
     phrasing and of its money; the first-level regions its local-government words point to. A unit name
     with limit or more namesakes ("Washington County") gives only its countries: nearness to one of its
-    many namesakes says little. Telephone numbers and times of day count as phrasing."""
+    many namesakes says little. Telephone numbers and times of day count as phrasing. Each distinct phrase,
+    shape, sign, unit name and the address form is one cue for its countries (TextHints.cues)."""
     named = _units(text, index, limit)
-    phrased, regions = _pointed(text)
-    countries = phrased | address_countries(text) | currency_countries(text) | shape_countries(text)
-    countries |= {p.country_code for places in named for p in places if p.country_code}
+    phrases = _pointed(text)
+    cues: dict[Hashable, frozenset[str]] = {("phrase", phrase): ccs for phrase, (ccs, _) in phrases.items()}
+    cues.update({("shape", shape): ccs for shape, ccs in _shape_cues(text).items()})
+    cues.update({("money", sign): ccs for sign, ccs in _currency_cues(text).items()})
+    cues.update({("unit", places[0].name): frozenset(p.country_code for p in places if p.country_code)
+                 for places in named})
+    cues["address"] = address_countries(text)
+    counts = Counter(cc for countries in cues.values() for cc in countries)
     units = {p.place_id: p for places in named if len(places) < limit for p in places}
-    return TextHints(frozenset(countries), tuple(units.values()), regions)
+    regions = frozenset(region for _, rs in phrases.values() for region in rs)
+    return TextHints(dict(counts), tuple(units.values()), regions)

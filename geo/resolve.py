@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy
 
@@ -1084,14 +1084,14 @@ def _section_of(text: str, mentions: Sequence[Mention]) -> str:
 def _hint_context(groups: dict[str, _Group], hints: TextHints, s: _Scoring) -> None:
     """Raise towns and units in the countries the text hints at and near the admin units it names
     outside any mention (a mentioned unit's meaning is the resolver's own choice, not a hint)."""
-    hints = TextHints(hints.countries, tuple(p for p in hints.units if name_key(p.name) not in groups), hints.regions)
+    hints = TextHints(hints.cues, tuple(p for p in hints.units if name_key(p.name) not in groups), hints.regions)
     if not (hints.countries or hints.units):
         return
     units = NearestPoints((p.lat, p.lon, p.place_id) for p in hints.units)
     for group in groups.values():
         speaks = _hint_speaks_for(group, hints.countries, s.rules)
-        countries, regions = (hints.countries, hints.regions) if speaks else (frozenset(), frozenset())
-        group.base = [b + _hint_bonus(p, countries, regions, units, s) for b, p in zip(group.base, group.places)]
+        cues, regions = (hints.cues, hints.regions) if speaks else ({}, frozenset())
+        group.base = [b + _hint_bonus(p, cues, regions, units, s) for b, p in zip(group.base, group.places)]
 
 
 def _home_context(groups: dict[str, _Group], home: HomeArea, s: _Scoring) -> None:
@@ -1124,21 +1124,27 @@ def _dateline_context(groups: dict[str, _Group], s: _Scoring) -> None:
 
 def _hint_speaks_for(group: _Group, countries: frozenset[str], rules: _Rules) -> bool:
     """Whether the country hint speaks for the group: no demonym (a "Roman" church is not in Rome, New
-    York), its best candidate so far is a town or unit (never against a country: "Jordan") and a
-    candidate lies in a hinted country. It raises them against a
+    York), its best candidate so far is a town or unit (never against a country: "Jordan"), a
+    candidate lies in a hinted country and none in a region written right after the name (a firm "of
+    Toronto, Ontario, Canada" in an Ohio story). It raises them against a
     namesake abroad ("Alexandria", Egypt) and holds one already there against the pull of the other names'
     namesakes ("Oxford" in a story counting in pounds beside an "Isuzu Denver")."""
     best = group.places[max(range(len(group.base)), key=group.base.__getitem__)]
     return (not group.demonym and best.feature_code not in rules.areal
-            and any(p.country_code in countries for p in group.places))
+            and any(p.country_code in countries for p in group.places)
+            and not any(inside(p, group.regions) for p in group.places))
 
 
-def _hint_bonus(place: Place, countries: frozenset[str], regions: frozenset[Region], units: NearestPoints,
+def _hint_bonus(place: Place, cues: Mapping[str, int], regions: frozenset[Region], units: NearestPoints,
                 s: _Scoring) -> float:
-    """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea)."""
+    """The _hint_context bonus of one candidate (none for wide areas: a country, a region, a sea): more for
+    each further distinct cue of its country, up to a cap."""
     if not _local(place, s.rules):
         return 0.0
-    bonus = s.w.hint_country_bonus if place.country_code in countries else 0.0
+    bonus = 0.0
+    count = cues.get(place.country_code or "", 0)
+    if count:
+        bonus = s.w.hint_country_bonus + s.w.hint_cue_bonus * min(count - 1, s.w.hint_cue_cap)
     if (place.country_code, place.admin1) in regions:
         bonus += s.w.hint_region_bonus
     d = units.nearest_km(place.lat, place.lon, skip=place.place_id)

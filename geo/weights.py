@@ -167,6 +167,14 @@ class ResolveWeights:
     GWN and LGL resolved-right less far shares summed), four folds pick 5 and the fifth 2, and the pooled
     held-out figures equal those of 2 (LGL .9339/.0265 of resolved) with GWN worse: the gain lives in one
     fold's few stories, so 2 stays."""
+    hint_cue_bonus: float = 0.5
+    """Plus this for each distinct cue of that country beyond the first (a phrase, a telephone or time shape,
+    a currency sign, a unit name, the address form), up to hint_cue_cap of them: "Memorial Day", "Veterans
+    Day", the VFW, the American Legion and "6:30 p.m." together put Dublin City Council in Ohio. Out of fold
+    (LGL acc161 / > 1,000 km): 0 .9340/.0240; 0.5, 1 and 2 .9375/.0205 (GWN .9589 -> .9598, Charleston,
+    W.Va.); chosen fold by fold, four folds pick 0.5 and one 1, pooled as in-sample."""
+    hint_cue_cap: int = 3
+    """At most this many further cues count."""
     hint_region_bonus: float = 2.0
     """Besides hint_country_bonus, a town in a first-level region the text's local-government words point to
     ("selectmen": New England; hint_region_phrases.tsv)."""

@@ -89,16 +89,27 @@ def test_address_countries(text: str, expected: frozenset[str]) -> None:
 
 def test_text_hints_units_and_countries() -> None:
     hints = text_hints("Deputies of the Henderson County Sheriff's Office in Athens.", INDEX)
-    assert hints == TextHints(frozenset({"US"}), (HENDERSON_NC, HENDERSON_TX))
+    assert hints == TextHints({"US": 2}, (HENDERSON_NC, HENDERSON_TX))  # the unit and "Sheriff's Office"
+    assert hints.countries == {"US"}
 
 
 def test_text_hints_common_unit_names_give_only_their_country() -> None:
     hints = text_hints("the Henderson County jail", INDEX, limit=2)
-    assert hints == TextHints(frozenset({"US"}), ())
+    assert hints == TextHints({"US": 2}, ())  # the unit and "county jail"
 
 
 def test_text_hints_nothing() -> None:
-    assert text_hints("Talks in Athens on Monday.", INDEX) == TextHints(frozenset(), ())
+    assert text_hints("Talks in Athens on Monday.", INDEX) == TextHints({}, ())
+
+
+@pytest.mark.parametrize(("text", "cues"), [
+    ("the sheriff's office said; the Sheriff's Office added", {"US": 1}),  # one phrase, twice
+    ("on Memorial Day the VFW and the American Legion met at 6:30 p.m.", {"US": 4, "CA": 1}),
+    ("the neighbouring colour TV, £400", {cc: 2 for cc in ("GB", "IE", "AU", "NZ", "CA", "ZA", "IN")} | {"GB": 3}),
+    ("Smith, of 1935 Orchard St., Alexandria, on Memorial Day", {cc: 1 for cc in ADDRESS_COUNTRIES} | {"US": 2}),
+])
+def test_text_hints_count_distinct_cues(text: str, cues: dict[str, int]) -> None:
+    assert text_hints(text, INDEX).cues == cues
 
 
 def _choice(text: str, name: str, weights=DEFAULT_WEIGHTS) -> Place | None:
@@ -115,6 +126,36 @@ def _choice(text: str, name: str, weights=DEFAULT_WEIGHTS) -> Place | None:
 ])
 def test_resolve_reads_the_hints(text: str, name: str, expected: Place) -> None:
     assert _choice(text, name) == expected
+
+
+TORONTO_ON = _p("gn:6167865", "Toronto", 43.70011, -79.4163, "CA", "PPLC", 2_600_000, "Ontario")
+TORONTO_OH = _p("gn:5174095", "Toronto", 40.46423, -80.60091, "US", "PPL", 5_091, "Ohio")
+ONTARIO = _p("gn:6093943", "Ontario", 49.25014, -84.49983, "CA", "ADM1", 12_861_940, "Ontario")
+
+
+@pytest.mark.parametrize(("cues", "expected"), [
+    ("the council met on Memorial Day.", ATHENS_GR),
+    ("the council met on Memorial Day; the VFW, the American Legion and a fire chief came at 6:30 p.m.", ATHENS_GA),
+])
+def test_distinct_cues_add_up(cues: str, expected: Place) -> None:
+    """One American phrase leaves Athens the capital; several distinct ones make it the Georgia city."""
+    text = f"In Athens {cues}"
+    index = FakeIndex([ATHENS_GR, ATHENS_GA])
+    assert resolve(text, [Mention(3, 9, "Athens", "Athens")], index)[0].place == expected
+    if expected == ATHENS_GA:
+        flat = replace(DEFAULT_WEIGHTS, hint_cue_bonus=0.0)
+        assert resolve(text, [Mention(3, 9, "Athens", "Athens")], index, weights=flat)[0].place == ATHENS_GR
+
+
+def test_a_hint_never_speaks_against_the_region_written_after_a_name() -> None:
+    """"Toronto, Ontario, Canada" in an Ohio story full of American cues stays in Canada."""
+    text = ("A firm of Toronto, Ontario, Canada won the bid on Memorial Day; the VFW, the American Legion and the "
+            "sheriff's office came.")
+    names = ("Toronto", "Ontario")
+    mentions = [Mention(text.index(n), text.index(n) + len(n), n, n) for n in names]
+    strong = replace(DEFAULT_WEIGHTS, hint_country_bonus=50.0)
+    found = resolve(text, mentions, FakeIndex([TORONTO_ON, TORONTO_OH, ONTARIO]), weights=strong)
+    assert [r.place for r in found] == [TORONTO_ON, ONTARIO]
 
 
 def test_resolve_without_hint_weights_keeps_the_famous_place() -> None:
