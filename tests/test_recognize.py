@@ -43,6 +43,12 @@ def found(nlp, index, text: str) -> list[tuple[str, str, str]]:
          [("Qeshlaq Valley", "Qeshlaq Valley", "literal")]),
         ("She sued the Bank of America last year.", []),
         ("Paris Hilton arrived late to the party.", []),
+        # names listed before "counties" are counties, even where the model tags one bare ("Washington")
+        ("Dakota, Otoe and Washington counties saw their populations fall.",
+         [("Dakota", "Dakota County", "literal"), ("Otoe", "Otoe County", "literal"),
+          ("Washington", "Washington County", "literal")]),
+        ("Mines in the North West and Limpopo provinces closed.",  # a province keeps the model's span
+         [("North West", "North West", "literal"), ("Limpopo", "Limpopo Province", "literal")]),
         ("He wrote a column for the Zabrovka Post about taxes.", []),
         ("He wrote a column for the Washington Post about taxes.", [("Washington", "Washington", "literal")]),
         # a major place in a team's or company's name counts (GeoWebNews' embedded toponyms)

@@ -44,6 +44,7 @@ class Rules:
     institution_ends: frozenset[str]  # "Courthouse", "Airport": a place entity ending so names an institution
     institution_between: frozenset[str]  # words between the place and that end ("International", "City")
     plural_geo_nouns: Mapping[str, str]  # "counties" -> "County": names listed before one are places of that kind
+    typed_plural_nouns: frozenset[str]  # "counties": the listed names' typed form outranks the model's bare span
     prominent_codes: frozenset[str]
     major_codes: frozenset[str]
     significant_codes: frozenset[str]
@@ -95,6 +96,7 @@ def rules() -> Rules:
         **people,
         facility_words=_cue_words("facility"),
         plural_geo_nouns={row[0]: row[1] for row in lexicon.table("plural_geo_nouns")},
+        typed_plural_nouns=frozenset(row[0] for row in lexicon.table("plural_geo_nouns") if row[2:] == ("typed",)),
         **{f"institution_{row[0]}": frozenset(row[1].split()) for row in lexicon.table("institution_tails")},
     )
 

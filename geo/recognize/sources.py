@@ -59,7 +59,8 @@ class SpanCandidate:
     kind: MentionKind
     source: str
     label: str
-    strength: int  # 3 = NER place / demonym / pattern, 2 = gazetteer with context, 1 = gazetteer alone
+    strength: int  # 4 = a name the text says the kind of ("Otoe and Washington counties"), 3 = NER place /
+    # demonym / pattern, 2 = gazetteer with context, 1 = gazetteer alone
 
 
 Source = Callable[[Context], Iterable[SpanCandidate]]
@@ -204,7 +205,9 @@ def _heads_of_phrase(ctx: Context, r: Reading) -> bool:
 
 def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
     """Names listed before a plural geographic noun ("Jackson and Barrow counties", "Bourbon and Dauphine
-    streets"), each named with the singular noun after it ("Jackson County")."""
+    streets"), each named with the singular noun after it ("Jackson County"); for the units the gazetteer
+    names so (typed_plural_nouns) before the model's bare span of the same name ("Washington" of "Dakota,
+    Otoe and Washington counties" is no capital)."""
     doc, nouns = ctx.doc, ctx.rules.plural_geo_nouns
     if ctx.lower_words.isdisjoint(nouns):
         return
@@ -216,7 +219,8 @@ def listed_before_plural_nouns(ctx: Context) -> Iterator[SpanCandidate]:
         for i, j in listed_names(doc, k):
             start, end = doc[i].idx, ctx.end(j)
             surface = ctx.text[start:end]
-            yield SpanCandidate(start, end, f"{surface} {singular}", "literal", "pattern", "", 3)
+            strength = 4 if word in ctx.rules.typed_plural_nouns else 3
+            yield SpanCandidate(start, end, f"{surface} {singular}", "literal", "pattern", "", strength)
 
 
 def hometowns(ctx: Context) -> Iterator[SpanCandidate]:
