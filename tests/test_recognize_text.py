@@ -126,6 +126,10 @@ def test_trim(nlp, text, span, expected):
         ("Instead of driving to Castlegar, people came.", 4, 5, True),  # "to" after a verb of motion
         ("They moved to Thornhill in May.", 3, 4, True),
         ("They wrote to Thornhill in May.", 3, 4, False),  # "to" after another verb
+        ("He was heading on to Sherman for the night.", 5, 6, True),  # a particle between
+        ("They moved back to Thornhill in May.", 4, 5, True),
+        ("They came on time to Thornhill's party.", 5, 6, False),  # two words between
+        ("They wrote back to Thornhill in May.", 4, 5, False),
     ],
 )
 def test_locative_context(nlp, text, i, j, located):

@@ -13,7 +13,7 @@ __all__ = ["Rules", "rules"]
 
 # Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
-               "directions", "always_abbreviations", "motion_verbs", "era_words", "street_words",
+               "directions", "always_abbreviations", "motion_verbs", "motion_particles", "era_words", "street_words",
                "road_words", "resident_nouns")
 _KEY_LISTS = ("not_places", "word_towns", "commercial_words", "owner_words")
 
@@ -40,6 +40,7 @@ class Rules:
     road_words: frozenset[str]  # lower case: "street", "st": a name right before one names the road (roads)
     era_words: frozenset[str]  # "BC" and "century": such an abbreviation after a number or one is an era
     motion_verbs: frozenset[str]  # lemmas: "to" after one is a locative ("drove to Castlegar")
+    motion_particles: frozenset[str]  # "on", "back": between a motion verb and "to" ("heading on to Sherman")
     facility_words: frozenset[str]  # name keys: "X Center", "X Academy" name an institution
     institution_ends: frozenset[str]  # "Courthouse", "Airport": a place entity ending so names an institution
     institution_between: frozenset[str]  # words between the place and that end ("International", "City")

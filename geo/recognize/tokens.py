@@ -161,11 +161,19 @@ def locative_context(doc: Doc, i: int, j: int) -> bool:
         k -= 1
     if k >= 0 and doc[k].lower_ in r.locatives and doc[k].text[:1].islower():
         return True
-    if k >= 1 and doc[k].lower_ == "to" and doc[k - 1].lower_ in r.motion_verbs:
+    if k >= 1 and doc[k].lower_ == "to" and _moves_before(doc, k):
         return True
     if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in r.geo_nouns:
         return True
     return j < len(doc) and doc[j].lower_ in r.geo_nouns and doc[j].text[:1].islower()
+
+
+def _moves_before(doc: Doc, k: int) -> bool:
+    """Whether a verb of motion stands before token k, perhaps with a particle between ("heading on")."""
+    r = rules()
+    if doc[k - 1].lower_ in r.motion_verbs:
+        return True
+    return k >= 2 and doc[k - 1].lower_ in r.motion_particles and doc[k - 2].lower_ in r.motion_verbs
 
 
 def sentence_initial(doc: Doc, i: int) -> bool:
