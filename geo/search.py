@@ -83,8 +83,7 @@ def feature_rank(place: Place) -> int:
 def feature_kind(place: Place) -> str:
     """The place's kind in words ("country", "region (admin-1)", "city", "town", "river", ...)."""
     kinds = _kinds()
-    code = place.feature_code or (place.source if place.source in kinds else "")
-    found = kinds.get(code) or kinds.get(f"class:{place.feature_class}")
+    found = kinds.get(place.source) or kinds.get(place.feature_code or "") or kinds.get(f"class:{place.feature_class}")
     kind = found[1] if found else "place"
     if kind == "populated place":
         return "city" if place.population >= _CITY_POPULATION else "town"

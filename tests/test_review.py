@@ -10,6 +10,7 @@ import pytest
 from web.extensions import db
 from geo import store
 from geo.types import Place
+from web.review import place_json
 from testkit import FRANCE, PARIS, PARIS_TEXT, PARIS_TX, make_app, paris_story
 
 LYON = Place("gn:2996944", "Lyon", 45.74846, 4.84671, 2996944, "FR", "P", "PPLA", 472317)
@@ -295,3 +296,14 @@ def test_deleting_an_article_deletes_its_corrections(app, client, article_id):
     with app.app_context():
         assert store.article_corrections(db.session, article_id) == []
         assert store.review_states(db.session) == {}
+
+
+@pytest.mark.parametrize(("source", "population", "kind"), [
+    ("postal", None, "locality (US postal code)"),  # the 300 the resolver assumes is no figure to show
+    ("geonames", 300, "town"),
+])
+def test_candidate_population_shown_only_when_known(source, population, kind):
+    place = Place("pc:US.TN.ten-mile", "Ten Mile", 35.69, -84.65, None, "US", "P", "PPL", 300, "Tennessee", source)
+    found = place_json(place)
+    assert (found["population"], found["kind"]) == (population, kind)
+    assert found["label"] == "Ten Mile, Tennessee, United States"

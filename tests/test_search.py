@@ -91,6 +91,8 @@ def test_spelling_variants(key, variant, steps):
     (Place("x", "Orontes", 0, 0, None, "SY", "H", "STM", 0), "river"),
     (Place("x", "Somewhere", 0, 0, None, "SY", "H", "XYZ", 0), "water feature"),
     (Place("manual:1", "Farm", 0, 0, None, None, None, None, 0, None, "manual"), "point placed by hand"),
+    (Place("pc:US.TN.ten-mile", "Ten Mile", 0, 0, None, "US", "P", "PPL", 300, "Tennessee", "postal"),
+     "locality (US postal code)"),
     (Place("x", "Thing", 0, 0, None, None, None, None, 0), "place"),
 ])
 def test_feature_kind(place, kind):

@@ -121,7 +121,7 @@ def place_json(place: types.Place, score: float | None = None) -> dict[str, Any]
         "admin1": place.admin1,
         "feature_code": place.feature_code,
         "kind": feature_kind(place),
-        "population": place.population,
+        "population": None if place.source == types.POSTAL_SOURCE else place.population,  # (assumed, not known)
         "approximate": place.source == store.APPROXIMATE_SOURCE,
         "source": place.source or None,
     }
