@@ -500,7 +500,8 @@ def _hand_scored(text: str, section: str, mentions: Sequence[Mention], index: Pl
     s = _Scoring(weights, _rules())
     groups, order = _build_groups(text, mentions, index, limit, s)
     hints = text_hints(section, index, weights.hint_unit_limit)
-    _drop_unvouched_localities(groups, order, _regions_in_play(groups, hints, home))
+    if any(_postal_only(group) for group in groups.values()):
+        _drop_unvouched_localities(groups, order, _regions_in_play(groups, hints, home))
     for group in groups.values():
         _written_evidence(group, s)
     _hint_context(groups, hints, s)
@@ -535,12 +536,17 @@ def _regions_in_play(groups: dict[str, _Group], hints: TextHints, home: HomeArea
     return regions
 
 
+def _postal_only(group: _Group) -> bool:
+    """Whether every place of the group is a postal locality (geo.gazetteer_build.iter_postal)."""
+    return all(p.source == POSTAL_SOURCE for p in group.places)
+
+
 def _drop_unvouched_localities(groups: dict[str, _Group], order: list[_Group | None], regions: Regions) -> None:
     """Keep a name known only as postal localities (geo.gazetteer_build.iter_postal) only in the regions in
     play: a hamlet is the meaning of a name the model tagged ("Silverado", "Brittany") only when the article
     is about its state. A name left without places has no group (as if the gazetteer lacked it)."""
     for key, group in list(groups.items()):
-        if any(p.source != POSTAL_SOURCE for p in group.places):
+        if not _postal_only(group):
             continue
         keep = [k for k, p in enumerate(group.places) if (p.country_code, p.admin1) in regions]
         if len(keep) == len(group.places):
