@@ -654,12 +654,13 @@ def _name_keys(entry: Entry) -> dict[str, int]:
 
 
 def _finish_index(con: sqlite3.Connection, stats: BuildStats) -> None:
-    """Fill the keys summary table (what recognition knows of a name: postal localities make no name known,
-    they only add candidates), index latitudes, stamp the schema, count and compact."""
+    """Fill the keys summary table (what recognition knows of a name; postal localities only as
+    _postal_keys allows), index latitudes, stamp the schema, count and compact."""
     con.execute(
         "INSERT INTO keys SELECT n.key, count(*), max(p.population), group_concat(DISTINCT p.feature_code) "
         "FROM names n JOIN places p ON p.id = n.place WHERE p.source != ? GROUP BY n.key", (POSTAL_SOURCE,)
     )
+    con.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, 0, ?)", _postal_keys(con))
     con.execute("CREATE INDEX places_lat ON places(lat)")
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",
@@ -670,6 +671,21 @@ def _finish_index(con: sqlite3.Connection, stats: BuildStats) -> None:
     stats.names = con.execute("SELECT count(*) FROM names").fetchone()[0]
     stats.keys = con.execute("SELECT count(*) FROM keys").fetchone()[0]
     con.execute("VACUUM")
+
+
+def _postal_keys(con: sqlite3.Connection) -> list[tuple[str, int, str]]:
+    """Keys rows for the names only postal localities carry that recognition may know: of two words or more
+    ("Meadow Grove", "Tennessee Colony"), neither opening with a direction ("East Texas" is the region's part,
+    not the hamlet) nor ending in a generic suffix ("Mississippi State" is the state's team); as places of
+    unknown population, so the model or the context must vouch for them. A lone word ("Dow", "House",
+    "Silver") stays unknown: most are ordinary words or people's names."""
+    directions, suffixes = lexicon.words("directions"), lexicon.words("resolve_generic_suffixes")
+    rows = con.execute(
+        "SELECT n.key, count(*), group_concat(DISTINCT p.feature_code) FROM names n JOIN places p ON p.id = n.place "
+        "WHERE p.source = ? AND instr(n.key, ' ') > 0 GROUP BY n.key", (POSTAL_SOURCE,)
+    ).fetchall()
+    return [(key, count, codes) for key, count, codes in rows
+            if key.split()[0] not in directions and key.split()[-1] not in suffixes]
 
 
 def _flush(con: sqlite3.Connection, place_rows: list[tuple], name_rows: list[tuple[str, int, int]]) -> None:

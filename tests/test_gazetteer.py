@@ -301,6 +301,9 @@ POSTAL_TSV = "\n".join([
     "US\tTN\tTennessee\tTen Mile\t35.6862\t-84.6548\t1",
     "US\tPA\tPennsylvania\tLebanon\t40.3330\t-76.4200\t3",  # GeoNames' Lebanon, 1 km off: the same town
     "US\tOH\tOhio\tLebanon\t39.4350\t-84.2030\t1",  # no GeoNames town of the name there (in this fixture)
+    "US\tIL\tIllinois\tHume\t39.7970\t-87.8690\t1",
+    "US\tPA\tPennsylvania\tEast Lebanon\t40.3400\t-76.4000\t1",
+    "US\tPA\tPennsylvania\tLebanon Valley\t40.3500\t-76.4500\t1",
 ]) + "\n"
 
 
@@ -329,11 +332,18 @@ def test_postal_localities_fill_gaps_only(tmp_path: Path) -> None:
     assert lebanons == {("LB", None, "test"), ("US", "Pennsylvania", "test"), ("US", "Ohio", POSTAL_SOURCE)}
 
 
-def test_postal_localities_make_no_name_known(tmp_path: Path) -> None:
-    """Recognition's view of the index (known_names) ignores postal localities: they only add candidates."""
-    index = _postal_index(tmp_path)
-    known = index.known_names(["Ten Mile", "Lebanon"])
-    assert "Ten Mile" not in known and known["Lebanon"].places == 2  # not counting Lebanon, Ohio
+@pytest.mark.parametrize(("name", "places", "population"), [
+    ("Ten Mile", 1, 0),  # two words: known, of unknown population (the model or the context must vouch)
+    ("Hume", None, None),  # one word: most such are ordinary words or people's names
+    ("East Lebanon", None, None),  # a direction first: the part of a region more often than the hamlet
+    ("Lebanon Valley", None, None),  # a generic suffix last: the region of the name first
+    ("Lebanon", 2, 6_848_925),  # GeoNames' places only: Lebanon, Ohio adds a candidate, not knowledge
+])
+def test_what_postal_localities_make_known(tmp_path: Path, name: str, places: int | None,
+                                           population: int | None) -> None:
+    """Recognition's view of the index (known_names): postal localities' names of two words or more."""
+    info = _postal_index(tmp_path).known_names([name]).get(name)
+    assert (info and info.places, info and info.max_population) == (places, population)
 
 
 @pytest.mark.parametrize(("near_km", "kept"), [(29.0, False), (31.0, True)])
