@@ -73,17 +73,22 @@ def _kinds() -> dict[str, tuple[int, str]]:
     return {code: (int(rank), kind) for code, rank, kind in lexicon.table("search_kinds")}
 
 
+def _kind_row(place: Place) -> tuple[int, str] | None:
+    """The place's row of search_kinds.tsv: its source's (postal, manual, approximate), else its feature
+    code's, else its feature class's; None when none is listed."""
+    kinds = _kinds()
+    return kinds.get(place.source) or kinds.get(place.feature_code or "") or kinds.get(f"class:{place.feature_class}")
+
+
 def feature_rank(place: Place) -> int:
     """How important a place's kind is (0: continents and countries; larger: less)."""
-    kinds = _kinds()
-    found = kinds.get(place.feature_code or "") or kinds.get(f"class:{place.feature_class}")
+    found = _kind_row(place)
     return found[0] if found else 6
 
 
 def feature_kind(place: Place) -> str:
     """The place's kind in words ("country", "region (admin-1)", "city", "town", "river", ...)."""
-    kinds = _kinds()
-    found = kinds.get(place.source) or kinds.get(place.feature_code or "") or kinds.get(f"class:{place.feature_class}")
+    found = _kind_row(place)
     kind = found[1] if found else "place"
     if kind == "populated place":
         return "city" if place.population >= _CITY_POPULATION else "town"
