@@ -220,6 +220,8 @@ def test_a_minor_name_before_an_institution_word_is_not_the_place(nlp, index, te
         ("He drove to Paris Street Bridge in Ohio.", ["Paris Street Bridge", "Ohio"]),  # a bridge, as the model read it
         ("The Paris St. Louis flight left.", ["Paris"]),  # "St." before a capitalised word is a saint's
         ("He lives in Paris. Street lights were out.", ["Paris"]),
+        ("The farm lies on Paris Boulevard. Crews arrived.", ["Paris Boulevard"]),  # a full word ends a sentence
+        ("The Ohio Highway Patrol closed Paris Road.", ["Ohio", "Paris Road"]),  # not before a capitalised word
     ],
 )
 def test_a_place_name_before_a_road_word_names_the_road(nlp, index, text, expected):

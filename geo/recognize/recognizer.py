@@ -16,21 +16,34 @@ __all__ = ["names_a_facility", "recognize", "roads", "select"]
 
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)\b")
 _FACILITY_REACH = 30
-_ROAD_WORD = re.compile(r" ([A-Z][a-z]+)\b(\.?)(?!\.? [A-Z])")  # " Street", " St." not before a capitalised word
+_ROAD_WORD = re.compile(r" ([A-Z][a-z]+)\b(?! [A-Z])(\.(?! [A-Z]))?")  # " Street", " St.": not before a capital
 
 
 def roads(text: str, chosen: list[SpanCandidate]) -> list[SpanCandidate]:
     """The chosen literal names with a road word right after them taken in: "Memphis St." of "2517 Memphis
-    St., Alexandria" names a street, not the city (its own name, placed as the gazetteer allows)."""
+    St., Alexandria" names a street, not the city (its own name, placed as the gazetteer allows). A full
+    word is read before a sentence's end too ("Green Oaks Boulevard. Titan"), not before a capitalised word
+    ("Florida Highway Patrol"); an abbreviation takes its period, and is not read before a capitalised word
+    after it either ("Memphis St. Jude")."""
     out = []
     for k, c in enumerate(chosen):
         limit = chosen[k + 1].start if k + 1 < len(chosen) else len(text)
-        match = _ROAD_WORD.match(text, c.end, min(limit, c.end + _FACILITY_REACH))
-        if c.kind == "literal" and match and match.group(1).lower() in rules().road_words:
-            end = match.end()
+        end = _road_end(text, c.end, min(limit, c.end + _FACILITY_REACH)) if c.kind == "literal" else None
+        if end is not None:
             c = replace(c, end=end, name=text[c.start:end])
         out.append(c)
     return out
+
+
+def _road_end(text: str, start: int, limit: int) -> int | None:
+    """Where a road word written right after a name ending at start ends (with an abbreviation's period)."""
+    match = _ROAD_WORD.match(text, start, limit)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if word in rules().road_abbreviations:
+        return match.end() if match.group(2) or text[match.end() : match.end() + 1] != "." else None
+    return match.end(1) if word in rules().road_words else None
 
 
 def select(cands: list[SpanCandidate]) -> list[SpanCandidate]:

@@ -14,7 +14,7 @@ __all__ = ["Rules", "rules"]
 # Lists compared as written (or in lower case), and lists compared by name key (geo.names.name_key).
 _WORD_LISTS = ("connectors", "locatives", "geo_nouns", "titles", "admin_prefixes", "speech_verbs", "geo_heads",
                "directions", "always_abbreviations", "motion_verbs", "motion_particles", "era_words", "street_words",
-               "road_words", "resident_nouns")
+               "resident_nouns")
 _KEY_LISTS = ("not_places", "word_towns", "commercial_words", "owner_words")
 
 
@@ -38,6 +38,7 @@ class Rules:
     resident_nouns: frozenset[str]  # lower case: "man", "residents": a known name before one is a hometown
     street_words: frozenset[str]  # lower case: "street", "stadium", "canal": a name holding one names a facility
     road_words: frozenset[str]  # lower case: "street", "st": a name right before one names the road (roads)
+    road_abbreviations: frozenset[str]  # lower case, no period: "st", "ave": road words written with a period
     era_words: frozenset[str]  # "BC" and "century": such an abbreviation after a number or one is an era
     motion_verbs: frozenset[str]  # lemmas: "to" after one is a locative ("drove to Castlegar")
     motion_particles: frozenset[str]  # "on", "back": between a motion verb and "to" ("heading on to Sherman")
@@ -88,11 +89,14 @@ def rules() -> Rules:
     codes = {f"{row[0]}_codes": frozenset(row[1].split()) for row in lexicon.table("feature_codes")}
     people = {f"{row[0]}_population": int(row[1]) for row in lexicon.table("populations")}
     lists = {name: lexicon.keys(name) for name in _KEY_LISTS}
+    roads = lexicon.words("road_words")
     lists["not_places"] |= frozenset(name_key(row[0]) for table in ("institution_seats", "not_place_names")
                                      for row in lexicon.table(table))
     return Rules(
         **{name: lexicon.words(name) for name in _WORD_LISTS},
         **lists,
+        road_words=frozenset(w.lower().rstrip(".") for w in roads),
+        road_abbreviations=frozenset(w.lower().rstrip(".") for w in roads if w.endswith(".")),
         **codes,
         **people,
         facility_words=_cue_words("facility"),
