@@ -49,8 +49,10 @@ __all__ = [
     "inside",
     "approximate_place",
     "definite_alone",
+    "direction_compounds",
     "generic_suffixes",
     "key_candidates",
+    "landform_suffixes",
     "is_approximate",
     "lookup_keys",
     "prior",
@@ -106,6 +108,18 @@ def generic_suffixes() -> frozenset[str]:
 
 
 @cache
+def landform_suffixes() -> frozenset[str]:
+    """The generic suffixes naming a land form ("Hampton Hills" -> no second-level unit "Hampton")."""
+    return lexicon.words("resolve_landform_suffixes")
+
+
+@cache
+def directions() -> frozenset[str]:
+    """The direction words that make a new region of a place's name ("North Arlington", "East Oxford")."""
+    return lexicon.words("directions")
+
+
+@cache
 def abbreviated_words() -> dict[str, str]:
     """Abbreviated first words of place names and their full forms ("mt" -> "mount")."""
     return dict(lexicon.table("resolve_abbreviated_words"))
@@ -134,6 +148,7 @@ class _Rules:
     self_standing: frozenset[str]
     waters: frozenset[str]
     short_forms: frozenset[str]
+    local_units: frozenset[str]
 
 
 @cache
@@ -153,6 +168,7 @@ def _rules() -> _Rules:
         self_standing=sets["self_standing"],
         waters=sets["waters"],
         short_forms=sets["short_forms"],
+        local_units=sets["local_units"],
     )
 
 
@@ -704,7 +720,7 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
     for key, towns_ok in lookup_keys(name):
         places = key_candidates(index, key, limit)
         if not towns_ok:
-            places = [p for p in places if p.feature_class != "P"]
+            places = _generic_reading(places, name)
         if not places or localities is not None and towns_ok:
             continue
         if localities is None and all(p.source == POSTAL_SOURCE for p in places):
@@ -712,6 +728,13 @@ def _candidates(index: PlaceIndex, name: str, limit: int, w: ResolveWeights) -> 
             continue
         return key, places
     return localities or (name_key(name), [])
+
+
+def _generic_reading(places: list[Place], name: str) -> list[Place]:
+    """The places a name with its generic last word dropped may stand for: no town, and after a land
+    form's word no second-level or smaller unit either ("Hampton Hills" is not the City of Hampton)."""
+    local = _rules().local_units if name_key(name).rpartition(" ")[2] in landform_suffixes() else frozenset()
+    return [p for p in places if p.feature_class != "P" and p.feature_code not in local]
 
 
 def key_candidates(index: PlaceIndex, key: str, limit: int) -> list[Place]:
@@ -1212,7 +1235,10 @@ def _add_support(groups: dict[str, _Group], s: _Scoring) -> None:
         return
     w = s.w
     tables = _SupportTables()
+    compounds = direction_compounds(groups)
     for key, group in groups.items():
+        if key in compounds:
+            continue
         for place, weight in _lenders(group, w):
             _lend(tables, key, place, weight, s)
     for key, group in groups.items():
@@ -1222,6 +1248,15 @@ def _add_support(groups: dict[str, _Group], s: _Scoring) -> None:
             support.pop(key, None)
             extra.append(w.support_scale * min(w.support_cap, sum(support.values())))
         group.base = [b + e for b, e in zip(group.base, extra)]
+
+
+def direction_compounds(keys: Iterable[str]) -> frozenset[str]:
+    """The name keys that are another of the keys after a direction word ("north arlington" beside
+    "arlington"): a part of that place, or a namesake's part, so their places lend no support and anchor no
+    nearness (a New Jersey town called North Arlington says nothing of which Arlington a story means)."""
+    known = set(keys)
+    return frozenset(key for key in known
+                     if (parts := key.split(" ", 1))[0] in directions() and len(parts) == 2 and parts[1] in known)
 
 
 def _lenders(group: _Group, w: ResolveWeights) -> list[tuple[Place, float]]:
@@ -1362,8 +1397,10 @@ def _article_context(groups: dict[str, _Group], s: _Scoring) -> _Article:
             countries[place.country_code] += weight
         if place.country_code and place.admin1:
             admins[(place.country_code, place.admin1)] += weight
+    compounds = direction_compounds(groups)
     anchors = [(key, place) for key, place, conf, _weight in chosen
-               if conf >= s.w.anchor_min_confidence and place.feature_code not in s.rules.not_anchors]
+               if conf >= s.w.anchor_min_confidence and place.feature_code not in s.rules.not_anchors
+               and key not in compounds]
     lines = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code in s.rules.linear]
     points = [(p.lat, p.lon, key) for key, p in anchors if p.feature_code not in s.rules.linear]
     return _Article(sum(w for *_, w in chosen) or 1, countries, admins, bool(anchors),

@@ -17,11 +17,13 @@ from geo.resolve import (
     abbreviations,
     approximate_place,
     definite_alone,
+    direction_compounds,
     full_form,
     own_name,
     generic_suffixes,
     institution_countries,
     is_approximate,
+    landform_suffixes,
     lookup_keys,
     prior,
     listed_qualifier,
@@ -994,3 +996,54 @@ def test_postal_localities(text: str, names: list[str], target: str, expected: P
     chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, POSTAL_INDEX))}
     place = chosen[target]
     assert (None if place is None or place.source == APPROXIMATE_SOURCE else place) == expected
+
+
+ARLINGTON_TX = _p("gn:4671240", "Arlington", 32.73569, -97.10807, "US", "PPL", 388_125, "Texas")
+ARLINGTON_VA = _p("gn:4744709", "Arlington", 38.88101, -77.10428, "US", "PPL", 207_627, "Virginia")
+NORTH_ARLINGTON_NJ = _p("gn:5101873", "North Arlington", 40.78843, -74.13320, "US", "PPL", 15_904, "New Jersey")
+HAMPTON_VA = _p("gn:4764826", "City of Hampton", 37.06, -76.35, "US", "ADM2", 137_148, "Virginia")
+BEKAA = _p("gn:280282", "Bekaa", 33.9, 36.1, "LB", "ADM1", 500_000, "Beqaa")
+COMPOUND_INDEX = FakeIndex([ARLINGTON_TX, ARLINGTON_VA, NORTH_ARLINGTON_NJ, HAMPTON_VA, BEKAA])
+COMPOUND_INDEX.by_key["hampton"] = COMPOUND_INDEX.by_key.pop("city of hampton")
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "target", "expected"),
+    [
+        ("ARLINGTON — The council met. Residents of the North Arlington Neighbors association spoke, and "
+         "Arlington voted.", ["ARLINGTON", "North Arlington", "Arlington"], "Arlington", ARLINGTON_TX),
+        ("Arlington residents fought the plan for the Hampton Hills apartments.", ["Arlington", "Hampton Hills"],
+         "Arlington", ARLINGTON_TX),
+        ("Arlington residents fought the plan for the Hampton Hills apartments.", ["Arlington", "Hampton Hills"],
+         "Hampton Hills", None),
+        ("Arlington and Hampton signed the pact.", ["Arlington", "Hampton"], "Arlington", ARLINGTON_VA),
+        ("Farmers in the Bekaa Valley waited.", ["Bekaa Valley"], "Bekaa Valley", BEKAA),
+    ],
+)
+def test_names_made_from_other_names(text: str, names: list[str], target: str, expected: Place | None) -> None:
+    """A direction compound of another name ("North Arlington" beside "Arlington") lends it no evidence; a
+    land form's name without its generic word stands for no second-level unit ("Hampton Hills" is not the
+    City of Hampton), but still for a first-level region ("Bekaa Valley")."""
+    mentions = _mentions(text, names)
+    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, COMPOUND_INDEX))}
+    place = chosen[target]
+    assert (None if place is None or place.source == APPROXIMATE_SOURCE else place) == expected
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["arlington", "north arlington"], {"north arlington"}),
+        (["oxford", "east oxford", "west cambridge"], {"east oxford"}),
+        (["north arlington"], set()),  # alone it is a place of its own
+        (["arlington", "arlington heights"], set()),
+        (["virginia", "west virginia"], {"west virginia"}),
+    ],
+)
+def test_direction_compounds(keys: list[str], expected: set[str]) -> None:
+    assert direction_compounds(keys) == expected
+
+
+def test_landform_suffixes_are_generic_suffixes() -> None:
+    assert {"hills", "valley"} <= landform_suffixes() <= generic_suffixes()
+    assert "county" not in landform_suffixes()
