@@ -463,7 +463,7 @@ def _resolve_section(text: str, section: str, mentions: Sequence[Mention], index
     strays = _strays(order, s)
     unplaced = _outside_qualifiers(order)
     outliers = _foreign_outliers(text, mentions, order, s)
-    hosts = _hosts(mentions, order, s) if strays or any(group is None for group in order) else _Hosts([], [])
+    hosts = _hosts(mentions, order, outliers, s) if strays or any(g is None for g in order) else _Hosts([], [])
     resolutions = []
     countries: dict[str, Place | None] = {}  # per unknown name (_named_country)
     for i, group in enumerate(order):
@@ -891,9 +891,10 @@ class _Hosts:
     entries: list[tuple[int, int, Place]]
 
 
-def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring) -> _Hosts:
+def _hosts(mentions: Sequence[Mention], order: list[_Group | None], outliers: frozenset[str], s: _Scoring) -> _Hosts:
     """The section's hosts, found once (not once per unknown name): in the article's main country,
-    and there in its main first-level region (a namesake town elsewhere hosts nothing)."""
+    and there in its main first-level region (a namesake town elsewhere hosts nothing, nor a name that is
+    no place: _foreign_outliers)."""
     countries: Counter[str] = Counter()
     admins: Counter[tuple[str | None, str | None]] = Counter()
     for group in order:
@@ -902,6 +903,7 @@ def _hosts(mentions: Sequence[Mention], order: list[_Group | None], s: _Scoring)
             admins[(group.choice.country_code, group.choice.admin1)] += 1
     eligible = [(j, group.choice) for j, group in enumerate(order)
                 if group is not None and group.choice is not None and group.confidence >= s.w.host_min_confidence
+                and group.key not in outliers
                 and (group.choice.feature_class == "P" or group.choice.feature_code in s.rules.host_units)]
     top = max((countries[place.country_code or ""] for _j, place in eligible), default=0)
     entries = sorted((mentions[j].start, j, place) for j, place in eligible

@@ -874,6 +874,19 @@ def test_a_lone_foreign_place_the_model_did_not_tag_is_no_place(text: str, lone:
     assert found and all(r.is_place is is_place and (r.place is None) is not is_place for r in found)
 
 
+def test_a_name_that_is_no_place_hosts_no_unknown_name() -> None:
+    """"Toyota", no place in this Texas story, does not put the unknown "Smith Chapel" in Japan."""
+    texas = _p("gn:4736286", "Texas", 31.25044, -99.25061, "US", "ADM1", 25_145_561, "Texas")
+    oklahoma = _p("gn:4544379", "Oklahoma", 35.49209, -97.50328, "US", "ADM1", 3_751_351, "Oklahoma")
+    index = FakeIndex([TOYOTA_JP, texas, oklahoma])
+    text = "Texas and Oklahoma police said the driver of a Toyota hit the Smith Chapel."
+    mentions = [replace(m, source="gazetteer" if m.name == "Toyota" else "ner")
+                for m in _mentions(text, ["Texas", "Oklahoma", "Toyota", "Smith Chapel"])]
+    chosen = {m.name: r for m, r in zip(mentions, resolve(text, mentions, index))}
+    assert chosen["Toyota"].is_place is False
+    assert chosen["Smith Chapel"].place is None
+
+
 @pytest.mark.parametrize(
     ("text", "first", "expected"),
     [
