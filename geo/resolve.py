@@ -24,7 +24,7 @@ import numpy
 
 from geo import lexicon
 from geo.features import ArticleEvidence, Choice, NameEvidence, candidate_regions, candidate_rows
-from geo.geomath import NearestPoints, km_from, unit_vectors
+from geo.geomath import NearestPoints, great_circle_km, km_from, unit_vectors
 from geo.hints import TextHints, text_hints
 from geo.home import HomeArea, Region
 from geo.names import name_key
@@ -149,6 +149,7 @@ class _Rules:
     waters: frozenset[str]
     short_forms: frozenset[str]
     local_units: frozenset[str]
+    seat_units: frozenset[str]
 
 
 @cache
@@ -169,6 +170,7 @@ def _rules() -> _Rules:
         waters=sets["waters"],
         short_forms=sets["short_forms"],
         local_units=sets["local_units"],
+        seat_units=sets["seat_units"],
     )
 
 
@@ -651,6 +653,8 @@ def _build_groups(text: str, mentions: Sequence[Mention], index: PlaceIndex, lim
         if group is None:
             group = groups[key] = _Group(key=key, places=places)
             group.base = [prior(p, key, s.w) for p in places]
+            _weigh_renown(group, s.w)
+            _favour_seats(group, s.w)
             _favour_capitals(group, s.w)
             _shun_aliases(group, s)
         _note_mention(group, text, mentions, i, order, places_of)
@@ -1056,6 +1060,37 @@ def _shun_aliases(group: _Group, s: _Scoring) -> None:
         group.base = [b + w.alias_penalty - w.code_bonus.get(p.feature_code or "", 0.0)
                       if p.feature_code in countries and not own_name(p, group.key) else b
                       for b, p in zip(group.base, group.places)]
+
+
+def _weigh_renown(group: _Group, w: ResolveWeights) -> None:
+    """Lower each town of known renown (Place.renown: how many alternate names GeoNames lists) by
+    renown_weight per order of magnitude below the best-known town whose own name the name is (a town
+    known by it only as an alternate name sets no bar: "Sakata" is the Japanese city, not Jakarta);
+    places of unknown renown (units, physical features, postal localities) keep their prior."""
+    known = [math.log10(1 + p.renown) if p.feature_class == "P" and p.renown is not None else None
+             for p in group.places]
+    owners = [r for r, p in zip(known, group.places) if r is not None and own_name(p, group.key)]
+    top = max(owners or [r for r in known if r is not None], default=0.0)
+    group.base = [b if r is None else b - w.renown_weight * max(0.0, top - r) for b, r in zip(group.base, known)]
+
+
+def _favour_seats(group: _Group, w: ResolveWeights) -> None:
+    """A town outranks a second- or third-level unit of its own name around it (within seat_unit_km, in its
+    first-level region): "Salem" is the Tamil Nadu city, not its district; "Barcelona" the city, not the
+    province. The unit keeps its place just below the town, against the other namesakes."""
+    towns = [(p, b) for p, b in zip(group.places, group.base) if p.feature_class == "P" and own_name(p, group.key)]
+    if not towns:
+        return
+    group.base = [_seat_capped(p, b, group.key, towns, w) for p, b in zip(group.places, group.base)]
+
+
+def _seat_capped(unit: Place, base: float, key: str, towns: list[tuple[Place, float]], w: ResolveWeights) -> float:
+    """The base of one candidate, capped below the best town of its name it holds if it is such a unit."""
+    if unit.feature_code not in _rules().seat_units or not own_name(unit, key):
+        return base
+    held = [b for town, b in towns if (town.country_code, town.admin1) == (unit.country_code, unit.admin1)
+            and great_circle_km(town.lat, town.lon, unit.lat, unit.lon) < w.seat_unit_km]
+    return min(base, max(held) - w.seat_margin) if held else base
 
 
 def _favour_capitals(group: _Group, w: ResolveWeights) -> None:

@@ -60,6 +60,17 @@ class ResolveWeights:
     """See alias_penalty."""
     alias_ratio: float = 10.0
     """See alias_penalty."""
+    seat_unit_km: float = 50.0
+    """A town this near a second- or third-level unit of its name in its region outranks it (_favour_seats).
+    50 and 150 gave the same development figures (GWN Barcelona and Saskatoon, as their cities, nearer)."""
+    seat_margin: float = 0.1
+    """How far below such a town the unit's base is capped."""
+    renown_weight: float = 0.5
+    """Taken per order of magnitude by which a town's GeoNames alternate names (its names in other languages:
+    how widely it is known) fall short of the best-known town of the name (_weigh_renown): "Springfield" with
+    no cue is the Massachusetts or Illinois city, not the one of a few names; "Granada" is Spain's. Chosen
+    fold by fold from 0-1 (four folds 0.5, one 0.4): LGL acc161 .9421 -> .9471, > 1,000 km .0160 -> .0140;
+    GWN unchanged. At 1 it costs LGL (.9416, .0200): renown is no population."""
 
     # --- per-name evidence written in the article ----------------------------------------------
     capital_over_region: float = 1.5

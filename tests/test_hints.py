@@ -282,9 +282,10 @@ def test_every_shape_finds_its_own_countries() -> None:
     ("The man from Richmond was arrested.", ["Richmond"], "US", True),
     ("A grand jury in Athens indicted the man on a felony charge.", ["Athens"], "GR", True),  # asks for review
     ("A court in Athens charged the man.", ["Athens"], "GR", False),
-    # the hint holds a town already in its country against the pull of the other names' namesakes
+    # the hint holds a town already in its country against the pull of the other names' namesakes (sure
+    # enough of the best-known American Athens, Georgia, to need no review)
     ("The county sheriff's office in Athens said the suspect fled to Sparta and Corinth.",
-     ["Athens", "Sparta", "Corinth"], "US", True),
+     ["Athens", "Sparta", "Corinth"], "US", False),
     ("The police in Athens said the suspect fled to Sparta and Corinth.", ["Athens", "Sparta", "Corinth"], "GR", False),
     # telephone numbers: a British one for Lancaster, England; without it, Lancaster, California
     ("Detectives in Lancaster ask anyone with information to call police on 01524 63333.", ["Lancaster"], "GB",

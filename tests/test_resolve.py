@@ -1060,3 +1060,64 @@ def test_direction_compounds(keys: list[str], expected: set[str]) -> None:
 def test_landform_suffixes_are_generic_suffixes() -> None:
     assert {"hills", "valley"} <= landform_suffixes() <= generic_suffixes()
     assert "county" not in landform_suffixes()
+
+
+SPRINGFIELD_MA = replace(_p("gn:4951788", "Springfield", 42.10148, -72.58981, "US", "PPL", 154_341, "Massachusetts"),
+                         renown=11)
+SPRINGFIELD_MO = replace(_p("gn:4409896", "Springfield", 37.21533, -93.29824, "US", "PPL", 170_188, "Missouri"),
+                         renown=4)
+LEBANON_KNOWN = replace(LEBANON_PA, renown=40)
+MISSOURI = _p("gn:4398678", "Missouri", 38.25031, -92.50046, "US", "ADM1", 5_988_927, "Missouri")
+SAKATA = replace(_p("gn:1853140", "Sakata", 38.91667, 139.855, "JP", "PPL", 100_273, "Yamagata"), renown=20)
+JAKARTA = replace(_p("gn:1642911", "Jakarta", -6.21462, 106.84513, "ID", "PPLC", 8_540_121, "Jakarta Raya"),
+                  renown=300)
+
+
+def _with_alias(places: list[Place], key: str, alias: Place) -> FakeIndex:
+    """A FakeIndex over places in which alias also carries the name key."""
+    index = FakeIndex([*places, alias])
+    index.by_key.setdefault(key, []).append(alias)
+    return index
+
+
+@pytest.mark.parametrize(
+    ("places", "text", "name", "expected"),
+    [
+        ([SPRINGFIELD_MA, SPRINGFIELD_MO], "Springfield voted on Monday.", "Springfield", SPRINGFIELD_MA),
+        ([replace(SPRINGFIELD_MA, renown=None), SPRINGFIELD_MO], "Springfield voted on Monday.", "Springfield",
+         SPRINGFIELD_MO),  # renown unknown: population decides
+        ([SPRINGFIELD_MA, SPRINGFIELD_MO, MISSOURI], "Springfield, Missouri, voted.", "Springfield", SPRINGFIELD_MO),
+        ([LEBANON_LB, LEBANON_KNOWN], "Lebanon voted on Monday.", "Lebanon", LEBANON_LB),  # no town's rival
+    ],
+)
+def test_a_better_known_town_wins_a_bare_name(places: list[Place], text: str, name: str, expected: Place) -> None:
+    """Among a name's towns, one GeoNames knows by few names loses to the best-known one by renown_weight per
+    order of magnitude; a qualifier still decides, and units and countries (renown unknown) keep their prior."""
+    mentions = _mentions(text, [name])
+    assert resolve(text, mentions, FakeIndex(places))[0].place == expected
+
+
+def test_a_town_known_by_the_name_only_as_an_alias_sets_no_renown_bar() -> None:
+    """"Sakata" is the Japanese city, though Jakarta, which carries the name as an old alternate name, is far
+    better known."""
+    text = "Sakata voted on Monday."
+    assert resolve(text, _mentions(text, ["Sakata"]), _with_alias([SAKATA], "sakata", JAKARTA))[0].place == SAKATA
+
+
+SALEM_IN = replace(_p("gn:1257629", "Salem", 11.65117, 78.15867, "IN", "PPL", 917_414, "Tamil Nadu"), renown=28)
+SALEM_DISTRICT = _p("gn:1257628", "Salem", 11.5, 78.0, "IN", "ADM2", 1_862_392, "Tamil Nadu")
+SALEM_OR = replace(_p("gn:5750162", "Salem", 44.9429, -123.0351, "US", "PPL", 175_535, "Oregon"), renown=45)
+DISTRICT_FAR = replace(SALEM_DISTRICT, lat=13.5, lon=80.0)  # 300 km off: not the town's own unit
+
+
+@pytest.mark.parametrize(
+    ("places", "expected"),
+    [
+        ([SALEM_IN, SALEM_DISTRICT, SALEM_OR], SALEM_IN),  # the city, not the district around it
+        ([SALEM_IN, DISTRICT_FAR, SALEM_OR], DISTRICT_FAR),
+        ([SALEM_DISTRICT, SALEM_OR], SALEM_DISTRICT),  # no town of its own: the unit keeps its prior
+    ],
+)
+def test_a_town_outranks_the_unit_of_its_name_around_it(places: list[Place], expected: Place) -> None:
+    text = "Salem voted on Monday."
+    assert resolve(text, _mentions(text, ["Salem"]), FakeIndex(places))[0].place == expected
