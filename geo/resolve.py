@@ -898,16 +898,20 @@ class _Hosts:
 def _hosts(mentions: Sequence[Mention], order: list[_Group | None], outliers: frozenset[str], s: _Scoring) -> _Hosts:
     """The section's hosts, found once (not once per unknown name): in the article's main country,
     and there in its main first-level region (a namesake town elsewhere hosts nothing, nor a name that is
-    no place: _foreign_outliers)."""
+    no place: _foreign_outliers). A confident choice may host, and so may any choice in the region most
+    mentions lie in: an unsure "Arlington" (Texas) still hosts its story's streets, not a New Jersey town
+    named in passing."""
     countries: Counter[str] = Counter()
     admins: Counter[tuple[str | None, str | None]] = Counter()
     for group in order:
         if group is not None and group.choice is not None and group.choice.country_code:
             countries[group.choice.country_code] += 1
             admins[(group.choice.country_code, group.choice.admin1)] += 1
+    lead = admins.most_common(1)[0][0] if admins else None
     eligible = [(j, group.choice) for j, group in enumerate(order)
-                if group is not None and group.choice is not None and group.confidence >= s.w.host_min_confidence
-                and group.key not in outliers
+                if group is not None and group.choice is not None and group.key not in outliers
+                and (group.confidence >= s.w.host_min_confidence
+                     or (group.choice.country_code, group.choice.admin1) == lead)
                 and (group.choice.feature_class == "P" or group.choice.feature_code in s.rules.host_units)]
     top = max((countries[place.country_code or ""] for _j, place in eligible), default=0)
     entries = sorted((mentions[j].start, j, place) for j, place in eligible

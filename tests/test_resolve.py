@@ -1121,3 +1121,18 @@ DISTRICT_FAR = replace(SALEM_DISTRICT, lat=13.5, lon=80.0)  # 300 km off: not th
 def test_a_town_outranks_the_unit_of_its_name_around_it(places: list[Place], expected: Place) -> None:
     text = "Salem voted on Monday."
     assert resolve(text, _mentions(text, ["Salem"]), FakeIndex(places))[0].place == expected
+
+
+def test_an_unsure_choice_in_the_storys_region_hosts_its_unknown_names() -> None:
+    """Streets of an Arlington story are placed at its Arlington, however unsure, not at a confident New Jersey
+    town the story names once."""
+    arlington_ma = _p("gn:4929180", "Arlington", 42.41537, -71.15644, "US", "PPL", 42_844, "Massachusetts")
+    index = FakeIndex([ARLINGTON_TX, ARLINGTON_VA, arlington_ma, NORTH_ARLINGTON_NJ])
+    text = ("ARLINGTON — Arlington voted on the Arlington plan, and North Arlington wrote. "
+            "Crews closed Cooper Street.")
+    mentions = _mentions(text, ["ARLINGTON", "Arlington", "North Arlington", "Cooper Street"])
+    chosen = dict(zip((m.name for m in mentions), resolve(text, mentions, index)))
+    assert chosen["Arlington"].confidence < DEFAULT_WEIGHTS.host_min_confidence
+    street = chosen["Cooper Street"].place
+    assert street is not None and street.source == APPROXIMATE_SOURCE
+    assert (street.lat, street.lon) == (chosen["Arlington"].place.lat, chosen["Arlington"].place.lon)
