@@ -29,6 +29,7 @@ from geo.hints import TextHints, text_hints
 from geo.home import HomeArea, Region
 from geo.names import name_key
 from geo.ranker import Ranker
+from geo.recognize.rules import rules as recognition_rules
 from geo.recognize.text import dateline_spans
 from geo.regions import relative_regions
 from geo.sections import section_starts
@@ -111,12 +112,6 @@ def generic_suffixes() -> frozenset[str]:
 def landform_suffixes() -> frozenset[str]:
     """The generic suffixes naming a land form ("Hampton Hills" -> no second-level unit "Hampton")."""
     return lexicon.words("resolve_landform_suffixes")
-
-
-@cache
-def directions() -> frozenset[str]:
-    """The direction words that make a new region of a place's name ("North Arlington", "East Oxford")."""
-    return lexicon.words("directions")
 
 
 @cache
@@ -1295,9 +1290,9 @@ def direction_compounds(keys: Iterable[str]) -> frozenset[str]:
     """The name keys that are another of the keys after a direction word ("north arlington" beside
     "arlington"): a part of that place, or a namesake's part, so their places lend no support and anchor no
     nearness (a New Jersey town called North Arlington says nothing of which Arlington a story means)."""
-    known = set(keys)
+    known, directions = set(keys), recognition_rules().directions
     return frozenset(key for key in known
-                     if (parts := key.split(" ", 1))[0] in directions() and len(parts) == 2 and parts[1] in known)
+                     if (parts := key.split(" ", 1))[0] in directions and len(parts) == 2 and parts[1] in known)
 
 
 def _lenders(group: _Group, w: ResolveWeights) -> list[tuple[Place, float]]:

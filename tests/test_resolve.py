@@ -97,6 +97,14 @@ def _mentions(text: str, names: list[str]) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+def _gazetteer_choices(text: str, names: list[str], index: FakeIndex) -> dict[str, Place | None]:
+    """The gazetteer place resolve() chooses for each name (as _mentions finds them); None when it places the
+    name approximately or not at all."""
+    mentions = _mentions(text, names)
+    return {m.name: None if r.place is None or r.place.source == APPROXIMATE_SOURCE else r.place
+            for m, r in zip(mentions, resolve(text, mentions, index))}
+
+
 def _real_choices(text: str, names: list[str]) -> dict[str, Place]:
     """The place resolve() chooses for each name (as _mentions finds them) with the real gazetteer index."""
     from geo.gazetteer import OfflineGazetteer
@@ -1005,10 +1013,7 @@ POSTAL_INDEX.by_key["ten mile"].append(HOLBROOK_AU)  # an alternate name of the 
 def test_postal_localities(text: str, names: list[str], target: str, expected: Place | None) -> None:
     """A name known only as a postal locality means it only in a state the article points to; a generic
     suffix's region comes first ("Mississippi State"); a hamlet's own name beats another town's alias."""
-    mentions = _mentions(text, names)
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, POSTAL_INDEX))}
-    place = chosen[target]
-    assert (None if place is None or place.source == APPROXIMATE_SOURCE else place) == expected
+    assert _gazetteer_choices(text, names, POSTAL_INDEX)[target] == expected
 
 
 ARLINGTON_TX = _p("gn:4671240", "Arlington", 32.73569, -97.10807, "US", "PPL", 388_125, "Texas")
@@ -1037,10 +1042,7 @@ def test_names_made_from_other_names(text: str, names: list[str], target: str, e
     """A direction compound of another name ("North Arlington" beside "Arlington") lends it no evidence; a
     land form's name without its generic word stands for no second-level unit ("Hampton Hills" is not the
     City of Hampton), but still for a first-level region ("Bekaa Valley")."""
-    mentions = _mentions(text, names)
-    chosen = {m.name: r.place for m, r in zip(mentions, resolve(text, mentions, COMPOUND_INDEX))}
-    place = chosen[target]
-    assert (None if place is None or place.source == APPROXIMATE_SOURCE else place) == expected
+    assert _gazetteer_choices(text, names, COMPOUND_INDEX)[target] == expected
 
 
 @pytest.mark.parametrize(
